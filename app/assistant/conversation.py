@@ -1,0 +1,98 @@
+"""The conversation a provider sees: typed items built from a thread's stored messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from app.db.models import Message, Role
+
+
+@dataclass(frozen=True)
+class UserText:
+    """Something the person said."""
+
+    text: str
+    kind: Literal["user_text"] = "user_text"
+
+
+@dataclass(frozen=True)
+class AssistantText:
+    """Something the assistant said."""
+
+    text: str
+    kind: Literal["assistant_text"] = "assistant_text"
+
+
+@dataclass(frozen=True)
+class ToolCallItem:
+    """A tool call the assistant made (arguments as the model sent them: JSON text)."""
+
+    call_id: str
+    name: str
+    arguments: str
+    kind: Literal["tool_call"] = "tool_call"
+
+
+@dataclass(frozen=True)
+class ToolResultItem:
+    """What a tool call returned (JSON text), error or not."""
+
+    call_id: str
+    name: str
+    output: str
+    is_error: bool = False
+    kind: Literal["tool_result"] = "tool_result"
+
+
+ConversationItem = UserText | AssistantText | ToolCallItem | ToolResultItem
+
+_INTERRUPTED_OUTPUT = json.dumps({"error": "The tool call was interrupted before it returned."})
+
+
+def message_text(parts: Iterable[dict[str, Any]]) -> str:
+    """The text parts of a message, joined."""
+    return "".join(p["text"] for p in parts if p.get("type") == "text")
+
+
+def items_from_messages(messages: Sequence[Message]) -> list[ConversationItem]:
+    """Stored messages as provider items; a call cut off before its result gets one."""
+    items: list[ConversationItem] = []
+    for message in messages:
+        if message.role == Role.user:
+            items.append(UserText(message_text(message.parts)))
+            continue
+        answered = {p["call_id"] for p in message.parts if p.get("type") == "tool-result"}
+        for part in message.parts:
+            match part.get("type"):
+                case "text" if part["text"]:
+                    items.append(AssistantText(part["text"]))
+                case "tool-call":
+                    items.append(ToolCallItem(part["call_id"], part["name"], part["arguments"]))
+                    if part["call_id"] not in answered:
+                        # Every call needs a result or the next request is invalid.
+                        items.append(
+                            ToolResultItem(
+                                part["call_id"], part["name"], _INTERRUPTED_OUTPUT, is_error=True
+                            )
+                        )
+                case "tool-result":
+                    items.append(
+                        ToolResultItem(
+                            part["call_id"], part["name"], part["output"], part["is_error"]
+                        )
+                    )
+    return _merge_adjacent_text(items)
+
+
+def _merge_adjacent_text(items: list[ConversationItem]) -> list[ConversationItem]:
+    merged: list[ConversationItem] = []
+    for item in items:
+        previous = merged[-1] if merged else None
+        if isinstance(item, AssistantText) and isinstance(previous, AssistantText):
+            merged[-1] = AssistantText(previous.text + item.text)
+        else:
+            merged.append(item)
+    return merged

@@ -1,0 +1,281 @@
+"""The run engine: the AssistantResponse loop, owned by Hearth, as a stream of run events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.conversation import ConversationItem, items_from_messages
+from app.assistant.events import (
+    EffectRecorded,
+    RunEvent,
+    RunFinished,
+    RunStarted,
+    RunStatusChanged,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from app.assistant.providers.base import (
+    Provider,
+    ProviderError,
+    ProviderText,
+    ProviderToolCall,
+    TurnRequest,
+)
+from app.assistant.runs import RunRecorder, create_run, run_status, validate_message_text
+from app.assistant.threads import list_messages
+from app.assistant.tools import ToolContext, ToolOutcome, ToolRegistry
+from app.db.models import EffectSource, RunStatus, ToolCall, ToolCallStatus, utcnow
+from app.db.session import SessionFactory
+from app.home.rooms import EffectOrigin
+
+logger = logging.getLogger(__name__)
+
+Instructions = Callable[[AsyncSession], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Limits and rhythms of a run."""
+
+    max_steps: int = 8
+    checkpoint_interval_s: float = 1.0
+    stop_poll_interval_s: float = 0.2
+    max_message_chars: int = 8000
+
+
+class _StopRequested(Exception):
+    """Someone asked (through the database) for this run to stop."""
+
+
+async def _no_instructions(_session: AsyncSession) -> str:
+    return ""
+
+
+class RunEngine:
+    """Drives runs: persist, stream a turn, run tools, feed results back, end exactly once."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        provider: Provider,
+        tools: ToolRegistry,
+        *,
+        instructions: Instructions = _no_instructions,
+        config: EngineConfig | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.provider = provider
+        self.tools = tools
+        self.instructions = instructions
+        self.config = config or EngineConfig()
+        self.clock = clock
+
+    async def start(self, thread_id: int, text: str) -> RunStarted:
+        """Persist the user's message and a queued run; InvalidMessage/RunAlreadyActive refuse."""
+        text = validate_message_text(text, self.config.max_message_chars)
+        async with self.sessions() as session:
+            run, user_message, assistant_message = await create_run(
+                session,
+                thread_id,
+                text,
+                max_steps=self.config.max_steps,
+                provider=self.provider.name,
+            )
+        return RunStarted(
+            run_id=run.id or 0,
+            thread_id=thread_id,
+            user_message_id=user_message.id or 0,
+            assistant_message_id=assistant_message.id or 0,
+        )
+
+    async def run(self, thread_id: int, text: str) -> AsyncIterator[RunEvent]:
+        """Start a run and follow it to its end."""
+        started = await self.start(thread_id, text)
+        yield started
+        async with aclosing(self.execute(started)) as events:
+            async for event in events:
+                yield event
+
+    async def execute(self, started: RunStarted) -> AsyncIterator[RunEvent]:
+        """Drive a started run to exactly one terminal status, yielding what happens."""
+        recorder = RunRecorder(
+            self.sessions, started.run_id, started.thread_id, started.assistant_message_id
+        )
+        finished = False
+        outcome: tuple[RunStatus, str | None] | None = None
+        try:
+            await recorder.set_status(RunStatus.in_progress, started_at=utcnow())
+            yield RunStatusChanged(started.run_id, RunStatus.in_progress)
+            for step in range(1, self.config.max_steps + 1):
+                calls: list[ProviderToolCall] = []
+                async for event in self._stream_turn(recorder, step, calls):
+                    yield event
+                if not calls:
+                    outcome = (RunStatus.completed, None)
+                    break
+                async for event in self._run_tools(recorder, calls):
+                    yield event
+                await recorder.set_status(RunStatus.in_progress)
+                yield RunStatusChanged(started.run_id, RunStatus.in_progress)
+            if outcome is None:
+                outcome = (
+                    RunStatus.failed,
+                    f"Stopped after {self.config.max_steps} model turns without a final "
+                    f"answer (max_steps={self.config.max_steps}).",
+                )
+        except _StopRequested:
+            outcome = (RunStatus.cancelled, None)
+        except ProviderError as exc:
+            outcome = (RunStatus.failed, str(exc))
+        except asyncio.CancelledError:
+            # The task itself was cancelled (Stop in this process): keep the text, then re-raise.
+            await recorder.finish(RunStatus.cancelled)
+            finished = True
+            raise
+        except Exception:
+            logger.exception("Run %s crashed", started.run_id)
+            outcome = (RunStatus.failed, "Hearth hit an internal error; the text so far was kept.")
+        finally:
+            if not finished and outcome is None:
+                # The consumer closed the stream early: treat it as a stop.
+                await recorder.finish(RunStatus.cancelled)
+                finished = True
+        if not finished:
+            status, error = outcome
+            await recorder.finish(status, error)
+            yield RunFinished(started.run_id, status, error)
+
+    async def _stream_turn(
+        self, recorder: RunRecorder, step: int, calls: list[ProviderToolCall]
+    ) -> AsyncIterator[RunEvent]:
+        request = TurnRequest(
+            instructions=await self._instructions(),
+            items=tuple(await self._conversation(recorder)),
+            tools=self.tools.specs,
+        )
+        last_checkpoint = last_poll = self.clock()
+        async with aclosing(self.provider.stream_turn(request)) as stream:
+            async for event in stream:
+                now = self.clock()
+                # Poll before using the chunk: nothing that arrives after a Stop is shown.
+                if now - last_poll >= self.config.stop_poll_interval_s:
+                    last_poll = now
+                    await self._raise_if_stop_requested(recorder.run_id)
+                if isinstance(event, ProviderText) and event.text:
+                    recorder.append_text(event.text)
+                    yield TextDelta(recorder.run_id, recorder.message_id, event.text)
+                elif isinstance(event, ProviderToolCall):
+                    calls.append(event)
+                if now - last_checkpoint >= self.config.checkpoint_interval_s:
+                    last_checkpoint = now
+                    await recorder.checkpoint(step_count=step)
+        await recorder.checkpoint(step_count=step)
+        await self._raise_if_stop_requested(recorder.run_id)
+
+    async def _run_tools(
+        self, recorder: RunRecorder, calls: list[ProviderToolCall]
+    ) -> AsyncIterator[RunEvent]:
+        ids = await recorder.add_tool_calls([(c.call_id, c.name, c.arguments) for c in calls])
+        yield RunStatusChanged(recorder.run_id, RunStatus.requires_action)
+        for tool_call_id, call in zip(ids, calls, strict=True):
+            yield ToolCallStarted(
+                recorder.run_id, tool_call_id, call.call_id, call.name, call.arguments
+            )
+            outcome = await self._run_tool(recorder, tool_call_id, call)
+            yield ToolCallFinished(
+                recorder.run_id,
+                tool_call_id,
+                call.name,
+                "error" if outcome.is_error else "done",
+                outcome.output_json,
+            )
+            for effect in outcome.effects:
+                yield EffectRecorded(
+                    recorder.run_id,
+                    effect.id or 0,
+                    effect.room_name,
+                    effect.old_celsius,
+                    effect.new_celsius,
+                )
+            await self._raise_if_stop_requested(recorder.run_id)
+
+    async def _run_tool(
+        self, recorder: RunRecorder, tool_call_id: int, call: ProviderToolCall
+    ) -> ToolOutcome:
+        """Run one call; its row, its effects and the message parts commit together."""
+        origin = EffectOrigin(
+            source=EffectSource.assistant,
+            thread_id=recorder.thread_id,
+            run_id=recorder.run_id,
+            tool_call_id=tool_call_id,
+        )
+        started_at = utcnow()
+        async with self.sessions() as session:
+            try:
+                outcome = await self.tools.call(
+                    call.name, call.arguments, ToolContext(session, origin)
+                )
+            except Exception:
+                logger.exception("Tool %s failed in run %s", call.name, recorder.run_id)
+                await session.rollback()
+                outcome = ToolOutcome(
+                    {"error": f"The tool {call.name} failed unexpectedly; nothing was changed."},
+                    is_error=True,
+                )
+            row = await session.get(ToolCall, tool_call_id)
+            assert row is not None
+            row.status = ToolCallStatus.error if outcome.is_error else ToolCallStatus.done
+            row.result = outcome.output
+            row.error = outcome.output.get("error") if outcome.is_error else None
+            row.started_at, row.finished_at = started_at, utcnow()
+            recorder.parts.append(
+                {
+                    "type": "tool-result",
+                    "tool_call_id": tool_call_id,
+                    "call_id": call.call_id,
+                    "name": call.name,
+                    "output": outcome.output_json,
+                    "is_error": outcome.is_error,
+                }
+            )
+            for effect in outcome.effects:
+                recorder.parts.append(
+                    {
+                        "type": "effect",
+                        "effect_id": effect.id,
+                        "room": effect.room_name,
+                        "old_celsius": effect.old_celsius,
+                        "new_celsius": effect.new_celsius,
+                    }
+                )
+            await recorder.checkpoint(session)
+            await session.commit()
+        logger.debug("Tool %s -> %s", call.name, row.status)
+        return outcome
+
+    async def _raise_if_stop_requested(self, run_id: int) -> None:
+        async with self.sessions() as session:
+            if await run_status(session, run_id) == RunStatus.cancelling:
+                raise _StopRequested
+
+    async def _instructions(self) -> str:
+        async with self.sessions() as session:
+            return await self.instructions(session)
+
+    async def _conversation(self, recorder: RunRecorder) -> list[ConversationItem]:
+        async with self.sessions() as session:
+            messages = await list_messages(session, recorder.thread_id)
+        # The message being written is read from memory: it is newer than its checkpoint.
+        for message in messages:
+            if message.id == recorder.message_id:
+                message.parts = list(recorder.parts)
+        return items_from_messages(messages)

@@ -1,0 +1,35 @@
+"""Errors of the assistant layer; each message says what was wrong and what is allowed."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Root of every error the assistant layer raises."""
+
+
+class ThreadNotFound(AssistantError):
+    """A thread id that names no (undeleted) thread."""
+
+    def __init__(self, thread_id: int) -> None:
+        self.thread_id = thread_id
+        super().__init__(f"Thread {thread_id} not found; it may have been deleted.")
+
+
+class InvalidMessage(AssistantError):
+    """A message that cannot be sent as it is."""
+
+
+class InvalidTitle(AssistantError):
+    """A thread title that cannot be used."""
+
+
+class RunAlreadyActive(AssistantError):
+    """A thread already has a run going; one run at a time per thread."""
+
+    def __init__(self, thread_id: int, run_id: int) -> None:
+        self.thread_id = thread_id
+        self.run_id = run_id
+        super().__init__(
+            f"Thread {thread_id} is still answering (run {run_id}); "
+            "wait for it to finish or press Stop."
+        )

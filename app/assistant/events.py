@@ -1,0 +1,93 @@
+"""Run events: the one vocabulary every consumer of a run speaks (UI, API, tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    """A run was created for a new user message; the assistant message is ready to fill."""
+
+    run_id: int
+    thread_id: int
+    user_message_id: int
+    assistant_message_id: int
+    kind: Literal["run_started"] = "run_started"
+
+
+@dataclass(frozen=True)
+class RunStatusChanged:
+    """The run moved to a non-terminal status (in_progress, requires_action, cancelling)."""
+
+    run_id: int
+    status: str
+    kind: Literal["run_status_changed"] = "run_status_changed"
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """New assistant text, in the order the provider produced it."""
+
+    run_id: int
+    message_id: int
+    text: str
+    kind: Literal["text_delta"] = "text_delta"
+
+
+@dataclass(frozen=True)
+class ToolCallStarted:
+    """The model asked for a tool; it is about to run."""
+
+    run_id: int
+    tool_call_id: int
+    call_id: str
+    name: str
+    arguments: str
+    kind: Literal["tool_call_started"] = "tool_call_started"
+
+
+@dataclass(frozen=True)
+class ToolCallFinished:
+    """A tool call ended: its output (JSON text) goes back to the model either way."""
+
+    run_id: int
+    tool_call_id: int
+    name: str
+    status: Literal["done", "error", "cancelled"]
+    output: str
+    kind: Literal["tool_call_finished"] = "tool_call_finished"
+
+
+@dataclass(frozen=True)
+class EffectRecorded:
+    """A tool changed the home; rendered from the ledger row, never from the model's words."""
+
+    run_id: int
+    effect_id: int
+    room: str
+    old_celsius: float
+    new_celsius: float
+    kind: Literal["effect_recorded"] = "effect_recorded"
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    """The run reached its one terminal status (completed, failed, cancelled, expired)."""
+
+    run_id: int
+    status: str
+    error: str | None = None
+    kind: Literal["run_finished"] = "run_finished"
+
+
+RunEvent = (
+    RunStarted
+    | RunStatusChanged
+    | TextDelta
+    | ToolCallStarted
+    | ToolCallFinished
+    | EffectRecorded
+    | RunFinished
+)

@@ -1,0 +1,24 @@
+"""The system prompt, kept in the app: who Hearth is, the rooms, the tools' rules."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.home.errors import format_celsius
+from app.home.rooms import list_rooms
+
+_PROMPT = """You are Hearth, the assistant of a home. You read and change room temperatures \
+only through the tools; never claim a change the tools did not confirm.
+Rooms (name: allowed range in °C): {rooms}.
+Rules: use the room names above; temperatures are degrees Celsius within each room's range; \
+after a change, report the value the tool read back. If a tool returns an error, explain it \
+plainly and say what is allowed. Keep answers short."""
+
+
+async def build_instructions(session: AsyncSession) -> str:
+    """The system prompt with the home's current rooms."""
+    rooms = await list_rooms(session)
+    listed = "; ".join(
+        f"{r.name}: {format_celsius(r.min_celsius)}–{format_celsius(r.max_celsius)}" for r in rooms
+    )
+    return _PROMPT.format(rooms=listed)

@@ -1,0 +1,82 @@
+"""The one provider interface: stream a model turn over a conversation, with tools."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from app.assistant.conversation import ConversationItem
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool offered to the model: its name, what it does, a JSON schema of its arguments."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """Everything a provider needs for one turn."""
+
+    instructions: str
+    items: tuple[ConversationItem, ...]
+    tools: tuple[ToolSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens a turn used, where the provider reports them."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class ProviderText:
+    """A piece of the model's reply text."""
+
+    text: str
+    kind: Literal["text"] = "text"
+
+
+@dataclass(frozen=True)
+class ProviderToolCall:
+    """A complete tool call: arguments only once the last fragment has arrived."""
+
+    call_id: str
+    name: str
+    arguments: str
+    kind: Literal["tool_call"] = "tool_call"
+
+
+FinishReason = Literal["stop", "tool_calls", "length", "content_filter"]
+
+
+@dataclass(frozen=True)
+class ProviderFinish:
+    """The turn ended; tool calls (if any) were all emitted before this."""
+
+    finish_reason: FinishReason
+    usage: Usage = field(default_factory=Usage)
+    kind: Literal["finish"] = "finish"
+
+
+ProviderEvent = ProviderText | ProviderToolCall | ProviderFinish
+
+
+class ProviderError(Exception):
+    """A provider could not produce a turn; the message is safe to show a person."""
+
+
+class Provider(Protocol):
+    """Streams one model turn. Implementations: offline, Chat Completions, Responses."""
+
+    name: str
+
+    def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
+        """Yield text and tool calls as they arrive, then exactly one ProviderFinish."""
+        ...

@@ -1,0 +1,233 @@
+"""Runs in the database: creating one, stop requests, and the recorder that persists a run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.errors import InvalidMessage, RunAlreadyActive
+from app.assistant.threads import DEFAULT_TITLE, get_thread, title_from_text
+from app.db.models import (
+    TERMINAL_RUN_STATUSES,
+    Message,
+    MessageStatus,
+    Role,
+    Run,
+    RunStatus,
+    ToolCall,
+    ToolCallStatus,
+    utcnow,
+)
+from app.db.session import SessionFactory
+
+logger = logging.getLogger(__name__)
+
+_ACTIVE = [s.value for s in RunStatus if s not in TERMINAL_RUN_STATUSES]
+
+
+def validate_message_text(text: str, max_chars: int) -> str:
+    """The text to send, or InvalidMessage saying why it cannot be sent."""
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidMessage("A message cannot be empty; type something to send.")
+    if len(stripped) > max_chars:
+        raise InvalidMessage(
+            f"A message can be at most {max_chars:,} characters; this one has "
+            f"{len(stripped):,}. Nothing was sent."
+        )
+    return stripped
+
+
+async def active_run(session: AsyncSession, thread_id: int) -> Run | None:
+    """The thread's run that has not ended yet, if any."""
+    query = select(Run).where(Run.thread_id == thread_id, col(Run.status).in_(_ACTIVE))
+    return (await session.exec(query)).first()
+
+
+async def create_run(
+    session: AsyncSession, thread_id: int, text: str, *, max_steps: int, provider: str
+) -> tuple[Run, Message, Message]:
+    """Persist the user's message, a queued run and its (empty) assistant message."""
+    thread = await get_thread(session, thread_id)
+    running = await active_run(session, thread_id)
+    if running is not None:
+        raise RunAlreadyActive(thread_id, running.id or 0)
+    if thread.title == DEFAULT_TITLE:
+        first = (
+            await session.exec(select(Message.id).where(Message.thread_id == thread_id))
+        ).first()
+        if first is None:
+            thread.title = title_from_text(text)
+    run = Run(thread_id=thread_id, status=RunStatus.queued, max_steps=max_steps, provider=provider)
+    session.add(run)
+    await session.flush()
+    user_message = Message(
+        thread_id=thread_id,
+        run_id=run.id,
+        role=Role.user,
+        parts=[{"type": "text", "text": text}],
+        status=MessageStatus.complete,
+    )
+    session.add(user_message)
+    await session.flush()
+    assistant_message = Message(
+        thread_id=thread_id, run_id=run.id, role=Role.assistant, status=MessageStatus.incomplete
+    )
+    session.add(assistant_message)
+    thread.updated_at = utcnow()
+    await session.commit()
+    logger.info("Run %s queued on thread %s", run.id, thread_id)
+    return run, user_message, assistant_message
+
+
+async def request_stop(session: AsyncSession, run_id: int) -> bool:
+    """Mark a run `cancelling` so whichever worker drives it ends it; False if it had ended."""
+    result = await session.exec(
+        update(Run)
+        .where(col(Run.id) == run_id, col(Run.status).in_(_ACTIVE))
+        .values(status=RunStatus.cancelling)
+    )
+    await session.commit()
+    return result.rowcount == 1
+
+
+async def run_status(session: AsyncSession, run_id: int) -> str:
+    """A run's status as stored now."""
+    status = (await session.exec(select(Run.status).where(Run.id == run_id))).one()
+    return str(status)
+
+
+async def expire_stale_runs(session: AsyncSession, stale_after: timedelta) -> list[int]:
+    """End runs whose worker stopped beating: `expired`, their messages `incomplete`."""
+    cutoff = utcnow() - stale_after
+    query = select(Run).where(col(Run.status).in_(_ACTIVE))
+    expired: list[int] = []
+    for run in (await session.exec(query)).all():
+        last_sign = run.heartbeat_at or run.created_at
+        if last_sign < cutoff:
+            run.status, run.ended_at = RunStatus.expired, utcnow()
+            run.error = "The worker running this reply stopped; the text so far was kept."
+            expired.append(run.id or 0)
+    if expired:
+        await session.exec(
+            update(Message)
+            .where(col(Message.run_id).in_(expired), Message.role == Role.assistant)
+            .values(status=MessageStatus.incomplete)
+        )
+        await session.exec(
+            update(ToolCall)
+            .where(
+                col(ToolCall.run_id).in_(expired),
+                col(ToolCall.status).in_([ToolCallStatus.pending, ToolCallStatus.running]),
+            )
+            .values(status=ToolCallStatus.cancelled)
+        )
+        logger.info("Expired stale runs %s", expired)
+    await session.commit()
+    return expired
+
+
+class RunRecorder:
+    """Persists one run as it goes: status, heartbeat, the assistant message's parts."""
+
+    def __init__(self, sessions: SessionFactory, run_id: int, thread_id: int, message_id: int):
+        self.sessions = sessions
+        self.run_id = run_id
+        self.thread_id = thread_id
+        self.message_id = message_id
+        self.parts: list[dict[str, Any]] = []
+
+    def append_text(self, text: str) -> None:
+        """Add streamed text to the open text part (opening one after a tool call)."""
+        if self.parts and self.parts[-1]["type"] == "text":
+            self.parts[-1] = {"type": "text", "text": self.parts[-1]["text"] + text}
+        else:
+            self.parts.append({"type": "text", "text": text})
+
+    @property
+    def has_text(self) -> bool:
+        """Whether any text has streamed."""
+        return any(p["type"] == "text" and p["text"] for p in self.parts)
+
+    async def checkpoint(self, session: AsyncSession | None = None, **run_values: Any) -> None:
+        """Save the message so far and beat the heart (plus any run columns given)."""
+        if session is None:
+            async with self.sessions() as own:
+                await self.checkpoint(own, **run_values)
+                await own.commit()
+            return
+        now = utcnow()
+        await session.exec(
+            update(Message)
+            .where(col(Message.id) == self.message_id)
+            .values(parts=list(self.parts), updated_at=now)
+        )
+        await session.exec(
+            update(Run).where(col(Run.id) == self.run_id).values(heartbeat_at=now, **run_values)
+        )
+
+    async def set_status(self, status: RunStatus, **run_values: Any) -> None:
+        """Move to a non-terminal status, saving the text with it."""
+        await self.checkpoint(status=status, **run_values)
+        logger.info("Run %s %s", self.run_id, status)
+
+    async def add_tool_calls(self, calls: Sequence[tuple[str, str, str]]) -> list[int]:
+        """Record (call_id, name, arguments) calls as pending; returns their row ids."""
+        async with self.sessions() as session:
+            rows = [
+                ToolCall(
+                    run_id=self.run_id,
+                    message_id=self.message_id,
+                    call_id=call_id,
+                    name=name,
+                    arguments=arguments,
+                )
+                for call_id, name, arguments in calls
+            ]
+            session.add_all(rows)
+            await session.flush()
+            for row in rows:
+                self.parts.append(
+                    {
+                        "type": "tool-call",
+                        "tool_call_id": row.id,
+                        "call_id": row.call_id,
+                        "name": row.name,
+                        "arguments": row.arguments,
+                    }
+                )
+            await self.checkpoint(session, status=RunStatus.requires_action)
+            await session.commit()
+            return [row.id or 0 for row in rows]
+
+    async def finish(self, status: RunStatus, error: str | None = None) -> None:
+        """End the run with its one terminal status; the message keeps every part."""
+        if status == RunStatus.completed:
+            message_status = MessageStatus.complete
+        elif status == RunStatus.failed and not self.has_text:
+            message_status = MessageStatus.failed
+        else:
+            message_status = MessageStatus.incomplete
+        async with self.sessions() as session:
+            await self.checkpoint(session, status=status, error=error, ended_at=utcnow())
+            await session.exec(
+                update(Message)
+                .where(col(Message.id) == self.message_id)
+                .values(status=message_status)
+            )
+            await session.exec(
+                update(ToolCall)
+                .where(
+                    ToolCall.run_id == self.run_id,
+                    col(ToolCall.status).in_([ToolCallStatus.pending, ToolCallStatus.running]),
+                )
+                .values(status=ToolCallStatus.cancelled, finished_at=utcnow())
+            )
+            await session.commit()
+        logger.info("Run %s ended %s%s", self.run_id, status, f": {error}" if error else "")

@@ -1,0 +1,76 @@
+"""Threads and their messages: create, list, rename, delete (hidden, kept for the ledger)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.errors import InvalidTitle, ThreadNotFound
+from app.db.models import Message, Thread, utcnow
+
+DEFAULT_TITLE = "New thread"
+MAX_TITLE_CHARS = 80
+
+
+def title_from_text(text: str) -> str:
+    """A thread title from its first message: the first line, shortened on a word."""
+    line = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
+    if len(line) <= MAX_TITLE_CHARS:
+        return line or DEFAULT_TITLE
+    return line[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+async def create_thread(session: AsyncSession, title: str = DEFAULT_TITLE) -> Thread:
+    """A new, empty thread."""
+    thread = Thread(title=title)
+    session.add(thread)
+    await session.commit()
+    return thread
+
+
+async def list_threads(session: AsyncSession, limit: int = 200) -> list[Thread]:
+    """Undeleted threads, most recently active first."""
+    query = (
+        select(Thread)
+        .where(col(Thread.deleted_at).is_(None))
+        .order_by(col(Thread.updated_at).desc(), col(Thread.id).desc())
+        .limit(limit)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def get_thread(session: AsyncSession, thread_id: int) -> Thread:
+    """One undeleted thread."""
+    thread = await session.get(Thread, thread_id)
+    if thread is None or thread.deleted_at is not None:
+        raise ThreadNotFound(thread_id)
+    return thread
+
+
+async def rename_thread(session: AsyncSession, thread_id: int, title: str) -> Thread:
+    """Give a thread a new title (1 to 80 characters)."""
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidTitle("A thread title cannot be empty; use 1 to 80 characters.")
+    if len(cleaned) > MAX_TITLE_CHARS:
+        raise InvalidTitle(
+            f"A thread title can be at most {MAX_TITLE_CHARS} characters; this one has "
+            f"{len(cleaned)}."
+        )
+    thread = await get_thread(session, thread_id)
+    thread.title = cleaned
+    await session.commit()
+    return thread
+
+
+async def delete_thread(session: AsyncSession, thread_id: int) -> None:
+    """Hide a thread from its owner; its runs and effects stay for the ledger."""
+    thread = await get_thread(session, thread_id)
+    thread.deleted_at = utcnow()
+    await session.commit()
+
+
+async def list_messages(session: AsyncSession, thread_id: int) -> list[Message]:
+    """A thread's messages in the order they were written."""
+    query = select(Message).where(Message.thread_id == thread_id).order_by(col(Message.id))
+    return list((await session.exec(query)).all())

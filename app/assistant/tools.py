@@ -1,0 +1,188 @@
+"""The tools a model may call, and the registry that runs them (failures become results)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.providers.base import ToolSpec
+from app.db.models import Effect
+from app.home.errors import HomeError, format_celsius
+from app.home.rooms import EffectOrigin, get_room, list_rooms, set_room_temperature
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What a tool may touch: the session of its transaction and the origin of its effects."""
+
+    session: AsyncSession
+    origin: EffectOrigin
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """A tool's result as the model will read it, and the effects it wrote."""
+
+    output: dict[str, Any]
+    is_error: bool = False
+    effects: tuple[Effect, ...] = ()
+
+    @property
+    def output_json(self) -> str:
+        """The output as the JSON text a model reads."""
+        return json.dumps(self.output, ensure_ascii=False)
+
+
+class ToolArgumentError(Exception):
+    """Arguments a tool cannot use; the message says what it needs."""
+
+
+ToolHandler = Callable[[dict[str, Any], ToolContext], Awaitable[ToolOutcome]]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One tool: its spec for the model and the handler that runs it."""
+
+    spec: ToolSpec
+    handler: ToolHandler
+    example: str
+
+    @property
+    def name(self) -> str:
+        """The tool's name, as the model calls it."""
+        return self.spec.name
+
+
+class ToolRegistry:
+    """Runs tool calls by name; unknown tools and bad arguments come back as error results."""
+
+    def __init__(self, tools: Sequence[Tool]) -> None:
+        self._tools: Mapping[str, Tool] = {tool.name: tool for tool in tools}
+
+    @property
+    def specs(self) -> tuple[ToolSpec, ...]:
+        """The specs offered to the model."""
+        return tuple(tool.spec for tool in self._tools.values())
+
+    async def call(self, name: str, arguments: str, context: ToolContext) -> ToolOutcome:
+        """Run one call; never raises for anything the model sent."""
+        tool = self._tools.get(name)
+        if tool is None:
+            known = ", ".join(sorted(self._tools))
+            return _error(f"Unknown tool '{name}'; available tools: {known}.")
+        try:
+            parsed = json.loads(arguments or "{}")
+        except json.JSONDecodeError as exc:
+            return _error(
+                f"Arguments for {name} are not valid JSON ({exc.msg} at position {exc.pos}); "
+                f"send an object such as {tool.example}."
+            )
+        if not isinstance(parsed, dict):
+            return _error(f"Arguments for {name} must be a JSON object such as {tool.example}.")
+        try:
+            return await tool.handler(parsed, context)
+        except (ToolArgumentError, HomeError) as exc:
+            logger.debug("Tool %s refused %r: %s", name, arguments, exc)
+            return _error(str(exc))
+
+
+def _error(message: str) -> ToolOutcome:
+    return ToolOutcome({"error": message}, is_error=True)
+
+
+def _room_argument(tool: str, arguments: dict[str, Any]) -> str:
+    room = arguments.get("room")
+    if not isinstance(room, str) or not room.strip():
+        raise ToolArgumentError(f"{tool} needs 'room' (a room name as text); got {room!r}.")
+    return room
+
+
+async def _list_rooms(arguments: dict[str, Any], context: ToolContext) -> ToolOutcome:
+    rooms = await list_rooms(context.session)
+    return ToolOutcome({"rooms": [{"room": r.name, "celsius": r.celsius} for r in rooms]})
+
+
+async def _get_room_temperature(arguments: dict[str, Any], context: ToolContext) -> ToolOutcome:
+    room = await get_room(context.session, _room_argument("get_room_temperature", arguments))
+    return ToolOutcome({"room": room.name, "celsius": room.celsius})
+
+
+async def _set_room_temperature(arguments: dict[str, Any], context: ToolContext) -> ToolOutcome:
+    name = _room_argument("set_room_temperature", arguments)
+    if "celsius" not in arguments:
+        raise ToolArgumentError(
+            "set_room_temperature needs 'celsius' (a number of degrees Celsius); "
+            f"got the fields {sorted(arguments)}."
+        )
+    effect = await set_room_temperature(context.session, name, arguments["celsius"], context.origin)
+    room = await get_room(context.session, name)
+    return ToolOutcome(
+        {
+            "room": room.name,
+            "celsius": room.celsius,
+            "previous_celsius": effect.old_celsius,
+            "message": f"Temperature in {room.name} changed from "
+            f"{format_celsius(effect.old_celsius)} to {format_celsius(room.celsius)}.",
+        },
+        effects=(effect,),
+    )
+
+
+_ROOM_SCHEMA = {"type": "string", "description": "The room's name, e.g. 'kitchen'."}
+
+HOME_TOOLS: tuple[Tool, ...] = (
+    Tool(
+        ToolSpec(
+            "list_rooms",
+            "List every room of the home with its current temperature in degrees Celsius.",
+            {"type": "object", "properties": {}, "additionalProperties": False},
+        ),
+        _list_rooms,
+        "{}",
+    ),
+    Tool(
+        ToolSpec(
+            "get_room_temperature",
+            "Read one room's current temperature in degrees Celsius.",
+            {
+                "type": "object",
+                "properties": {"room": _ROOM_SCHEMA},
+                "required": ["room"],
+                "additionalProperties": False,
+            },
+        ),
+        _get_room_temperature,
+        '{"room": "kitchen"}',
+    ),
+    Tool(
+        ToolSpec(
+            "set_room_temperature",
+            "Set one room's temperature in degrees Celsius (within the room's bounds, "
+            "5 to 35 by default). Returns the value read back after the change.",
+            {
+                "type": "object",
+                "properties": {
+                    "room": _ROOM_SCHEMA,
+                    "celsius": {"type": "number", "description": "Target temperature in °C."},
+                },
+                "required": ["room", "celsius"],
+                "additionalProperties": False,
+            },
+        ),
+        _set_room_temperature,
+        '{"room": "kitchen", "celsius": 19}',
+    ),
+)
+
+
+def home_tool_registry() -> ToolRegistry:
+    """The registry of the home's tools."""
+    return ToolRegistry(HOME_TOOLS)

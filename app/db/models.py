@@ -1,0 +1,150 @@
+"""Every table Hearth stores: the only models module (Alembic migrations create them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Aware UTC now (SQLModel's UTCDateTime columns refuse naive values)."""
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    """Who wrote a message."""
+
+    user = "user"
+    assistant = "assistant"
+
+
+class MessageStatus(StrEnum):
+    """Whether a message holds everything it was meant to."""
+
+    complete = "complete"
+    incomplete = "incomplete"
+    failed = "failed"
+
+
+class RunStatus(StrEnum):
+    """The run state machine (the Assistants API's, owned by Hearth)."""
+
+    queued = "queued"
+    in_progress = "in_progress"
+    requires_action = "requires_action"
+    cancelling = "cancelling"
+    cancelled = "cancelled"
+    failed = "failed"
+    completed = "completed"
+    expired = "expired"
+
+
+TERMINAL_RUN_STATUSES = frozenset(
+    {RunStatus.cancelled, RunStatus.failed, RunStatus.completed, RunStatus.expired}
+)
+
+
+class ToolCallStatus(StrEnum):
+    """Where one tool call stands."""
+
+    pending = "pending"
+    running = "running"
+    done = "done"
+    error = "error"
+    cancelled = "cancelled"
+
+
+class EffectSource(StrEnum):
+    """Who caused a change to the home."""
+
+    assistant = "assistant"
+    admin = "admin"
+    undo = "undo"
+
+
+class Thread(SQLModel, table=True):
+    """One conversation. Deleting hides it; its runs and effects stay in the ledger."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(default="New thread", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class Run(SQLModel, table=True):
+    """One assistant run over a thread, with its status and heartbeat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="thread.id", index=True, nullable=False)
+    status: str = Field(default=RunStatus.queued, max_length=20, index=True)
+    error: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
+    step_count: int = Field(default=0, nullable=False)
+    max_steps: int = Field(default=8, nullable=False)
+    provider: str = Field(default="offline", max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    started_at: datetime | None = Field(default=None)
+    ended_at: datetime | None = Field(default=None)
+    heartbeat_at: datetime | None = Field(default=None)
+
+
+class Message(SQLModel, table=True):
+    """A user or assistant message; its content is an ordered list of typed parts (JSON)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="thread.id", index=True, nullable=False)
+    run_id: int | None = Field(default=None, foreign_key="run.id", index=True)
+    role: str = Field(max_length=20, nullable=False)
+    parts: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    status: str = Field(default=MessageStatus.complete, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class ToolCall(SQLModel, table=True):
+    """One tool call a run made: what was asked, what came back, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="run.id", index=True, nullable=False)
+    message_id: int = Field(foreign_key="message.id", index=True, nullable=False)
+    call_id: str = Field(max_length=100, nullable=False)
+    name: str = Field(max_length=100, nullable=False)
+    arguments: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
+    status: str = Field(default=ToolCallStatus.pending, max_length=20)
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    started_at: datetime | None = Field(default=None)
+    finished_at: datetime | None = Field(default=None)
+
+
+class Room(SQLModel, table=True):
+    """A room of the home and its current temperature; names are stored lower-case."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True, nullable=False)
+    celsius: float = Field(nullable=False)
+    min_celsius: float = Field(default=5.0, nullable=False)
+    max_celsius: float = Field(default=35.0, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class Effect(SQLModel, table=True):
+    """The ledger: one change to the home, written in the same transaction as the change."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="room.id", index=True, nullable=False)
+    room_name: str = Field(max_length=60, nullable=False)
+    old_celsius: float = Field(nullable=False)
+    new_celsius: float = Field(nullable=False)
+    source: str = Field(default=EffectSource.assistant, max_length=20)
+    thread_id: int | None = Field(default=None, foreign_key="thread.id", index=True)
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    tool_call_id: int | None = Field(default=None, foreign_key="toolcall.id")
+    created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)

@@ -1,0 +1,56 @@
+"""What can go wrong when the home is read or changed; messages say what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def format_celsius(celsius: float) -> str:
+    """19.0 -> '19', 19.5 -> '19.5': how temperatures read everywhere in Hearth."""
+    return f"{celsius:.1f}".removesuffix(".0")
+
+
+class HomeError(Exception):
+    """Root of every error the home domain raises."""
+
+
+class RoomNotFound(HomeError):
+    """A room name that matches no room."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = sorted(known)
+        super().__init__(f"Room '{name}' not found; known rooms: {', '.join(self.known)}.")
+
+
+class InvalidTemperature(HomeError):
+    """A temperature that is not a finite number."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        super().__init__(
+            f"Temperature {value!r} is not a number of degrees Celsius; "
+            "send a finite number such as 19 or 20.5."
+        )
+
+
+class TemperatureOutOfRange(HomeError):
+    """A temperature outside a room's allowed bounds."""
+
+    def __init__(self, room: str, celsius: float, min_celsius: float, max_celsius: float) -> None:
+        self.room = room
+        self.celsius = celsius
+        self.min_celsius = min_celsius
+        self.max_celsius = max_celsius
+        super().__init__(
+            f"{format_celsius(celsius)} °C is outside the {room}'s range; "
+            f"allowed: {format_celsius(min_celsius)} to {format_celsius(max_celsius)} °C."
+        )
+
+
+class ConcurrentChange(HomeError):
+    """A room kept changing under a write; nothing was written."""
+
+    def __init__(self, room: str) -> None:
+        self.room = room
+        super().__init__(f"The {room} changed several times while it was being set; try again.")

@@ -1,0 +1,60 @@
+"""The composition root: builds the engine and its collaborators from settings, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.assistant.engine import EngineConfig, RunEngine
+from app.assistant.instructions import build_instructions
+from app.assistant.providers.base import Provider
+from app.assistant.providers.offline.provider import OfflineProvider
+from app.assistant.providers.offline.understanding import Understanding
+from app.assistant.tools import home_tool_registry
+from app.db.session import SessionFactory, create_engine_async, create_session_factory
+from app.home.rooms import list_rooms
+from app.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the UI and API share in one process."""
+
+    settings: Settings
+    sessions: SessionFactory
+    engine: RunEngine
+
+
+def build_provider(settings: Settings, sessions: SessionFactory) -> Provider:
+    """The provider the settings name."""
+
+    async def room_names() -> list[str]:
+        async with sessions() as session:
+            return [room.name for room in await list_rooms(session)]
+
+    return OfflineProvider(
+        Understanding(settings.language), room_names, chunk_delay_s=settings.offline_chunk_delay_s
+    )
+
+
+def build_services(settings: Settings) -> Services:
+    """Wire sessions, provider, tools and engine for these settings."""
+    sessions = create_session_factory(create_engine_async(settings.database_url))
+    engine = RunEngine(
+        sessions,
+        build_provider(settings, sessions),
+        home_tool_registry(),
+        instructions=build_instructions,
+        config=EngineConfig(
+            max_steps=settings.max_steps,
+            checkpoint_interval_s=settings.checkpoint_interval_s,
+            max_message_chars=settings.max_message_chars,
+        ),
+    )
+    return Services(settings, sessions, engine)
+
+
+@lru_cache(maxsize=1)
+def get_services() -> Services:
+    """This process's services, built on first use."""
+    return build_services(get_settings())

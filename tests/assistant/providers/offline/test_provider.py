@@ -1,0 +1,135 @@
+"""The offline assistant end to end: real engine, real tools, real database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from app.assistant.engine import RunEngine
+from app.assistant.events import RunEvent, TextDelta, ToolCallStarted
+from app.assistant.providers.offline.provider import OfflineProvider
+from app.assistant.providers.offline.understanding import Understanding
+from app.assistant.threads import create_thread
+from app.assistant.tools import home_tool_registry
+from app.db.models import Effect, Room
+from app.db.session import SessionFactory
+from app.services import build_provider
+from app.settings import Settings
+
+
+@pytest.fixture
+def engine(sessions: SessionFactory) -> RunEngine:
+    provider = build_provider(Settings(offline_chunk_delay_s=0), sessions)
+    assert isinstance(provider, OfflineProvider)
+    return RunEngine(sessions, provider, home_tool_registry())
+
+
+class Chat:
+    """One thread, asked one question at a time."""
+
+    def __init__(self, engine: RunEngine, thread_id: int) -> None:
+        self.engine, self.thread_id = engine, thread_id
+        self.events: list[RunEvent] = []
+
+    async def ask(self, text: str) -> str:
+        self.events = [e async for e in self.engine.run(self.thread_id, text)]
+        assert self.events[-1].kind == "run_finished" and self.events[-1].status == "completed"
+        return "".join(e.text for e in self.events if isinstance(e, TextDelta))
+
+    @property
+    def tools(self) -> list[str]:
+        return [e.name for e in self.events if isinstance(e, ToolCallStarted)]
+
+
+@pytest.fixture
+async def chat(engine: RunEngine, sessions: SessionFactory) -> Chat:
+    async with sessions() as session:
+        thread = await create_thread(session)
+    return Chat(engine, thread.id or 0)
+
+
+async def _celsius(sessions: SessionFactory, room: str) -> float:
+    async with sessions() as session:
+        return (await session.exec(select(Room).where(Room.name == room))).one().celsius
+
+
+async def test_reads_a_temperature_through_the_tool(chat: Chat) -> None:
+    assert await chat.ask("What's the temperature in the kitchen?") == "The kitchen is at 22 °C."
+    assert chat.tools == ["get_room_temperature"]
+
+
+async def test_sets_a_temperature_and_reports_the_value_read_back(
+    chat: Chat, sessions: SessionFactory
+) -> None:
+    reply = await chat.ask("set the kitchen to 19")
+    assert reply == "Done: the kitchen is now 19 °C, 3 degrees cooler than before (22 °C)."
+    assert chat.tools == ["set_room_temperature"]
+    assert await _celsius(sessions, "kitchen") == 19
+
+
+async def test_relative_change_reads_then_sets(chat: Chat, sessions: SessionFactory) -> None:
+    reply = await chat.ask("make the bedroom 2 degrees warmer")
+    assert chat.tools == ["get_room_temperature", "set_room_temperature"]
+    assert reply == "Done: the bedroom is now 22 °C, 2 degrees warmer than before (20 °C)."
+    await chat.ask("turn the bedroom down by 1.5")
+    assert await _celsius(sessions, "bedroom") == 20.5
+
+
+async def test_warmest_and_coldest_come_from_the_listed_rooms(chat: Chat) -> None:
+    assert await chat.ask("which room is warmest?") == "The bathroom is the warmest room, at 23 °C."
+    assert chat.tools == ["list_rooms"]
+    assert await chat.ask("what's the coldest room") == "The bedroom is the coldest room, at 20 °C."
+
+
+async def test_ties_name_every_room(chat: Chat) -> None:
+    await chat.ask("set the bedroom to 23")
+    reply = await chat.ask("which room is the hottest")
+    assert reply == "The bathroom and the bedroom are the warmest rooms, at 23 °C each."
+
+
+async def test_lists_rooms_as_markdown(chat: Chat) -> None:
+    reply = await chat.ask("list the rooms")
+    assert reply.splitlines()[2:] == [
+        "- **bathroom**: 23 °C",
+        "- **bedroom**: 20 °C",
+        "- **home office**: 21 °C",
+        "- **kitchen**: 22 °C",
+        "- **living room**: 21 °C",
+    ]
+
+
+async def test_follow_up_reuses_the_previous_question(chat: Chat, sessions: SessionFactory) -> None:
+    await chat.ask("what's the temperature in the kitchen?")
+    assert await chat.ask("and the bedroom?") == "The bedroom is at 20 °C."
+    await chat.ask("set the living room to 18")
+    await chat.ask("what about the home office?")
+    assert await _celsius(sessions, "home office") == 18
+
+
+async def test_tool_errors_are_explained(chat: Chat, sessions: SessionFactory) -> None:
+    reply = await chat.ask("set the kitchen to 40")
+    assert reply == "I couldn't do that: 40 °C is outside the kitchen's range; allowed: 5 to 35 °C."
+    assert await _celsius(sessions, "kitchen") == 22
+    async with sessions() as session:
+        assert (await session.exec(select(Effect))).all() == []
+
+
+@pytest.mark.parametrize("text", ["hello", "turn on the lights", "set the attic to 20"])
+async def test_not_understood_gets_help_and_no_tool_call(chat: Chat, text: str) -> None:
+    reply = await chat.ask(text)
+    assert reply.startswith("Sorry, I didn't understand that. I can read and change room")
+    assert "Rooms I know: bathroom, bedroom, home office, kitchen and living room." in reply
+    assert chat.tools == []
+
+
+async def test_replies_stream_in_several_chunks(chat: Chat) -> None:
+    await chat.ask("which room is coldest?")
+    assert len([e for e in chat.events if isinstance(e, TextDelta)]) > 5
+
+
+async def test_a_room_less_question_asks_which_room(chat: Chat) -> None:
+    assert (await chat.ask("what's the temperature?")).startswith("Which room do you mean?")
+
+
+def test_understanding_language_is_a_setting() -> None:
+    assert Understanding(Settings(language="de").language).language == "de"

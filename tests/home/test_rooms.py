@@ -1,0 +1,105 @@
+"""Rooms, temperatures and the Effect written with every change."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlmodel import select
+
+from app.db.models import Effect, EffectSource, Room
+from app.db.session import SessionFactory
+from app.home.errors import InvalidTemperature, RoomNotFound, TemperatureOutOfRange
+from app.home.rooms import (
+    EffectOrigin,
+    get_room,
+    list_rooms,
+    normalize_room_name,
+    set_room_temperature,
+)
+
+SEED = {"bathroom": 23, "bedroom": 20, "home office": 21, "kitchen": 22, "living room": 21}
+
+
+async def test_seed_rooms_exist_after_first_migration(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        rooms = await list_rooms(session)
+    assert {r.name: r.celsius for r in rooms} == SEED
+    assert all((r.min_celsius, r.max_celsius) == (5, 35) for r in rooms)
+
+
+@pytest.mark.parametrize("name", ["Kitchen", "KITCHEN", "  the kitchen ", "kitchen"])
+async def test_room_names_match_case_insensitively(sessions: SessionFactory, name: str) -> None:
+    async with sessions() as session:
+        assert (await get_room(session, name)).name == "kitchen"
+
+
+def test_normalize_room_name_folds_underscores_and_articles() -> None:
+    assert normalize_room_name("The Living_Room") == "living room"
+
+
+async def test_unknown_room_lists_the_known_ones(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        with pytest.raises(RoomNotFound) as caught:
+            await get_room(session, "attic")
+    assert str(caught.value) == (
+        "Room 'attic' not found; known rooms: bathroom, bedroom, home office, kitchen, living room."
+    )
+
+
+async def test_set_writes_the_change_and_its_effect_together(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        effect = await set_room_temperature(
+            session, "Kitchen", 19, EffectOrigin(source=EffectSource.assistant)
+        )
+        await session.commit()
+    async with sessions() as session:
+        room = await get_room(session, "kitchen")
+        effects = (await session.exec(select(Effect))).all()
+    assert room.celsius == 19
+    assert [(e.room_name, e.old_celsius, e.new_celsius) for e in effects] == [("kitchen", 22, 19)]
+    assert effects[0].id == effect.id
+
+
+async def test_rollback_discards_both_the_change_and_the_effect(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        await set_room_temperature(session, "kitchen", 19, EffectOrigin())
+        await session.rollback()
+    async with sessions() as session:
+        assert (await get_room(session, "kitchen")).celsius == 22
+        assert (await session.exec(select(Effect))).all() == []
+
+
+@pytest.mark.parametrize(
+    "value", [True, False, math.nan, math.inf, -math.inf, "warm", None, [20], "nan"]
+)
+async def test_non_numeric_temperatures_are_refused(
+    sessions: SessionFactory, value: object
+) -> None:
+    async with sessions() as session:
+        with pytest.raises(InvalidTemperature) as caught:
+            await set_room_temperature(session, "kitchen", value, EffectOrigin())
+    assert "finite number" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", [4.9, 35.1, -10, 100])
+async def test_out_of_bounds_temperatures_name_the_range(
+    sessions: SessionFactory, value: float
+) -> None:
+    async with sessions() as session:
+        with pytest.raises(TemperatureOutOfRange) as caught:
+            await set_room_temperature(session, "kitchen", value, EffectOrigin())
+        assert (await session.exec(select(Effect))).all() == []
+    assert "allowed: 5 to 35 °C" in str(caught.value)
+
+
+async def test_numeric_strings_and_bounds_are_accepted(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        await set_room_temperature(session, "bedroom", "20.5", EffectOrigin())
+        await set_room_temperature(session, "bedroom", 5, EffectOrigin())
+        await set_room_temperature(session, "bedroom", 35.0, EffectOrigin())
+        await session.commit()
+        rows = (await session.exec(select(Effect).order_by(Effect.id))).all()
+        room = (await session.exec(select(Room).where(Room.name == "bedroom"))).one()
+    assert [(e.old_celsius, e.new_celsius) for e in rows] == [(20, 20.5), (20.5, 5), (5, 35)]
+    assert room.celsius == 35
