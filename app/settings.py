@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(
         default=8000, ge=1, description="Longest message a person may send."
     )
+    run_stale_after_s: float = Field(
+        default=60, gt=0, description="A run with no heartbeat for this long is expired."
+    )
+    sweep_interval_s: float = Field(
+        default=30, gt=0, description="How often stale runs are looked for."
+    )
     offline_chunk_delay_s: float = Field(
         default=0.02,
         ge=0,

@@ -30,3 +30,10 @@ def upgrade_to_head(database_url: str) -> None:
     ensure_sqlite_dir(to_sync_url(database_url))
     logger.info("Applying migrations")
     command.upgrade(alembic_config(database_url), "head")
+
+
+if __name__ == "__main__":
+    from app.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    upgrade_to_head(get_settings().database_url)

@@ -1,0 +1,39 @@
+# Hearth: `make run` starts the app, `make test` runs every test. Both set everything up.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: run test lint bench
+
+$(VENV)/bin/activate:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt requirements.txt | $(VENV)/.run-installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+run: $(VENV)/.run-installed
+	$(PY) -m app.db.migrate
+	@echo "Hearth is starting (the first start builds the frontend, about a minute)."
+	@echo "Open http://127.0.0.1:$(PORT)/ when it says 'App running'."
+	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+test: $(VENV)/.test-installed
+	bash scripts/ensure-chromium
+	$(PY) -m pytest
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check app tests bench alembic
+	$(VENV)/bin/ruff format --check app tests bench alembic
+
+bench: $(VENV)/.test-installed
+	bash scripts/ensure-chromium
+	$(PY) bench/stream_wire.py

@@ -1,0 +1,135 @@
+"""A thread as people read it: messages with tool cards and effect cards, from stored rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.threads import list_messages
+from app.db.models import Effect, Message, Run, ToolCall
+from app.home.errors import format_celsius
+
+
+@dataclass
+class Part:
+    """One block of a message: text, a tool card or an effect card."""
+
+    kind: str  # "text" | "tool" | "effect"
+    text: str = ""
+    tool_name: str = ""
+    tool_status: str = ""
+    arguments: str = ""
+    result: str = ""
+    effect_id: int = 0
+
+
+@dataclass
+class TranscriptMessage:
+    """One message, ready to render."""
+
+    id: int
+    role: str
+    status: str
+    parts: list[Part] = field(default_factory=list)
+    run_id: int = 0
+    run_status: str = ""
+    run_error: str = ""
+
+    @property
+    def needs_retry(self) -> bool:
+        """An assistant message that did not end complete offers Retry."""
+        return (
+            self.role == "assistant"
+            and self.status != "complete"
+            and self.run_status
+            in (
+                "failed",
+                "cancelled",
+                "expired",
+            )
+        )
+
+
+def effect_sentence(effect: Effect) -> str:
+    """What an effect card says, from the ledger row itself."""
+    return (
+        f"Temperature in {effect.room_name} changed from "
+        f"{format_celsius(effect.old_celsius)} to {format_celsius(effect.new_celsius)}"
+    )
+
+
+def _pretty(arguments: str) -> str:
+    try:
+        return json.dumps(json.loads(arguments), ensure_ascii=False)
+    except json.JSONDecodeError:
+        return arguments
+
+
+async def load_transcript(session: AsyncSession, thread_id: int) -> list[TranscriptMessage]:
+    """Every message of a thread, with tool statuses and effects read from their own rows."""
+    messages = await list_messages(session, thread_id)
+    return await render_messages(session, messages)
+
+
+async def render_messages(
+    session: AsyncSession, messages: list[Message]
+) -> list[TranscriptMessage]:
+    """Messages as transcript entries (three queries, whatever the number of cards)."""
+    run_ids = {m.run_id for m in messages if m.run_id}
+    call_ids = [p["tool_call_id"] for m in messages for p in m.parts if p["type"] == "tool-call"]
+    effect_ids = [p["effect_id"] for m in messages for p in m.parts if p["type"] == "effect"]
+    runs = {r.id: r for r in (await session.exec(select(Run).where(col(Run.id).in_(run_ids))))}
+    calls = {
+        c.id: c for c in await session.exec(select(ToolCall).where(col(ToolCall.id).in_(call_ids)))
+    }
+    effects = {
+        e.id: e for e in await session.exec(select(Effect).where(col(Effect.id).in_(effect_ids)))
+    }
+    rendered = []
+    for message in messages:
+        run = runs.get(message.run_id)
+        rendered.append(
+            TranscriptMessage(
+                id=message.id or 0,
+                role=message.role,
+                status=message.status,
+                parts=_parts(message, calls, effects),
+                run_id=message.run_id or 0,
+                run_status=run.status if run else "",
+                run_error=(run.error or "") if run else "",
+            )
+        )
+    return rendered
+
+
+def _parts(
+    message: Message, calls: dict[int | None, ToolCall], effects: dict[int | None, Effect]
+) -> list[Part]:
+    parts: list[Part] = []
+    for stored in message.parts:
+        match stored["type"]:
+            case "text" if stored["text"]:
+                parts.append(Part("text", text=stored["text"]))
+            case "tool-call":
+                call = calls.get(stored["tool_call_id"])
+                if call is None:
+                    continue
+                parts.append(
+                    Part(
+                        "tool",
+                        tool_name=call.name,
+                        tool_status=call.status,
+                        arguments=_pretty(call.arguments),
+                        result=call.error or (json.dumps(call.result) if call.result else ""),
+                    )
+                )
+            case "effect":
+                effect = effects.get(stored["effect_id"])
+                if effect is not None:
+                    parts.append(
+                        Part("effect", text=effect_sentence(effect), effect_id=effect.id or 0)
+                    )
+    return parts

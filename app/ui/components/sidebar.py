@@ -1,0 +1,131 @@
+"""The sidebar: New thread, the threads newest first, rename and delete dialogs."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.ui.state.chat import ChatState
+from app.ui.state.threads import ThreadRow, ThreadsState
+
+
+def _thread_item(thread: ThreadRow) -> rx.Component:
+    is_open = ChatState.current_thread_id == thread.id
+    return rx.hstack(
+        rx.link(
+            thread.title,
+            href=thread.href,
+            class_name="thread-link",
+            aria_current=rx.cond(is_open, "page", "false"),
+            underline="none",
+        ),
+        rx.hstack(
+            rx.icon_button(
+                rx.icon("pencil", size=12),
+                size="1",
+                variant="ghost",
+                aria_label="Rename " + thread.title,
+                on_click=ThreadsState.start_rename(thread.id, thread.title),
+            ),
+            rx.icon_button(
+                rx.icon("trash-2", size=12),
+                size="1",
+                variant="ghost",
+                color_scheme="red",
+                aria_label="Delete " + thread.title,
+                on_click=ThreadsState.start_delete(thread.id, thread.title),
+            ),
+            class_name="thread-actions",
+            spacing="1",
+        ),
+        class_name=rx.cond(is_open, "thread-item open", "thread-item"),
+        align="center",
+        width="100%",
+    )
+
+
+def _rename_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Rename thread"),
+            rx.form(
+                rx.input(
+                    name="title",
+                    value=ThreadsState.rename_title,
+                    on_change=ThreadsState.set_rename_title,
+                    aria_label="Thread title",
+                    max_length=80,
+                    auto_focus=True,
+                ),
+                rx.hstack(
+                    rx.button(
+                        "Cancel",
+                        type="button",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=ThreadsState.cancel_rename,
+                    ),
+                    rx.button("Save", type="submit"),
+                    justify="end",
+                    margin_top="1em",
+                ),
+                on_submit=ThreadsState.confirm_rename,
+            ),
+        ),
+        open=ThreadsState.renaming_id != 0,
+        on_open_change=lambda _open: ThreadsState.cancel_rename,
+    )
+
+
+def _delete_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete thread?"),
+            rx.alert_dialog.description(
+                "“" + ThreadsState.deleting_title + "” will disappear from your threads. "
+                "Changes it made to the home stay in the ledger."
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Cancel",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=ThreadsState.cancel_delete,
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button("Delete", color_scheme="red", on_click=ThreadsState.confirm_delete)
+                ),
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=ThreadsState.deleting_id != 0,
+    )
+
+
+def sidebar() -> rx.Component:
+    """Threads, newest first, as a navigation landmark."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("flame", color="var(--orange-9)"),
+            rx.heading("Hearth", size="5"),
+            align="center",
+        ),
+        rx.button(
+            rx.icon("plus", size=14),
+            "New thread",
+            on_click=ThreadsState.new_thread,
+            width="100%",
+            variant="soft",
+        ),
+        rx.el.nav(
+            rx.vstack(rx.foreach(ThreadsState.threads, _thread_item), spacing="1", width="100%"),
+            aria_label="Threads",
+            class_name="thread-list",
+        ),
+        _rename_dialog(),
+        _delete_dialog(),
+        class_name="sidebar",
+        spacing="3",
+    )

@@ -1,0 +1,23 @@
+"""The live end of a streaming reply: a small client-side component fed only new text."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+
+class HearthStream(rx.Component):
+    """Shows the text streamed under one key (see assets/hearth_stream.jsx)."""
+
+    library = "$/public/hearth_stream.jsx"
+    tag = "HearthStream"
+    stream_key: rx.Var[str]
+
+
+hearth_stream = HearthStream.create
+
+
+def append_script(stream_key: str, text: str) -> str:
+    """The browser call that appends text to a stream; json.dumps makes the text inert."""
+    return f"__hs({json.dumps(stream_key)},{json.dumps(text, ensure_ascii=False)})"

@@ -1,0 +1,215 @@
+"""The open thread: its messages, the composer, and the run streaming into it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import aclosing
+
+import reflex as rx
+
+from app.assistant.batching import batch_events
+from app.assistant.errors import AssistantError, ThreadNotFound
+from app.assistant.events import EffectRecorded, RunFinished, RunStarted, TextDelta
+from app.assistant.runs import active_run, request_stop
+from app.assistant.threads import create_thread, get_thread, list_threads
+from app.assistant.transcript import TranscriptMessage, load_transcript
+from app.db.models import TERMINAL_RUN_STATUSES, Run
+from app.services import get_services
+from app.ui.components.stream import append_script
+from app.ui.state.rooms import RoomsState
+from app.ui.state.threads import ThreadsState, thread_href
+
+logger = logging.getLogger(__name__)
+
+# Process-local handles so Stop can cancel a run driven by this worker at once; the
+# database flag (`cancelling`) is what reaches a run driven anywhere else.
+_RUN_TASKS: dict[int, asyncio.Task] = {}
+
+_WATCH_INTERVAL_S = 0.5
+
+
+async def _transcript(thread_id: int) -> list[TranscriptMessage]:
+    async with get_services().sessions() as session:
+        return await load_transcript(session, thread_id)
+
+
+class ChatState(rx.State):
+    """One thread as a person sees it, and the run streaming into it."""
+
+    messages: list[TranscriptMessage] = []
+    prompt: str = ""
+    current_thread_id: int = 0
+    running_run_id: int = 0
+    live_message_id: int = 0
+    live_key: str = ""
+    _started: RunStarted | None = None
+
+    @rx.var
+    def is_running(self) -> bool:
+        """Whether a run is going in this thread."""
+        return self.running_run_id != 0
+
+    @rx.var
+    def is_empty(self) -> bool:
+        """An empty thread shows starter suggestions."""
+        return len(self.messages) == 0
+
+    @rx.event
+    async def open_home(self):
+        """`/`: open the newest thread, or a fresh one."""
+        async with get_services().sessions() as session:
+            newest = await list_threads(session, limit=1)
+            thread = newest[0] if newest else await create_thread(session)
+        return rx.redirect(thread_href(thread.id or 0))
+
+    @rx.event
+    async def load_thread(self):
+        """`/chat/[thread_id]`: load the thread's transcript (and follow a run still going)."""
+        raw = self.router.url.query_parameters.get("thread_id") or self.thread_id
+        try:
+            thread_id = int(raw)
+        except (TypeError, ValueError):
+            return [rx.toast.error(f"'{raw}' is not a thread number."), rx.redirect("/")]
+        async with get_services().sessions() as session:
+            try:
+                await get_thread(session, thread_id)
+            except ThreadNotFound as exc:
+                return [rx.toast.error(str(exc)), rx.redirect("/")]
+            self.messages = await load_transcript(session, thread_id)
+            running = await active_run(session, thread_id)
+        self.current_thread_id = thread_id
+        self.live_key, self.live_message_id = "", 0
+        self.running_run_id = (running.id or 0) if running else 0
+        events = [ThreadsState.refresh, RoomsState.refresh]
+        if running is not None and running.id not in _RUN_TASKS:
+            events.append(ChatState.watch_run)
+        return events
+
+    @rx.event
+    def set_prompt(self, text: str) -> None:
+        """Track the composer's text."""
+        self.prompt = text
+
+    @rx.event
+    async def send(self, form_data: dict):
+        """Send the composer's text (Enter or the Send button)."""
+        return await self._begin(str(form_data.get("message", "")))
+
+    @rx.event
+    async def send_suggestion(self, text: str):
+        """Send a starter suggestion."""
+        return await self._begin(text)
+
+    @rx.event
+    async def retry(self, message_id: int):
+        """Ask again what the user asked before a failed, cancelled or cut-off reply."""
+        asked = ""
+        for message in self.messages:
+            if message.id == message_id:
+                break
+            if message.role == "user":
+                asked = "".join(p.text for p in message.parts if p.kind == "text")
+        if not asked:
+            return rx.toast.error("There is no question before this reply to ask again.")
+        return await self._begin(asked)
+
+    async def _begin(self, text: str):
+        if self.running_run_id:
+            self.prompt = text
+            return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
+        try:
+            started = await get_services().engine.start(self.current_thread_id, text)
+        except AssistantError as exc:
+            # Nothing is lost: the text goes back into the composer.
+            self.prompt = text
+            return rx.toast.error(str(exc))
+        self.prompt = ""
+        self.messages = await _transcript(self.current_thread_id)
+        self._started = started
+        self.running_run_id = started.run_id
+        self.live_message_id = started.assistant_message_id
+        self.live_key = f"{started.run_id}-0"
+        return [ChatState.follow_run, ThreadsState.refresh]
+
+    @rx.event(background=True)
+    async def follow_run(self):
+        """Drive the run this tab started, pushing only new text to the browser."""
+        async with self:
+            started, self._started = self._started, None
+        if started is None:
+            return
+        services = get_services()
+        _RUN_TASKS[started.run_id] = asyncio.current_task()  # type: ignore[assignment]
+        segment, key, error = 0, f"{started.run_id}-0", None
+        try:
+            batches = batch_events(
+                services.engine.execute(started), services.settings.stream_flush_interval_s
+            )
+            async with aclosing(batches):
+                async for batch in batches:
+                    changed_room = None
+                    refresh = False
+                    for event in batch:
+                        if isinstance(event, TextDelta):
+                            yield rx.call_script(append_script(key, event.text))
+                            continue
+                        refresh = True
+                        if isinstance(event, EffectRecorded):
+                            changed_room = event.room
+                        if isinstance(event, RunFinished) and event.error:
+                            error = event.error
+                    if refresh:
+                        # Cards and statuses change rarely: send them as state, and start a
+                        # new live segment after them (the text so far is now stored).
+                        segment += 1
+                        key = f"{started.run_id}-{segment}"
+                        transcript = await _transcript(started.thread_id)
+                        async with self:
+                            self.messages, self.live_key = transcript, key
+                    if changed_room is not None:
+                        yield RoomsState.refresh(changed_room)
+        finally:
+            _RUN_TASKS.pop(started.run_id, None)
+            transcript = await _transcript(started.thread_id)
+            async with self:
+                if self.current_thread_id == started.thread_id:
+                    self.messages = transcript
+                self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
+        if error:
+            yield rx.toast.error(error)
+
+    @rx.event(background=True)
+    async def watch_run(self):
+        """Follow a run driven elsewhere (another tab or worker) until it ends."""
+        async with self:
+            run_id, thread_id = self.running_run_id, self.current_thread_id
+        sessions = get_services().sessions
+        while run_id:
+            await asyncio.sleep(_WATCH_INTERVAL_S)
+            async with sessions() as session:
+                run = await session.get(Run, run_id)
+                transcript = await load_transcript(session, thread_id)
+            ended = run is None or run.status in TERMINAL_RUN_STATUSES
+            async with self:
+                if self.current_thread_id != thread_id or self.running_run_id != run_id:
+                    return
+                self.messages = transcript
+                if ended:
+                    self.running_run_id = 0
+            if ended:
+                yield RoomsState.refresh
+                return
+
+    @rx.event
+    async def stop(self):
+        """Stop the run: recorded in the database, and cancelled at once if it runs here."""
+        run_id = self.running_run_id
+        if not run_id:
+            return
+        async with get_services().sessions() as session:
+            await request_stop(session, run_id)
+        task = _RUN_TASKS.get(run_id)
+        if task is not None:
+            task.cancel()
+        logger.info("Stop requested for run %s", run_id)

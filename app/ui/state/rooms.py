@@ -1,0 +1,36 @@
+"""The rooms panel: live temperatures, refreshed on load and after every effect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from app.home.errors import format_celsius
+from app.home.rooms import list_rooms
+from app.services import get_services
+
+
+@dataclass
+class RoomRow:
+    """One room as the panel shows it."""
+
+    name: str
+    celsius: str
+    changed: bool = False
+
+
+class RoomsState(rx.State):
+    """The home's rooms and their temperatures."""
+
+    rooms: list[RoomRow] = []
+
+    @rx.event
+    async def refresh(self, changed_room: str = "") -> None:
+        """Reload the rooms from the database; mark the one that just changed."""
+        async with get_services().sessions() as session:
+            rooms = await list_rooms(session)
+        self.rooms = [
+            RoomRow(r.name, format_celsius(r.celsius), changed=r.name == changed_room)
+            for r in rooms
+        ]

@@ -1,0 +1,105 @@
+"""The sidebar: threads newest first, new, rename, delete (with confirmation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from app.assistant import threads
+from app.assistant.errors import AssistantError
+from app.services import get_services
+
+
+@dataclass
+class ThreadRow:
+    """One thread in the sidebar."""
+
+    id: int
+    title: str
+    href: str
+
+
+def thread_href(thread_id: int) -> str:
+    """Where a thread lives."""
+    return f"/chat/{thread_id}"
+
+
+class ThreadsState(rx.State):
+    """The list of threads and the rename/delete dialogs."""
+
+    threads: list[ThreadRow] = []
+    renaming_id: int = 0
+    rename_title: str = ""
+    deleting_id: int = 0
+    deleting_title: str = ""
+
+    @rx.event
+    async def refresh(self) -> None:
+        """Reload the thread list."""
+        async with get_services().sessions() as session:
+            rows = await threads.list_threads(session)
+        self.threads = [ThreadRow(t.id or 0, t.title, thread_href(t.id or 0)) for t in rows]
+
+    @rx.event
+    async def new_thread(self):
+        """Create an empty thread and open it."""
+        async with get_services().sessions() as session:
+            thread = await threads.create_thread(session)
+        await self.refresh()
+        return rx.redirect(thread_href(thread.id or 0))
+
+    @rx.event
+    def start_rename(self, thread_id: int, title: str) -> None:
+        """Open the rename dialog for a thread."""
+        self.renaming_id, self.rename_title = thread_id, title
+
+    @rx.event
+    def set_rename_title(self, title: str) -> None:
+        """Track the title being typed."""
+        self.rename_title = title
+
+    @rx.event
+    def cancel_rename(self) -> None:
+        """Close the rename dialog without changes."""
+        self.renaming_id = 0
+
+    @rx.event
+    async def confirm_rename(self, form_data: dict | None = None):
+        """Save the new title; a bad one keeps the dialog open and says why."""
+        title = (form_data or {}).get("title", self.rename_title)
+        try:
+            async with get_services().sessions() as session:
+                await threads.rename_thread(session, self.renaming_id, title)
+        except AssistantError as exc:
+            self.rename_title = title
+            return rx.toast.error(str(exc))
+        self.renaming_id = 0
+        await self.refresh()
+        return None
+
+    @rx.event
+    def start_delete(self, thread_id: int, title: str) -> None:
+        """Ask for confirmation before deleting a thread."""
+        self.deleting_id, self.deleting_title = thread_id, title
+
+    @rx.event
+    def cancel_delete(self) -> None:
+        """Keep the thread."""
+        self.deleting_id = 0
+
+    @rx.event
+    async def confirm_delete(self):
+        """Delete the thread; if it was open, go to the newest remaining one."""
+        deleted = self.deleting_id
+        try:
+            async with get_services().sessions() as session:
+                await threads.delete_thread(session, deleted)
+        except AssistantError as exc:
+            self.deleting_id = 0
+            return rx.toast.error(str(exc))
+        self.deleting_id = 0
+        await self.refresh()
+        if self.router.url.path == thread_href(deleted):
+            return rx.redirect("/")
+        return rx.toast.success("Thread deleted.")

@@ -1,0 +1,59 @@
+// The live end of an assistant reply. The server sends only new text (window.__hs(key, text),
+// one call per ~50 ms batch); this component shows the text gathered for its key, and a
+// polite live region announces whole sentences, not every token.
+import { useSyncExternalStore } from "react";
+
+function streamStore() {
+  if (typeof window === "undefined") return null;
+  if (!window.__hearthStream) {
+    const texts = new Map();
+    const listeners = new Set();
+    const notify = () => listeners.forEach((listener) => listener());
+    window.__hearthStream = {
+      append(key, text) {
+        texts.set(key, (texts.get(key) ?? "") + text);
+        notify();
+      },
+      get: (key) => texts.get(key) ?? "",
+      forget(key) {
+        texts.delete(key);
+        notify();
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    window.__hs = (key, text) => window.__hearthStream.append(key, text);
+  }
+  return window.__hearthStream;
+}
+
+streamStore();
+
+// The newest sentence that has ended, or "". A "." right after a digit at the very end may
+// still become "22.5", so it only counts once something follows it.
+function lastCompleteSentence(text) {
+  const ends = [...text.matchAll(/(?<!\d)[.!?…](?=\s|$)|[.!?…](?=\s)|\n/g)];
+  if (!ends.length) return "";
+  const done = text.slice(0, ends[ends.length - 1].index + 1);
+  const sentences = done.split(/(?<=[.!?…])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
+  return sentences[sentences.length - 1] ?? "";
+}
+
+export function HearthStream({ streamKey, ...rest }) {
+  const store = streamStore();
+  const text = useSyncExternalStore(
+    (listener) => store.subscribe(listener),
+    () => store.get(streamKey),
+    () => "",
+  );
+  return (
+    <div {...rest}>
+      <div className="hearth-stream-text">{text}</div>
+      <div aria-live="polite" aria-atomic="true" className="hearth-sr-only" data-announcer="">
+        {lastCompleteSentence(text)}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+"""What a person does on the chat page, as steps the browser tests share."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+
+class ChatPage:
+    """The chat page, driven through its accessible names."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+    @property
+    def composer(self) -> Locator:
+        return self.page.get_by_role("textbox", name="Message")
+
+    @property
+    def threads(self) -> Locator:
+        return self.page.get_by_role("navigation", name="Threads")
+
+    @property
+    def assistant_messages(self) -> Locator:
+        return self.page.locator('[data-role="assistant"]')
+
+    @property
+    def user_messages(self) -> Locator:
+        return self.page.locator('[data-role="user"]')
+
+    def open_new_thread(self) -> int:
+        """Start from `/`, then open a fresh thread; returns its id."""
+        self.page.goto(self.base_url + "/")
+        self.page.wait_for_url(re.compile(r"/chat/\d+$"))
+        self.page.get_by_role("button", name="New thread", exact=True).click()
+        self.page.wait_for_function(
+            "n => document.querySelectorAll('[data-role]').length === n", arg=0
+        )
+        expect(self.page.get_by_text("What can I do for your home?")).to_be_visible()
+        return self.thread_id
+
+    @property
+    def thread_id(self) -> int:
+        match = re.search(r"/chat/(\d+)$", self.page.url)
+        assert match, f"not on a thread page: {self.page.url}"
+        return int(match.group(1))
+
+    def type(self, text: str) -> None:
+        """Type into the composer and wait until the app has it."""
+        self.composer.fill(text)
+        expect(self.composer).to_have_value(text)
+
+    def send(self, text: str) -> None:
+        """Type and press Enter; returns once the user's message is shown."""
+        before = self.user_messages.count()
+        self.type(text)
+        self.composer.press("Enter")
+        expect(self.user_messages).to_have_count(before + 1)
+
+    def wait_until_answered(self) -> Locator:
+        """Wait for the run to end (Send is back); returns the newest assistant message."""
+        expect(self.page.get_by_role("button", name="Send")).to_be_visible(timeout=30_000)
+        expect(self.page.locator(".live-text")).to_have_count(0)
+        return self.assistant_messages.last
+
+    def ask(self, text: str) -> Locator:
+        """Send and wait for the whole answer."""
+        before = self.assistant_messages.count()
+        self.send(text)
+        expect(self.assistant_messages).to_have_count(before + 1)
+        return self.wait_until_answered()
+
+    def room_celsius(self, room: str) -> float:
+        """The temperature the rooms panel shows for a room."""
+        cell = self.page.locator(f'[data-room="{room}"] .room-celsius')
+        return float(cell.inner_text().replace("°C", "").strip())

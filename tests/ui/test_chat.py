@@ -1,0 +1,180 @@
+"""The chat in a real browser: stream, tools, cards, stop, reload, threads, inert input."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.home.errors import format_celsius
+from tests.ui.chat_page import ChatPage
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "test-results" / "chat.png"
+
+
+@pytest.fixture
+def chat(page: Page, app_url: str) -> ChatPage:
+    return ChatPage(page, app_url)
+
+
+def test_first_visit_flow(chat: ChatPage) -> None:
+    thread_id = chat.open_new_thread()
+    kitchen = chat.room_celsius("kitchen")
+    bedroom = chat.room_celsius("bedroom")
+
+    reply = chat.ask("What's the temperature in the kitchen?")
+    expect(reply).to_contain_text(f"The kitchen is at {format_celsius(kitchen)} °C.")
+    card = reply.locator('[data-tool="get_room_temperature"]')
+    expect(card).to_have_attribute("data-status", "done")
+
+    reply = chat.ask("set the kitchen to 19")
+    expect(reply.locator('[data-tool="set_room_temperature"][data-status="done"]')).to_be_visible()
+    effect = reply.locator("[data-effect]")
+    expect(effect).to_have_text(
+        f"Temperature in kitchen changed from {format_celsius(kitchen)} to 19"
+    )
+    expect(chat.page.locator('[data-room="kitchen"] .room-celsius')).to_have_text("19 °C")
+
+    reply = chat.ask("make the bedroom 2 degrees warmer")
+    expect(reply.locator("[data-effect]")).to_have_text(
+        f"Temperature in bedroom changed from {format_celsius(bedroom)} to "
+        f"{format_celsius(bedroom + 2)}"
+    )
+    assert chat.room_celsius("bedroom") == bedroom + 2
+
+    reply = chat.ask("which room is warmest?")
+    expect(reply).to_contain_text(re.compile(r"warmest room|warmest rooms"))
+    expect(reply.locator('[data-tool="list_rooms"]')).to_have_attribute("data-status", "done")
+
+    link = chat.threads.get_by_role("link", name="What's the temperature in the kitchen?")
+    expect(link).to_have_attribute("href", f"/chat/{thread_id}")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    chat.page.screenshot(path=str(SCREENSHOT))
+
+    chat.page.reload()
+    expect(chat.user_messages).to_have_count(4)
+    expect(chat.assistant_messages).to_have_count(4)
+    expect(chat.page.locator("[data-effect]")).to_have_count(2)
+    expect(chat.page.locator('[data-tool][data-status="done"]')).to_have_count(5)
+    expect(chat.assistant_messages.nth(1)).to_contain_text("Done: the kitchen is now 19 °C")
+
+
+def test_streamed_text_arrives_in_pieces_and_is_announced_by_sentence(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.send("tell me a joke")
+    live = chat.page.locator(".live-text .hearth-stream-text")
+    expect(live).to_contain_text("Sorry")
+    partial = live.inner_text()
+    assert 0 < len(partial) < 100, "the reply arrived whole instead of streaming"
+    announcer = chat.page.locator(".live-text [aria-live='polite']")
+    expect(announcer).to_have_text("Sorry, I didn't understand that.")
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("Rooms I know: bathroom, bedroom, home office, kitchen")
+
+
+def test_stop_mid_stream_keeps_the_partial_text(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.send("sing me something")
+    live = chat.page.locator(".live-text .hearth-stream-text")
+    expect(live).to_contain_text("I can read")
+    chat.page.get_by_role("button", name="Stop").click()
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("Stopped. The text so far was kept.")
+    kept = reply.locator(".markdown").inner_text()
+    assert kept.startswith("Sorry, I didn't understand that. I can read")
+    assert "Rooms I know" not in kept
+    expect(reply.get_by_role("button", name="Retry")).to_be_visible()
+
+    chat.page.reload()
+    reply = chat.assistant_messages.last
+    expect(reply).to_contain_text("Stopped. The text so far was kept.")
+    assert reply.locator(".markdown").inner_text() == kept
+
+
+def test_escape_stops_and_retry_answers_again(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.send("what's the weather")
+    expect(chat.page.locator(".live-text .hearth-stream-text")).to_contain_text("Sorry")
+    chat.page.keyboard.press("Escape")
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("Stopped.")
+    reply.get_by_role("button", name="Retry").click()
+    expect(chat.assistant_messages).to_have_count(2)
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("Rooms I know")
+    expect(chat.user_messages.last).to_have_text("what's the weather")
+
+
+def test_a_second_question_uses_the_first(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.ask("what's the temperature in the kitchen?")
+    bedroom = chat.room_celsius("bedroom")
+    reply = chat.ask("and the bedroom?")
+    expect(reply).to_contain_text(f"The bedroom is at {format_celsius(bedroom)} °C.")
+
+
+def test_shift_enter_breaks_the_line_and_enter_sends(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.composer.click()
+    chat.composer.press_sequentially("list the rooms")
+    chat.composer.press("Shift+Enter")
+    chat.composer.press_sequentially("please")
+    expect(chat.composer).to_have_value("list the rooms\nplease")
+    chat.composer.press("Enter")
+    expect(chat.user_messages).to_have_count(1)
+    expect(chat.composer).to_have_value("")
+    chat.wait_until_answered()
+
+
+def test_rename_and_delete_a_thread(chat: ChatPage) -> None:
+    thread_id = chat.open_new_thread()
+    chat.ask("show all rooms")
+    link = chat.threads.get_by_role("link", name="show all rooms")
+    expect(link).to_be_visible()
+
+    chat.threads.get_by_role("button", name="Rename show all rooms").click()
+    title = chat.page.get_by_role("textbox", name="Thread title")
+    title.fill("   ")
+    chat.page.get_by_role("button", name="Save").click()
+    expect(chat.page.get_by_text("A thread title cannot be empty")).to_be_visible()
+    title.fill("Room survey")
+    expect(title).to_have_value("Room survey")
+    chat.page.get_by_role("button", name="Save").click()
+    expect(chat.threads.get_by_role("link", name="Room survey")).to_be_visible()
+    chat.page.reload()
+    expect(chat.threads.get_by_role("link", name="Room survey")).to_be_visible()
+
+    chat.threads.get_by_role("button", name="Delete Room survey").click()
+    dialog = chat.page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("“Room survey” will disappear from your threads.")
+    dialog.get_by_role("button", name="Delete").click()
+    expect(chat.threads.get_by_role("link", name="Room survey")).to_have_count(0)
+    chat.page.wait_for_url(
+        lambda url: re.search(r"/chat/\d+$", url) and not url.endswith(f"/chat/{thread_id}")
+    )
+    chat.page.goto(f"{chat.base_url}/chat/{thread_id}")
+    expect(chat.page.get_by_text(f"Thread {thread_id} not found")).to_be_visible()
+
+
+def test_markup_typed_as_a_message_renders_as_text(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>**bold**'
+    chat.ask(payload)
+    expect(chat.user_messages.last).to_have_text(payload)
+    assert chat.page.evaluate("window.__xss") is None
+    assert chat.page.locator('[data-role="user"] img').count() == 0
+
+
+def test_too_long_a_message_is_refused_and_kept(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.composer.evaluate("el => el.removeAttribute('maxlength')")
+    text = "x" * 8001
+    chat.type(text)
+    chat.composer.press("Enter")
+    expect(chat.page.get_by_text("A message can be at most 8,000 characters")).to_be_visible()
+    expect(chat.composer).to_have_value(text)
+    expect(chat.user_messages).to_have_count(0)
