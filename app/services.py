@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,16 @@ class Services:
 
 def build_provider(settings: Settings, sessions: SessionFactory) -> Provider:
     """The provider the settings name."""
+    if settings.provider_factory:
+        module_name, _, attribute = settings.provider_factory.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise ValueError(
+                f"HEARTH_PROVIDER_FACTORY={settings.provider_factory!r} cannot be loaded ({exc}); "
+                "give 'module:function', e.g. 'bench.scripted:build'."
+            ) from exc
+        return factory(settings, sessions)
 
     async def room_names() -> list[str]:
         async with sessions() as session:

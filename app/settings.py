@@ -24,6 +24,11 @@ class Settings(BaseSettings):
         default="offline",
         description="Which model answers: the built-in offline assistant.",
     )
+    provider_factory: str = Field(
+        default="",
+        description="Import path 'module:function' of a provider factory (settings, sessions); "
+        "replaces `provider` for benchmarks and manual testing.",
+    )
     language: str = Field(default="en", description="Language of the offline assistant.")
     max_steps: int = Field(default=8, ge=1, le=50, description="Model turns allowed per run.")
     checkpoint_interval_s: float = Field(

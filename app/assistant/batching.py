@@ -17,7 +17,7 @@ async def batch_events(
 ) -> AsyncIterator[list[RunEvent]]:
     """Yield lists of events: adjacent text merged, flushed within `interval_s` of arriving.
 
-    Text is flushed at once when the previous flush is older than the interval, so the
+    Text is flushed at once when the previous text flush is older than the interval, so the
     first words are not held back; other events flush any held text and pass straight on.
     """
     queue: asyncio.Queue[object] = asyncio.Queue()
@@ -64,9 +64,10 @@ async def batch_events(
                         yield batch
                 continue
             batch = [held, item] if held is not None else [item]
+            if held is not None:
+                last_flush = time.monotonic()
             held = None
             yield batch  # type: ignore[misc]
-            last_flush = time.monotonic()
         if held is not None:
             yield [held]
     finally:

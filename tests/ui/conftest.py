@@ -2,111 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-START_TIMEOUT_S = 300
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(
-        f"the app never answered {url} in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}"
-    )
-
-
-def start_app(
-    tmp: Path, extra_env: dict[str, str] | None = None, port: int | None = None
-) -> tuple[str, subprocess.Popen]:
-    """Migrate a fresh database and run `reflex run --env prod` on it."""
-    port = port or free_port()
-    env = {
-        **os.environ,
-        "HEARTH_DATABASE_URL": f"sqlite:///{tmp / 'hearth.db'}",
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        **(extra_env or {}),
-    }
-    subprocess.run([sys.executable, "-m", "app.db.migrate"], cwd=ROOT, env=env, check=True)
-    log = tmp / "app.log"
-    reflex = Path(sys.executable).parent / "reflex"
-    proc = subprocess.Popen(
-        [
-            str(reflex),
-            "run",
-            "--env",
-            "prod",
-            "--backend-host",
-            "127.0.0.1",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_serving(url + "/ping", proc, log)
-        _wait_until_serving(url + "/", proc, log)
-    except BaseException:
-        stop_app(proc)
-        raise
-    return url, proc
-
-
-def stop_app(proc: subprocess.Popen) -> None:
-    """Stop the app and everything it started."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+from tests.support.app_server import start_app, stop_app
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,14 @@ import reflex as rx
 
 from app.assistant.batching import batch_events
 from app.assistant.errors import AssistantError, ThreadNotFound
-from app.assistant.events import EffectRecorded, RunFinished, RunStarted, TextDelta
+from app.assistant.events import (
+    EffectRecorded,
+    RunFinished,
+    RunStarted,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+)
 from app.assistant.runs import active_run, request_stop
 from app.assistant.threads import create_thread, get_thread, list_threads
 from app.assistant.transcript import TranscriptMessage, load_transcript
@@ -153,11 +160,12 @@ class ChatState(rx.State):
                     for event in batch:
                         if isinstance(event, TextDelta):
                             yield rx.call_script(append_script(key, event.text))
-                            continue
-                        refresh = True
-                        if isinstance(event, EffectRecorded):
-                            changed_room = event.room
-                        if isinstance(event, RunFinished) and event.error:
+                        elif isinstance(event, ToolCallStarted | ToolCallFinished):
+                            refresh = True
+                        elif isinstance(event, EffectRecorded):
+                            refresh, changed_room = True, event.room
+                        elif isinstance(event, RunFinished):
+                            # The final transcript is sent once, below, whatever ended the run.
                             error = event.error
                     if refresh:
                         # Cards and statuses change rarely: send them as state, and start a

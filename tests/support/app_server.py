@@ -1,0 +1,98 @@
+"""Run the real app (`reflex run --env prod`) on a free port with a fresh database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 300
+
+
+def free_port() -> int:
+    """A port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(
+        f"the app never answered {url} in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}"
+    )
+
+
+def start_app(
+    tmp: Path,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
+    project: Path = ROOT,
+) -> tuple[str, subprocess.Popen]:
+    """Migrate a fresh database and run `reflex run --env prod` in a project folder."""
+    port = port or free_port()
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "HEARTH_DATABASE_URL": f"sqlite:///{tmp / 'hearth.db'}",
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        **(extra_env or {}),
+    }
+    subprocess.run([sys.executable, "-m", "app.db.migrate"], cwd=ROOT, env=env, check=True)
+    log = tmp / "app.log"
+    reflex = Path(sys.executable).parent / "reflex"
+    proc = subprocess.Popen(
+        [
+            str(reflex),
+            "run",
+            "--env",
+            "prod",
+            "--backend-host",
+            "127.0.0.1",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+        ],
+        cwd=project,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url + "/ping", proc, log)
+        _wait_until_serving(url + "/", proc, log)
+    except BaseException:
+        stop_app(proc)
+        raise
+    return url, proc
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop the app and everything it started."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
