@@ -28,6 +28,23 @@ async def create_thread(session: AsyncSession, title: str = DEFAULT_TITLE) -> Th
     return thread
 
 
+async def open_empty_thread(session: AsyncSession) -> Thread:
+    """The newest thread that has no messages yet, or a new one: no pile of empty threads."""
+    has_messages = select(Message.id).where(Message.thread_id == Thread.id).exists()
+    query = (
+        select(Thread)
+        .where(col(Thread.deleted_at).is_(None), ~has_messages)
+        .order_by(col(Thread.id).desc())
+        .limit(1)
+    )
+    thread = (await session.exec(query)).first()
+    if thread is None:
+        return await create_thread(session)
+    thread.updated_at = utcnow()
+    await session.commit()
+    return thread
+
+
 async def list_threads(session: AsyncSession, limit: int = 200) -> list[Thread]:
     """Undeleted threads, most recently active first."""
     query = (

