@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.assistant.sweeper import sweep_stale_runs
 from app.services import get_services
+from app.ui import live_text
 from app.ui.pages.chat import chat_page
 from app.ui.state.chat import ChatState
 
@@ -21,3 +22,4 @@ app = rx.App(stylesheets=["/hearth.css"])
 app.add_page(chat_page, route="/", on_load=ChatState.open_home, title="Hearth")
 app.add_page(chat_page, route="/chat/[thread_id]", on_load=ChatState.load_thread, title="Hearth")
 app.register_lifespan_task(_sweep_stale_runs)
+live_text.bind(app)

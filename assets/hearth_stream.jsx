@@ -1,7 +1,9 @@
-// The live end of an assistant reply. The server sends only new text (window.__hs(key, text),
-// one call per ~50 ms batch); this component shows the text gathered for its key, and a
-// polite live region announces whole sentences, not every token.
+// The live end of an assistant reply. The server sends only new text, one batch per ~50 ms,
+// as a bare socket.io event ("hs", key, text) on Reflex's own connection (or, as a fallback,
+// a frontend script calling window.__hs(key, text)); this component shows the text gathered
+// for its key, and a polite live region announces whole sentences, not every token.
 import { useSyncExternalStore } from "react";
+import { Socket } from "socket.io-client";
 
 function streamStore() {
   if (typeof window === "undefined") return null;
@@ -31,6 +33,20 @@ function streamStore() {
 
 streamStore();
 
+// socket.io-client offers no public hook on a socket it did not create (Reflex's), so the
+// method that dispatches incoming events is wrapped once to take Hearth's stream event.
+if (typeof window !== "undefined" && !Socket.prototype.__hearthStream) {
+  const emitEvent = Socket.prototype.emitEvent;
+  Socket.prototype.emitEvent = function (args) {
+    if (args[0] === "hs") {
+      streamStore().append(args[1], args[2]);
+      return;
+    }
+    return emitEvent.call(this, args);
+  };
+  Socket.prototype.__hearthStream = true;
+}
+
 // The newest sentence that has ended, or "". A "." right after a digit at the very end may
 // still become "22.5", so it only counts once something follows it.
 function lastCompleteSentence(text) {
@@ -43,6 +59,20 @@ function lastCompleteSentence(text) {
 
 export function HearthStream({ streamKey, ...rest }) {
   const store = streamStore();
+
+// socket.io-client offers no public hook on a socket it did not create (Reflex's), so the
+// method that dispatches incoming events is wrapped once to take Hearth's stream event.
+if (typeof window !== "undefined" && !Socket.prototype.__hearthStream) {
+  const emitEvent = Socket.prototype.emitEvent;
+  Socket.prototype.emitEvent = function (args) {
+    if (args[0] === "hs") {
+      streamStore().append(args[1], args[2]);
+      return;
+    }
+    return emitEvent.call(this, args);
+  };
+  Socket.prototype.__hearthStream = true;
+}
   const text = useSyncExternalStore(
     (listener) => store.subscribe(listener),
     () => store.get(streamKey),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 
@@ -16,8 +14,3 @@ class HearthStream(rx.Component):
 
 
 hearth_stream = HearthStream.create
-
-
-def append_script(stream_key: str, text: str) -> str:
-    """The browser call that appends text to a stream; json.dumps makes the text inert."""
-    return f"__hs({json.dumps(stream_key)},{json.dumps(text, ensure_ascii=False)})"

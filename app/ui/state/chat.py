@@ -23,7 +23,7 @@ from app.assistant.threads import get_thread, list_threads, open_empty_thread
 from app.assistant.transcript import TranscriptMessage, load_transcript
 from app.db.models import TERMINAL_RUN_STATUSES, Run
 from app.services import get_services
-from app.ui.components.stream import append_script
+from app.ui.live_text import append_script, push_text
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
 
@@ -149,6 +149,7 @@ class ChatState(rx.State):
         services = get_services()
         _RUN_TASKS[started.run_id] = asyncio.current_task()  # type: ignore[assignment]
         segment, key, error = 0, f"{started.run_id}-0", None
+        token = self.router.session.client_token
         try:
             batches = batch_events(
                 services.engine.execute(started), services.settings.stream_flush_interval_s
@@ -159,7 +160,8 @@ class ChatState(rx.State):
                     refresh = False
                     for event in batch:
                         if isinstance(event, TextDelta):
-                            yield rx.call_script(append_script(key, event.text))
+                            if not await push_text(token, key, event.text):
+                                yield rx.call_script(append_script(key, event.text))
                         elif isinstance(event, ToolCallStarted | ToolCallFinished):
                             refresh = True
                         elif isinstance(event, EffectRecorded):
