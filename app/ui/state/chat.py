@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import aclosing
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -29,9 +30,30 @@ from app.ui.state.threads import ThreadsState, thread_href
 
 logger = logging.getLogger(__name__)
 
-# Process-local handles so Stop can cancel a run driven by this worker at once; the
-# database flag (`cancelling`) is what reaches a run driven anywhere else.
-_RUN_TASKS: dict[int, asyncio.Task] = {}
+
+@dataclass
+class _LiveRun:
+    """A run this process drives for one tab: its task and the live text segment's key."""
+
+    token: str
+    task: asyncio.Task | None
+    started: RunStarted
+    segment: int = 0
+
+    @property
+    def key(self) -> str:
+        """The key the browser files this segment's text under."""
+        return f"{self.started.run_id}-{self.segment}"
+
+    def next_segment(self) -> None:
+        """Text after a card goes into a new segment."""
+        self.segment += 1
+
+
+# Process-local, by run id: Stop cancels a run driven here at once, and a tab that comes back
+# to its thread picks its live segment up again. The database flag (`cancelling`) is what
+# reaches a run driven by any other process.
+_LIVE_RUNS: dict[int, _LiveRun] = {}
 
 _WATCH_INTERVAL_S = 0.5
 
@@ -89,7 +111,11 @@ class ChatState(rx.State):
         self.live_key, self.live_message_id = "", 0
         self.running_run_id = (running.id or 0) if running else 0
         events = [ThreadsState.refresh, RoomsState.refresh]
-        if running is not None and running.id not in _RUN_TASKS:
+        live = _LIVE_RUNS.get(self.running_run_id)
+        if live is not None and live.token == self.router.session.client_token:
+            # Back on a thread this tab is streaming into: show the live segment again.
+            self.live_key, self.live_message_id = live.key, live.started.assistant_message_id
+        elif running is not None:
             events.append(ChatState.watch_run)
         return events
 
@@ -147,45 +173,45 @@ class ChatState(rx.State):
         if started is None:
             return
         services = get_services()
-        _RUN_TASKS[started.run_id] = asyncio.current_task()  # type: ignore[assignment]
-        segment, key, error = 0, f"{started.run_id}-0", None
-        token = self.router.session.client_token
+        live = _LiveRun(self.router.session.client_token, asyncio.current_task(), started)
+        _LIVE_RUNS[started.run_id] = live
+        error = None
         try:
             batches = batch_events(
                 services.engine.execute(started), services.settings.stream_flush_interval_s
             )
             async with aclosing(batches):
                 async for batch in batches:
-                    changed_room = None
-                    refresh = False
+                    cards_changed, changed_room = False, None
                     for event in batch:
                         if isinstance(event, TextDelta):
-                            if not await push_text(token, key, event.text):
-                                yield rx.call_script(append_script(key, event.text))
+                            if not await push_text(live.token, live.key, event.text):
+                                yield rx.call_script(append_script(live.key, event.text))
                         elif isinstance(event, ToolCallStarted | ToolCallFinished):
-                            refresh = True
+                            cards_changed = True
                         elif isinstance(event, EffectRecorded):
-                            refresh, changed_room = True, event.room
+                            cards_changed, changed_room = True, event.room
                         elif isinstance(event, RunFinished):
                             # The final transcript is sent once, below, whatever ended the run.
                             error = event.error
-                    if refresh:
-                        # Cards and statuses change rarely: send them as state, and start a
-                        # new live segment after them (the text so far is now stored).
-                        segment += 1
-                        key = f"{started.run_id}-{segment}"
+                    if cards_changed:
+                        # Cards change rarely: send them as state, then stream into a new
+                        # live segment after them (the text so far is stored and shown).
+                        live.next_segment()
                         transcript = await _transcript(started.thread_id)
                         async with self:
-                            self.messages, self.live_key = transcript, key
+                            if self.current_thread_id == started.thread_id:
+                                self.messages, self.live_key = transcript, live.key
                     if changed_room is not None:
                         yield RoomsState.refresh(changed_room)
         finally:
-            _RUN_TASKS.pop(started.run_id, None)
+            _LIVE_RUNS.pop(started.run_id, None)
             transcript = await _transcript(started.thread_id)
             async with self:
                 if self.current_thread_id == started.thread_id:
                     self.messages = transcript
-                self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
+                if self.running_run_id == started.run_id:
+                    self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
         if error:
             yield rx.toast.error(error)
 
@@ -219,7 +245,7 @@ class ChatState(rx.State):
             return
         async with get_services().sessions() as session:
             await request_stop(session, run_id)
-        task = _RUN_TASKS.get(run_id)
-        if task is not None:
-            task.cancel()
+        live = _LIVE_RUNS.get(run_id)
+        if live is not None and live.task is not None:
+            live.task.cancel()
         logger.info("Stop requested for run %s", run_id)

@@ -1,0 +1,87 @@
+"""Runs in the database: stop requests and crash recovery (expiry of silent runs)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from app.assistant.runs import create_run, expire_stale_runs, request_stop, run_status
+from app.assistant.sweeper import sweep_stale_runs
+from app.assistant.threads import create_thread
+from app.db.models import Message, Run, RunStatus, ToolCall, utcnow
+from app.db.session import SessionFactory
+
+
+async def _run(sessions: SessionFactory) -> tuple[int, int]:
+    async with sessions() as session:
+        thread = await create_thread(session)
+        run, _, assistant = await create_run(
+            session, thread.id or 0, "hi", max_steps=8, provider="test"
+        )
+        session.add(
+            ToolCall(run_id=run.id or 0, message_id=assistant.id or 0, call_id="c", name="x")
+        )
+        await session.commit()
+    return run.id or 0, assistant.id or 0
+
+
+async def _age(sessions: SessionFactory, run_id: int, seconds: float) -> None:
+    async with sessions() as session:
+        run = await session.get(Run, run_id)
+        assert run is not None
+        run.status = RunStatus.in_progress
+        run.heartbeat_at = utcnow() - timedelta(seconds=seconds)
+        await session.commit()
+
+
+async def test_a_silent_run_expires_and_keeps_its_message(sessions: SessionFactory) -> None:
+    run_id, message_id = await _run(sessions)
+    await _age(sessions, run_id, 120)
+    async with sessions() as session:
+        assert await expire_stale_runs(session, timedelta(seconds=60)) == [run_id]
+    async with sessions() as session:
+        run = await session.get(Run, run_id)
+        message = await session.get(Message, message_id)
+        calls = (await session.exec(ToolCall.__table__.select())).all()
+    assert run is not None and run.status == "expired" and run.ended_at is not None
+    assert run.error == "The worker running this reply stopped; the text so far was kept."
+    assert message is not None and message.status == "incomplete"
+    assert [c.status for c in calls] == ["cancelled"]
+
+
+async def test_a_beating_run_is_left_alone(sessions: SessionFactory) -> None:
+    run_id, _ = await _run(sessions)
+    await _age(sessions, run_id, 5)
+    async with sessions() as session:
+        assert await expire_stale_runs(session, timedelta(seconds=60)) == []
+        assert await run_status(session, run_id) == "in_progress"
+
+
+async def test_the_sweeper_expires_at_start(sessions: SessionFactory) -> None:
+    run_id, _ = await _run(sessions)
+    await _age(sessions, run_id, 120)
+    sweeper = asyncio.create_task(sweep_stale_runs(sessions, stale_after_s=60, interval_s=30))
+    try:
+        for _ in range(100):
+            async with sessions() as session:
+                if await run_status(session, run_id) == "expired":
+                    break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the sweeper never expired the silent run")
+    finally:
+        sweeper.cancel()
+        await asyncio.wait([sweeper])
+
+
+async def test_stop_marks_cancelling_only_while_the_run_is_going(sessions: SessionFactory) -> None:
+    run_id, _ = await _run(sessions)
+    async with sessions() as session:
+        assert await request_stop(session, run_id)
+        assert await run_status(session, run_id) == "cancelling"
+        run = await session.get(Run, run_id)
+        assert run is not None
+        run.status = RunStatus.completed
+        await session.commit()
+        assert not await request_stop(session, run_id)
+        assert await run_status(session, run_id) == "completed"
