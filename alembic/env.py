@@ -13,15 +13,11 @@ from app.db.session import configure_sqlite
 from app.settings import get_settings
 
 config = context.config
-if config.config_file_name is not None and config.attributes.get(
-    "configure_logger", True
-):
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 if not config.get_main_option("sqlalchemy.url"):
-    config.set_main_option(
-        "sqlalchemy.url", get_settings().sync_database_url.replace("%", "%%")
-    )
+    config.set_main_option("sqlalchemy.url", get_settings().sync_database_url.replace("%", "%%"))
 
 target_metadata = SQLModel.metadata
 

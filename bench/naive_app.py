@@ -46,10 +46,10 @@ class NaiveState(rx.State):
                 async with self:
                     self.messages[-1].content += pending
                 pending, last_flush = "", time.monotonic()
+        record_times(times)
         async with self:
             self.messages[-1].content += pending
             self.done = True
-        record_times(times)
 
 
 def index() -> rx.Component:

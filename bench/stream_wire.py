@@ -118,6 +118,11 @@ def _measure(page: Page, wire: Wire, group: int, run, done, times_dir: Path, **m
     time.sleep(0.5)  # trailing frames (final state, thread list)
     cpu = _cpu_seconds(group) - cpu
     first, updates = _latencies(page, times_dir, meta["tokens"])
+    print(
+        f"  measured {meta['pattern']}, {meta['tokens']} tokens, {meta['pace_ms']:g} ms/token: "
+        f"{wire.bytes:,} bytes",
+        flush=True,
+    )
     quantiles = statistics.quantiles(updates, n=100) if len(updates) > 1 else updates * 99
     return Result(
         bytes=wire.bytes,
@@ -147,8 +152,9 @@ def bench_hearth(page: Page, url: str, group: int, sizes, paces, times_dir) -> l
             expect(box).to_have_value(text)
 
             def done() -> None:
-                expect(page.get_by_role("button", name="Send")).to_be_visible(timeout=120_000)
-                expect(page.locator('[data-role="assistant"] .markdown')).to_have_count(1)
+                final = page.locator('[data-role="assistant"] .markdown')
+                expect(final).to_have_count(1, timeout=300_000)
+                expect(page.get_by_role("button", name="Send")).to_be_visible()
 
             results.append(
                 _measure(

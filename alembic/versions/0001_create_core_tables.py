@@ -44,32 +44,24 @@ def upgrade() -> None:
     op.create_table(
         "thread",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False
-        ),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("deleted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("thread", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_thread_updated_at"), ["updated_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_thread_updated_at"), ["updated_at"], unique=False)
 
     op.create_table(
         "run",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("thread_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("step_count", sa.Integer(), nullable=False),
         sa.Column("max_steps", sa.Integer(), nullable=False),
-        sa.Column(
-            "provider", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False
-        ),
+        sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("started_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("ended_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -82,9 +74,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("run", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_run_status"), ["status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_run_thread_id"), ["thread_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_run_thread_id"), ["thread_id"], unique=False)
 
     op.create_table(
         "message",
@@ -93,9 +83,7 @@ def upgrade() -> None:
         sa.Column("run_id", sa.Integer(), nullable=True),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("parts", sa.JSON(), nullable=False),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -110,23 +98,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("message", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_message_run_id"), ["run_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_message_thread_id"), ["thread_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_message_thread_id"), ["thread_id"], unique=False)
 
     op.create_table(
         "toolcall",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "call_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False
-        ),
+        sa.Column("call_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("arguments", sa.Text(), nullable=False),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -143,25 +125,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("toolcall", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_toolcall_message_id"), ["message_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_toolcall_run_id"), ["run_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_toolcall_message_id"), ["message_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_toolcall_run_id"), ["run_id"], unique=False)
 
     op.create_table(
         "effect",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("room_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "room_name", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False
-        ),
+        sa.Column("room_name", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
         sa.Column("old_celsius", sa.Float(), nullable=False),
         sa.Column("new_celsius", sa.Float(), nullable=False),
-        sa.Column(
-            "source", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("thread_id", sa.Integer(), nullable=True),
         sa.Column("run_id", sa.Integer(), nullable=True),
         sa.Column("tool_call_id", sa.Integer(), nullable=True),
@@ -185,15 +159,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("effect", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_effect_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_effect_room_id"), ["room_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_effect_thread_id"), ["thread_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_effect_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_effect_room_id"), ["room_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_effect_thread_id"), ["thread_id"], unique=False)
 
     room = sa.table(
         "room",

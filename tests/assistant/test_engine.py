@@ -382,3 +382,31 @@ async def test_first_message_titles_the_thread(sessions: SessionFactory) -> None
     async with sessions() as session:
         runs = (await session.exec(select(Run).where(col(Run.thread_id) == thread_id))).all()
     assert len(runs) == 1
+
+
+async def test_a_tool_that_crashes_is_an_error_result_and_changes_nothing(
+    sessions: SessionFactory,
+) -> None:
+    from app.assistant.providers.base import ToolSpec
+    from app.assistant.tools import HOME_TOOLS, Tool, ToolContext, ToolOutcome, ToolRegistry
+    from app.home.rooms import set_room_temperature
+
+    async def half_then_crash(arguments: dict, context: ToolContext) -> ToolOutcome:
+        await set_room_temperature(context.session, "kitchen", 30, context.origin)
+        raise RuntimeError("thermostat unplugged")
+
+    broken = Tool(ToolSpec("broken", "Fails halfway.", {"type": "object"}), half_then_crash, "{}")
+    provider = ScriptedProvider([tool_turn(("x", "broken", "{}")), text_turn("Sorry.")])
+    engine = RunEngine(sessions, provider, ToolRegistry([*HOME_TOOLS, broken]))
+    events = await _collect(engine, await _thread(sessions), "break it")
+    finished = next(e for e in events if isinstance(e, ToolCallFinished))
+    assert (finished.status, json.loads(finished.output)) == (
+        "error",
+        {"error": "The tool broken failed unexpectedly; nothing was changed."},
+    )
+    assert events[-1].status == "completed"
+    async with sessions() as session:
+        kitchen = (await session.exec(select(Room).where(Room.name == "kitchen"))).one()
+        assert kitchen.celsius == 22
+        assert (await session.exec(select(Effect))).all() == []
+        assert (await session.exec(select(ToolCall))).one().status == "error"

@@ -14,7 +14,13 @@ from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app, with the offline assistant slowed enough to press Stop mid-reply."""
-    url, proc = start_app(tmp_path_factory.mktemp("app"), {"HEARTH_OFFLINE_CHUNK_DELAY_S": "0.06"})
+    url, proc = start_app(
+        tmp_path_factory.mktemp("app"),
+        {
+            "HEARTH_OFFLINE_CHUNK_DELAY_S": "0.06",
+            "HEARTH_PROVIDER_FACTORY": "tests.fakes.echo_provider:build",
+        },
+    )
     yield url
     stop_app(proc)
 

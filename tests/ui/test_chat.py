@@ -169,6 +169,28 @@ def test_markup_typed_as_a_message_renders_as_text(chat: ChatPage) -> None:
     assert chat.page.locator('[data-role="user"] img').count() == 0
 
 
+def test_assistant_markdown_renders_but_raw_html_and_script_links_do_not(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    reply = chat.ask(
+        '/say **bold** <img src=x onerror="window.__xss=1"> '
+        "<script>window.__xss=2</script> [click](javascript:window.__xss=3)"
+    )
+    expect(reply.locator("strong")).to_have_text("bold")
+    assert reply.locator("img, script, iframe").count() == 0
+    link = reply.get_by_role("link", name="click")
+    assert not (link.get_attribute("href") or "").startswith("javascript:")
+    link.click()
+    assert chat.page.evaluate("window.__xss") is None
+
+
+def test_a_starter_suggestion_asks_it(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.page.get_by_role("button", name="Which room is warmest?").click()
+    expect(chat.user_messages).to_have_text(["Which room is warmest?"])
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("warmest")
+
+
 def test_too_long_a_message_is_refused_and_kept(chat: ChatPage) -> None:
     chat.open_new_thread()
     chat.composer.evaluate("el => el.removeAttribute('maxlength')")
