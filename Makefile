@@ -26,15 +26,15 @@ run: $(VENV)/.run-installed
 	$(PY) -m app.db.migrate
 	@echo "Hearth is starting (the first start builds the frontend, about a minute)."
 	@echo "Open http://127.0.0.1:$(PORT)/ when it says 'App running'."
-	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	$(VENV)/bin/reflex run --env prod --backend-host 127.0.0.1 --frontend-port $(PORT) --backend-port $(PORT)
 
-test: $(VENV)/.test-installed
+test: lint
 	bash scripts/ensure-chromium
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check app tests bench alembic
-	$(VENV)/bin/ruff format --check app tests bench alembic
+	$(VENV)/bin/ruff check app tests bench alembic rxconfig.py
+	$(VENV)/bin/ruff format --check app tests bench alembic rxconfig.py
 
 bench: $(VENV)/.test-installed
 	bash scripts/ensure-chromium
