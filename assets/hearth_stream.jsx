@@ -59,20 +59,6 @@ function lastCompleteSentence(text) {
 
 export function HearthStream({ streamKey, ...rest }) {
   const store = streamStore();
-
-// socket.io-client offers no public hook on a socket it did not create (Reflex's), so the
-// method that dispatches incoming events is wrapped once to take Hearth's stream event.
-if (typeof window !== "undefined" && !Socket.prototype.__hearthStream) {
-  const emitEvent = Socket.prototype.emitEvent;
-  Socket.prototype.emitEvent = function (args) {
-    if (args[0] === "hs") {
-      streamStore().append(args[1], args[2]);
-      return;
-    }
-    return emitEvent.call(this, args);
-  };
-  Socket.prototype.__hearthStream = true;
-}
   const text = useSyncExternalStore(
     (listener) => store.subscribe(listener),
     () => store.get(streamKey),

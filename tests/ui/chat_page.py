@@ -34,10 +34,12 @@ class ChatPage:
         """Start from `/`, then open a fresh thread; returns its id."""
         self.page.goto(self.base_url + "/")
         self.page.wait_for_url(re.compile(r"/chat/\d+$"))
+        return self.new_thread()
+
+    def new_thread(self) -> int:
+        """Press New thread and wait for the empty thread; returns its id."""
         self.page.get_by_role("button", name="New thread", exact=True).click()
-        self.page.wait_for_function(
-            "n => document.querySelectorAll('[data-role]').length === n", arg=0
-        )
+        expect(self.page.locator("[data-role]")).to_have_count(0)
         expect(self.page.get_by_text("What can I do for your home?")).to_be_visible()
         return self.thread_id
 

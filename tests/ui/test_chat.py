@@ -109,6 +109,28 @@ def test_escape_stops_and_retry_answers_again(chat: ChatPage) -> None:
     expect(chat.user_messages.last).to_have_text("what's the weather")
 
 
+def test_switching_threads_mid_reply_keeps_each_thread_its_own(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.ask("list the rooms")
+    first = chat.thread_id
+    second = chat.new_thread()
+    assert second != first
+    chat.send("recite a poem")
+    expect(chat.page.locator(".live-text .hearth-stream-text")).to_contain_text("Sorry")
+
+    chat.threads.locator(f'a[href="/chat/{first}"]').click()
+    chat.page.wait_for_url(f"**/chat/{first}")
+    chat.page.wait_for_timeout(1500)  # the other thread's reply goes on streaming meanwhile
+    expect(chat.user_messages).to_have_text(["list the rooms"])
+    expect(chat.page.get_by_text("Rooms I know")).to_have_count(0)
+
+    chat.threads.locator(f'a[href="/chat/{second}"]').click()
+    chat.page.wait_for_url(f"**/chat/{second}")
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("Rooms I know: bathroom, bedroom")
+    expect(chat.user_messages).to_have_text(["recite a poem"])
+
+
 def test_a_second_question_uses_the_first(chat: ChatPage) -> None:
     chat.open_new_thread()
     chat.ask("what's the temperature in the kitchen?")
