@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.threads import list_messages
 from app.db.models import Effect, Message, Run, ToolCall
 from app.home.errors import format_celsius
+
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -38,20 +39,6 @@ class TranscriptMessage:
     run_status: str = ""
     run_error: str = ""
 
-    @property
-    def needs_retry(self) -> bool:
-        """An assistant message that did not end complete offers Retry."""
-        return (
-            self.role == "assistant"
-            and self.status != "complete"
-            and self.run_status
-            in (
-                "failed",
-                "cancelled",
-                "expired",
-            )
-        )
-
 
 def effect_sentence(effect: Effect) -> str:
     """What an effect card says, from the ledger row itself."""
@@ -68,10 +55,42 @@ def _pretty(arguments: str) -> str:
         return arguments
 
 
-async def load_transcript(session: AsyncSession, thread_id: int) -> list[TranscriptMessage]:
-    """Every message of a thread, with tool statuses and effects read from their own rows."""
-    messages = await list_messages(session, thread_id)
-    return await render_messages(session, messages)
+@dataclass
+class TranscriptPage:
+    """The messages on screen, oldest first, and whether older ones exist."""
+
+    messages: list[TranscriptMessage]
+    has_earlier: bool
+
+
+async def load_transcript(
+    session: AsyncSession,
+    thread_id: int,
+    *,
+    since_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> TranscriptPage:
+    """A page of a thread: the newest `limit` messages, the `limit` before `before_id`, or
+    everything from `since_id` on (what is on screen, refreshed)."""
+    query = select(Message).where(Message.thread_id == thread_id)
+    if since_id is not None:
+        query = query.where(col(Message.id) >= since_id)
+    if before_id is not None:
+        query = query.where(col(Message.id) < before_id)
+    query = query.order_by(col(Message.id).desc())
+    if since_id is None:
+        query = query.limit(limit + 1)
+    rows = list((await session.exec(query)).all())
+    if since_id is None:
+        has_earlier = len(rows) > limit
+        rows = rows[:limit]
+    else:
+        earlier = select(Message.id).where(
+            Message.thread_id == thread_id, col(Message.id) < since_id
+        )
+        has_earlier = (await session.exec(earlier.limit(1))).first() is not None
+    return TranscriptPage(await render_messages(session, rows[::-1]), has_earlier)
 
 
 async def render_messages(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -12,10 +13,22 @@ from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests' app keeps its database and log."""
+    return tmp_path_factory.mktemp("app")
+
+
+@pytest.fixture(scope="session")
+def app_database_url(app_folder: Path) -> str:
+    """The app's own database, for tests that set up what a UI cannot (long threads)."""
+    return f"sqlite:///{app_folder / 'hearth.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_folder: Path) -> Iterator[str]:
     """The app, with the offline assistant slowed enough to press Stop mid-reply."""
     url, proc = start_app(
-        tmp_path_factory.mktemp("app"),
+        app_folder,
         {
             "HEARTH_OFFLINE_CHUNK_DELAY_S": "0.06",
             "HEARTH_PROVIDER_FACTORY": "tests.fakes.echo_provider:build",

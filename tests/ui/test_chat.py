@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import create_engine
+from sqlmodel import Session
 
+from app.assistant.transcript import PAGE_SIZE
+from app.db.models import Message, Thread
 from app.home.errors import format_celsius
+from app.settings import to_sync_url
 from tests.ui.chat_page import ChatPage
 
 pytestmark = pytest.mark.browser
@@ -129,6 +134,32 @@ def test_switching_threads_mid_reply_keeps_each_thread_its_own(chat: ChatPage) -
     reply = chat.wait_until_answered()
     expect(reply).to_contain_text("Rooms I know: bathroom, bedroom")
     expect(chat.user_messages).to_have_text(["recite a poem"])
+
+
+def test_long_threads_page_in_earlier_messages(chat: ChatPage, app_database_url: str) -> None:
+    engine = create_engine(to_sync_url(app_database_url))
+    with Session(engine) as session:
+        thread = Thread(title="A long thread")
+        session.add(thread)
+        session.flush()
+        for index in range(60):
+            role = "user" if index % 2 == 0 else "assistant"
+            text = f"message number {index}"
+            session.add(
+                Message(thread_id=thread.id, role=role, parts=[{"type": "text", "text": text}])
+            )
+        session.commit()
+        thread_id = thread.id
+    engine.dispose()
+
+    chat.page.goto(f"{chat.base_url}/chat/{thread_id}")
+    expect(chat.page.locator("[data-role]")).to_have_count(PAGE_SIZE)
+    expect(chat.page.get_by_text("message number 10", exact=True)).to_have_count(1)
+    expect(chat.page.get_by_text("message number 9", exact=True)).to_have_count(0)
+    chat.page.get_by_role("button", name="Show earlier messages").click()
+    expect(chat.page.locator("[data-role]")).to_have_count(60)
+    expect(chat.page.get_by_role("button", name="Show earlier messages")).to_have_count(0)
+    expect(chat.page.locator("[data-role]").first).to_contain_text("message number 0")
 
 
 def test_a_second_question_uses_the_first(chat: ChatPage) -> None:

@@ -154,7 +154,21 @@ def transcript() -> rx.Component:
         rx.cond(
             ChatState.is_empty,
             suggestions(),
-            rx.vstack(rx.foreach(ChatState.messages, message_view), spacing="4", width="100%"),
+            rx.vstack(
+                rx.cond(
+                    ChatState.has_earlier,
+                    rx.button(
+                        "Show earlier messages",
+                        variant="ghost",
+                        size="1",
+                        on_click=ChatState.load_earlier,
+                        align_self="center",
+                    ),
+                ),
+                rx.foreach(ChatState.messages, message_view),
+                spacing="4",
+                width="100%",
+            ),
         ),
         class_name="transcript",
     )

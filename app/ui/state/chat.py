@@ -21,7 +21,7 @@ from app.assistant.events import (
 )
 from app.assistant.runs import active_run, request_stop
 from app.assistant.threads import get_thread, list_threads, open_empty_thread
-from app.assistant.transcript import TranscriptMessage, load_transcript
+from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.db.models import TERMINAL_RUN_STATUSES, Run
 from app.services import get_services
 from app.ui.live_text import append_script, push_text
@@ -58,15 +58,29 @@ _LIVE_RUNS: dict[int, _LiveRun] = {}
 _WATCH_INTERVAL_S = 0.5
 
 
-async def _transcript(thread_id: int) -> list[TranscriptMessage]:
+async def _on_screen(thread_id: int, since_id: int | None) -> TranscriptPage:
+    """What is on screen, read again (with anything newer)."""
     async with get_services().sessions() as session:
-        return await load_transcript(session, thread_id)
+        return await load_transcript(session, thread_id, since_id=since_id)
+
+
+def _first_id(messages: list[TranscriptMessage]) -> int | None:
+    return messages[0].id if messages else None
+
+
+def _merge(shown: list[TranscriptMessage], fresh: TranscriptPage) -> list[TranscriptMessage]:
+    """Fresh rows replace what they cover; older pages loaded meanwhile stay."""
+    if not fresh.messages:
+        return shown
+    start = fresh.messages[0].id
+    return [m for m in shown if m.id < start] + fresh.messages
 
 
 class ChatState(rx.State):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
+    has_earlier: bool = False
     prompt: str = ""
     current_thread_id: int = 0
     running_run_id: int = 0
@@ -105,8 +119,9 @@ class ChatState(rx.State):
                 await get_thread(session, thread_id)
             except ThreadNotFound as exc:
                 return [rx.toast.error(str(exc)), rx.redirect("/")]
-            self.messages = await load_transcript(session, thread_id)
+            page = await load_transcript(session, thread_id)
             running = await active_run(session, thread_id)
+        self.messages, self.has_earlier = page.messages, page.has_earlier
         self.current_thread_id = thread_id
         self.live_key, self.live_message_id = "", 0
         self.running_run_id = (running.id or 0) if running else 0
@@ -118,6 +133,17 @@ class ChatState(rx.State):
         elif running is not None:
             events.append(ChatState.watch_run)
         return events
+
+    @rx.event
+    async def load_earlier(self) -> None:
+        """Show the page of messages before the oldest one on screen."""
+        first = _first_id(self.messages)
+        if first is None:
+            return
+        async with get_services().sessions() as session:
+            page = await load_transcript(session, self.current_thread_id, before_id=first)
+        self.messages = page.messages + self.messages
+        self.has_earlier = page.has_earlier
 
     @rx.event
     def set_prompt(self, text: str) -> None:
@@ -158,7 +184,8 @@ class ChatState(rx.State):
             self.prompt = text
             return rx.toast.error(str(exc))
         self.prompt = ""
-        self.messages = await _transcript(self.current_thread_id)
+        page = await _on_screen(self.current_thread_id, _first_id(self.messages))
+        self.messages = _merge(self.messages, page)
         self._started = started
         self.running_run_id = started.run_id
         self.live_message_id = started.assistant_message_id
@@ -198,18 +225,19 @@ class ChatState(rx.State):
                         # Cards change rarely: send them as state, then stream into a new
                         # live segment after them (the text so far is stored and shown).
                         live.next_segment()
-                        transcript = await _transcript(started.thread_id)
+                        page = await _on_screen(started.thread_id, started.user_message_id)
                         async with self:
                             if self.current_thread_id == started.thread_id:
-                                self.messages, self.live_key = transcript, live.key
+                                self.messages = _merge(self.messages, page)
+                                self.live_key = live.key
                     if changed_room is not None:
                         yield RoomsState.refresh(changed_room)
         finally:
             _LIVE_RUNS.pop(started.run_id, None)
-            transcript = await _transcript(started.thread_id)
+            page = await _on_screen(started.thread_id, started.user_message_id)
             async with self:
                 if self.current_thread_id == started.thread_id:
-                    self.messages = transcript
+                    self.messages = _merge(self.messages, page)
                 if self.running_run_id == started.run_id:
                     self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
         if error:
@@ -220,17 +248,18 @@ class ChatState(rx.State):
         """Follow a run driven elsewhere (another tab or worker) until it ends."""
         async with self:
             run_id, thread_id = self.running_run_id, self.current_thread_id
+            since_id = _first_id(self.messages)
         sessions = get_services().sessions
         while run_id:
             await asyncio.sleep(_WATCH_INTERVAL_S)
             async with sessions() as session:
                 run = await session.get(Run, run_id)
-                transcript = await load_transcript(session, thread_id)
+                page = await load_transcript(session, thread_id, since_id=since_id)
             ended = run is None or run.status in TERMINAL_RUN_STATUSES
             async with self:
                 if self.current_thread_id != thread_id or self.running_run_id != run_id:
                     return
-                self.messages = transcript
+                self.messages = _merge(self.messages, page)
                 if ended:
                     self.running_run_id = 0
             if ended:

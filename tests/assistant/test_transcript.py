@@ -1,0 +1,89 @@
+"""The transcript a person reads: pages of messages, cards from their own rows."""
+
+from __future__ import annotations
+
+from app.assistant.engine import RunEngine
+from app.assistant.threads import create_thread
+from app.assistant.tools import home_tool_registry
+from app.assistant.transcript import load_transcript
+from app.db.models import Message, Role
+from app.db.session import SessionFactory
+from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
+
+
+async def _thread_with(sessions: SessionFactory, count: int) -> int:
+    async with sessions() as session:
+        thread = await create_thread(session)
+        for index in range(count):
+            session.add(
+                Message(
+                    thread_id=thread.id or 0,
+                    role=Role.user if index % 2 == 0 else Role.assistant,
+                    parts=[{"type": "text", "text": f"m{index}"}],
+                )
+            )
+        await session.commit()
+    return thread.id or 0
+
+
+def _texts(page) -> list[str]:
+    return [m.parts[0].text for m in page.messages]
+
+
+async def test_pages_newest_first_then_earlier(sessions: SessionFactory) -> None:
+    thread_id = await _thread_with(sessions, 7)
+    async with sessions() as session:
+        newest = await load_transcript(session, thread_id, limit=3)
+        assert (_texts(newest), newest.has_earlier) == (["m4", "m5", "m6"], True)
+        earlier = await load_transcript(
+            session, thread_id, before_id=newest.messages[0].id, limit=3
+        )
+        assert (_texts(earlier), earlier.has_earlier) == (["m1", "m2", "m3"], True)
+        first = await load_transcript(session, thread_id, before_id=earlier.messages[0].id, limit=3)
+        assert (_texts(first), first.has_earlier) == (["m0"], False)
+
+
+async def test_since_id_refreshes_what_is_on_screen_and_anything_newer(
+    sessions: SessionFactory,
+) -> None:
+    thread_id = await _thread_with(sessions, 7)
+    async with sessions() as session:
+        newest = await load_transcript(session, thread_id, limit=2)
+        session.add(
+            Message(thread_id=thread_id, role=Role.user, parts=[{"type": "text", "text": "m7"}])
+        )
+        await session.commit()
+        again = await load_transcript(session, thread_id, since_id=newest.messages[0].id, limit=2)
+    assert (_texts(again), again.has_earlier) == (["m5", "m6", "m7"], True)
+
+
+async def test_cards_come_from_tool_rows_and_the_ledger(sessions: SessionFactory) -> None:
+    provider = ScriptedProvider(
+        [
+            tool_turn(("c1", "set_room_temperature", '{"room": "kitchen", "celsius": 19}')),
+            text_turn("Done."),
+        ]
+    )
+    async with sessions() as session:
+        thread_id = (await create_thread(session)).id or 0
+    events = [
+        e async for e in RunEngine(sessions, provider, home_tool_registry()).run(thread_id, "go")
+    ]
+    async with sessions() as session:
+        # The model-facing copy in the message says otherwise; the card must not believe it.
+        message = await session.get(Message, events[0].assistant_message_id)
+        assert message is not None
+        message.parts = [
+            {**p, "new_celsius": 99} if p["type"] == "effect" else p for p in message.parts
+        ]
+        await session.commit()
+        page = await load_transcript(session, thread_id)
+    user, assistant = page.messages
+    assert (user.role, assistant.role, assistant.run_status) == ("user", "assistant", "completed")
+    kinds = [(p.kind, p.tool_status or p.text) for p in assistant.parts]
+    assert kinds == [
+        ("tool", "done"),
+        ("effect", "Temperature in kitchen changed from 22 to 19"),
+        ("text", "Done."),
+    ]
+    assert assistant.parts[0].arguments == '{"room": "kitchen", "celsius": 19}'
