@@ -109,7 +109,7 @@ class ChatState(rx.State):
     @rx.event
     async def load_thread(self):
         """`/chat/[thread_id]`: load the thread's transcript (and follow a run still going)."""
-        raw = self.router.url.query_parameters.get("thread_id") or self.thread_id
+        raw = self.thread_id
         try:
             thread_id = int(raw)
         except (TypeError, ValueError):
