@@ -9,8 +9,12 @@ from functools import lru_cache
 from app.assistant.engine import EngineConfig, RunEngine
 from app.assistant.instructions import build_instructions
 from app.assistant.providers.base import Provider
+from app.assistant.providers.chat_completions import ChatCompletionsProvider
 from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.providers.offline.understanding import Understanding
+from app.assistant.providers.openai_client import ClientConfig
+from app.assistant.providers.responses import ResponsesProvider
+from app.assistant.providers.retrying import RetryingProvider
 from app.assistant.tools import home_tool_registry
 from app.db.session import SessionFactory, create_engine_async, create_session_factory
 from app.home.rooms import list_rooms
@@ -43,8 +47,35 @@ def build_provider(settings: Settings, sessions: SessionFactory) -> Provider:
         async with sessions() as session:
             return [room.name for room in await list_rooms(session)]
 
-    return OfflineProvider(
-        Understanding(settings.language), room_names, chunk_delay_s=settings.offline_chunk_delay_s
+    match settings.resolved_provider:
+        case "offline":
+            return OfflineProvider(
+                Understanding(settings.language),
+                room_names,
+                chunk_delay_s=settings.offline_chunk_delay_s,
+            )
+        case "chat":
+            model: Provider = ChatCompletionsProvider(client_config(settings))
+        case "responses":
+            model = ResponsesProvider(client_config(settings))
+    return RetryingProvider(
+        model,
+        max_attempts=settings.retry_attempts,
+        base_delay_s=settings.retry_base_delay_s,
+        max_delay_s=settings.retry_max_delay_s,
+    )
+
+
+def client_config(settings: Settings) -> ClientConfig:
+    """How the OpenAI providers reach their server."""
+    # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
+    key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+    return ClientConfig(
+        api_key=key,
+        model=settings.model,
+        base_url=settings.base_url,
+        request_timeout_s=settings.request_timeout_s,
+        connect_timeout_s=settings.connect_timeout_s,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DEFAULT_DATABASE_URL = "sqlite:///data/hearth.db"
@@ -20,10 +20,27 @@ class Settings(BaseSettings):
         default=_DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL: sqlite:///path or postgresql://user@host/db.",
     )
-    provider: Literal["offline"] = Field(
-        default="offline",
-        description="Which model answers: the built-in offline assistant.",
+    provider: Literal["auto", "offline", "chat", "responses"] = Field(
+        default="auto",
+        description="Who answers: offline, chat (Chat Completions, any OpenAI-compatible "
+        "server), responses (OpenAI's Responses API); auto = offline without a key or URL.",
     )
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("HEARTH_API_KEY", "OPENAI_API_KEY"),
+        description="API key of the model server (HEARTH_API_KEY, or OPENAI_API_KEY).",
+    )
+    base_url: str | None = Field(
+        default=None, description="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1."
+    )
+    model: str = Field(default="gpt-4.1-mini", min_length=1, description="Model name.")
+    request_timeout_s: float = Field(default=60, gt=0, description="Per request, in seconds.")
+    connect_timeout_s: float = Field(default=10, gt=0, description="To connect, in seconds.")
+    retry_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries per model turn before a failure is final."
+    )
+    retry_base_delay_s: float = Field(default=0.5, ge=0, description="First backoff delay.")
+    retry_max_delay_s: float = Field(default=20, ge=0, description="Longest backoff delay.")
     provider_factory: str = Field(
         default="",
         description="Import path 'module:function' of a provider factory (settings, sessions); "
@@ -56,6 +73,24 @@ class Settings(BaseSettings):
         description="Pause between the offline assistant's chunks.",
     )
 
+    @model_validator(mode="after")
+    def _model_server_is_reachable(self) -> Settings:
+        if self.provider in ("chat", "responses") and self.api_key is None and not self.base_url:
+            raise ValueError(
+                f"HEARTH_PROVIDER={self.provider} needs HEARTH_API_KEY (or OPENAI_API_KEY), "
+                "or HEARTH_BASE_URL of a server that needs no key"
+            )
+        return self
+
+    @property
+    def resolved_provider(self) -> Literal["offline", "chat", "responses"]:
+        """The provider in use: `auto` picks offline without a key or URL."""
+        if self.provider != "auto":
+            return self.provider
+        if self.api_key is None and not self.base_url:
+            return "offline"
+        return "chat" if self.base_url else "responses"
+
     @property
     def sync_database_url(self) -> str:
         """The URL for sync engines (Alembic, Reflex's health check)."""
@@ -84,7 +119,28 @@ def to_async_url(url: str) -> str:
     return sync
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used; the message names each variable and what is wrong."""
+
+
+def load_settings() -> Settings:
+    """Read the environment, or fail naming the variables that are wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            if not field:
+                problems.append(error["msg"].removeprefix("Value error, "))
+                continue
+            name = field.upper() if field.isupper() else f"HEARTH_{field.upper()}"
+            shown = "" if "key" in field.lower() else f" (got {error.get('input')!r})"
+            problems.append(f"{name}: {error['msg']}{shown}")
+        raise SettingsError("Hearth's settings are wrong:\n  " + "\n  ".join(problems)) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings, read once."""
-    return Settings()
+    return load_settings()

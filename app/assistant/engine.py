@@ -16,6 +16,7 @@ from app.assistant.events import (
     EffectRecorded,
     RunEvent,
     RunFinished,
+    RunRetrying,
     RunStarted,
     RunStatusChanged,
     TextDelta,
@@ -25,6 +26,7 @@ from app.assistant.events import (
 from app.assistant.providers.base import (
     Provider,
     ProviderError,
+    ProviderRetry,
     ProviderText,
     ProviderToolCall,
     TurnRequest,
@@ -175,6 +177,14 @@ class RunEngine:
                     yield TextDelta(recorder.run_id, recorder.message_id, event.text)
                 elif isinstance(event, ProviderToolCall):
                     calls.append(event)
+                elif isinstance(event, ProviderRetry):
+                    yield RunRetrying(
+                        recorder.run_id,
+                        event.attempt,
+                        event.max_attempts,
+                        event.delay_s,
+                        event.reason,
+                    )
                 if now - last_checkpoint >= self.config.checkpoint_interval_s:
                     last_checkpoint = now
                     await recorder.checkpoint(step_count=step)

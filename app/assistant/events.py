@@ -73,6 +73,18 @@ class EffectRecorded:
 
 
 @dataclass(frozen=True)
+class RunRetrying:
+    """The model failed before answering; the turn is tried again after `delay_s`."""
+
+    run_id: int
+    attempt: int
+    max_attempts: int
+    delay_s: float
+    reason: str
+    kind: Literal["run_retrying"] = "run_retrying"
+
+
+@dataclass(frozen=True)
 class RunFinished:
     """The run reached its one terminal status (completed, failed, cancelled, expired)."""
 
@@ -89,5 +101,6 @@ RunEvent = (
     | ToolCallStarted
     | ToolCallFinished
     | EffectRecorded
+    | RunRetrying
     | RunFinished
 )

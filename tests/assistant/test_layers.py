@@ -16,6 +16,7 @@ import pytest
         ("app.home.rooms", "reflex"),
         ("app.home.rooms", "openai"),
         ("app.assistant.providers.offline.provider", "openai"),
+        ("app.assistant.engine", "openai"),
     ],
 )
 def test_module_does_not_import(module: str, forbidden: str) -> None:

@@ -65,11 +65,30 @@ class ProviderFinish:
     kind: Literal["finish"] = "finish"
 
 
-ProviderEvent = ProviderText | ProviderToolCall | ProviderFinish
+@dataclass(frozen=True)
+class ProviderRetry:
+    """The turn failed before any output and will be tried again after `delay_s`."""
+
+    attempt: int
+    max_attempts: int
+    delay_s: float
+    reason: str
+    kind: Literal["retry"] = "retry"
+
+
+ProviderEvent = ProviderText | ProviderToolCall | ProviderFinish | ProviderRetry
 
 
 class ProviderError(Exception):
     """A provider could not produce a turn; the message is safe to show a person."""
+
+
+class RetryableProviderError(ProviderError):
+    """A failure worth another try (connection, timeout, 429, 5xx), maybe after a given delay."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class Provider(Protocol):

@@ -14,6 +14,7 @@ from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.events import (
     EffectRecorded,
     RunFinished,
+    RunRetrying,
     RunStarted,
     TextDelta,
     ToolCallFinished,
@@ -218,6 +219,11 @@ class ChatState(rx.State):
                             cards_changed = True
                         elif isinstance(event, EffectRecorded):
                             cards_changed, changed_room = True, event.room
+                        elif isinstance(event, RunRetrying):
+                            yield rx.toast.info(
+                                f"{event.reason} Retrying in {event.delay_s:.1f} s "
+                                f"(attempt {event.attempt} of {event.max_attempts})."
+                            )
                         elif isinstance(event, RunFinished):
                             # The final transcript is sent once, below, whatever ended the run.
                             error = event.error

@@ -1,0 +1,108 @@
+"""The Responses API, stateless: Hearth sends the history; text and function calls stream back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+
+from app.assistant.conversation import AssistantText, ToolCallItem, ToolResultItem, UserText
+from app.assistant.providers.base import (
+    ProviderError,
+    ProviderEvent,
+    ProviderFinish,
+    ProviderText,
+    ProviderToolCall,
+    TurnRequest,
+    Usage,
+)
+from app.assistant.providers.openai_client import ClientConfig, make_client, provider_errors
+
+logger = logging.getLogger(__name__)
+
+
+def response_input(request: TurnRequest) -> list[dict[str, Any]]:
+    """The conversation as Responses input items (calls and their outputs by call_id)."""
+    items: list[dict[str, Any]] = []
+    for item in request.items:
+        match item:
+            case UserText(text=text):
+                items.append({"role": "user", "content": text})
+            case AssistantText(text=text):
+                items.append({"role": "assistant", "content": text})
+            case ToolCallItem(call_id=call_id, name=name, arguments=arguments):
+                items.append(
+                    {
+                        "type": "function_call",
+                        "call_id": call_id,
+                        "name": name,
+                        "arguments": arguments,
+                    }
+                )
+            case ToolResultItem(call_id=call_id, output=output):
+                items.append({"type": "function_call_output", "call_id": call_id, "output": output})
+    return items
+
+
+class ResponsesProvider:
+    """Streams a turn from `/responses` with `store=False`: no server-side objects."""
+
+    name = "responses"
+
+    def __init__(self, config: ClientConfig, client: openai.AsyncOpenAI | None = None) -> None:
+        self.config = config
+        self.client = client or make_client(config)
+
+    async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
+        """Text deltas as they arrive; function calls once their arguments are done."""
+        kwargs: dict[str, Any] = {
+            "model": self.config.model,
+            "input": response_input(request),
+            "stream": True,
+            "store": False,
+        }
+        if request.instructions:
+            kwargs["instructions"] = request.instructions
+        if request.tools:
+            kwargs["tools"] = [
+                {
+                    "type": "function",
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": t.parameters,
+                    "strict": False,
+                }
+                for t in request.tools
+            ]
+        calls: list[ProviderToolCall] = []
+        finished: ProviderFinish | None = None
+        async with provider_errors(self.config.model):
+            stream = await self.client.responses.create(**kwargs)
+            async for event in stream:
+                match event.type:
+                    case "response.output_text.delta":
+                        yield ProviderText(event.delta)
+                    case "response.output_item.done" if event.item.type == "function_call":
+                        item = event.item
+                        calls.append(ProviderToolCall(item.call_id, item.name, item.arguments))
+                    case "response.completed" | "response.incomplete":
+                        response = event.response
+                        usage = Usage()
+                        if response.usage is not None:
+                            usage = Usage(response.usage.input_tokens, response.usage.output_tokens)
+                        reason = "length" if event.type == "response.incomplete" else "stop"
+                        finished = ProviderFinish("tool_calls" if calls else reason, usage)
+                    case "response.failed" | "error":
+                        raise ProviderError(f"The model failed to answer: {_error_text(event)}")
+        if finished is None:
+            raise ProviderError("The model's stream ended before the reply was finished.")
+        for call in calls:
+            yield call
+        yield finished
+
+
+def _error_text(event: Any) -> str:
+    error = getattr(getattr(event, "response", None), "error", None) or event
+    return str(getattr(error, "message", None) or "unknown error")
