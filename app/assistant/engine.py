@@ -32,6 +32,7 @@ from app.assistant.providers.base import (
     TurnRequest,
 )
 from app.assistant.runs import RunRecorder, create_run, run_status, validate_message_text
+from app.assistant.streams import ticking
 from app.assistant.threads import list_messages
 from app.assistant.tools import ToolContext, ToolOutcome, ToolRegistry
 from app.db.models import EffectSource, RunStatus, ToolCall, ToolCallStatus, utcnow
@@ -165,7 +166,10 @@ class RunEngine:
             tools=self.tools.specs,
         )
         last_checkpoint = last_poll = self.clock()
-        async with aclosing(self.provider.stream_turn(request)) as stream:
+        # Ticks come while the provider is silent, so a Stop and the heartbeat do not wait
+        # for its next chunk.
+        stream = ticking(self.provider.stream_turn(request), self.config.stop_poll_interval_s)
+        async with aclosing(stream):
             async for event in stream:
                 now = self.clock()
                 # Poll before using the chunk: nothing that arrives after a Stop is shown.

@@ -55,6 +55,14 @@ async def _stored(sessions: SessionFactory, run_id: int) -> tuple[Run, list[Mess
     return run, list(messages)
 
 
+async def _until(condition, what: str, timeout_s: float = 5) -> None:
+    for _ in range(int(timeout_s / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
 def _kinds(events: list[RunEvent]) -> list[str]:
     return [e.kind for e in events]
 
@@ -233,6 +241,7 @@ async def test_stop_mid_stream_keeps_the_partial_text(sessions: SessionFactory) 
 
     task = asyncio.create_task(consume())
     await asyncio.wait_for(pause.reached.wait(), 5)
+    await _until(lambda: len([e for e in events if isinstance(e, TextDelta)]) == 2, "both deltas")
     async with sessions() as session:
         assert await request_stop(session, events[0].run_id)
     pause.release.set()
@@ -243,7 +252,29 @@ async def test_stop_mid_stream_keeps_the_partial_text(sessions: SessionFactory) 
     assert run.status == "cancelled"
     assert assistant.parts == [{"type": "text", "text": "Partial text"}]
     assert assistant.status == "incomplete"
-    assert provider.closed_early == 1
+
+
+async def test_stop_lands_while_the_provider_is_silent(sessions: SessionFactory) -> None:
+    silent = Pause()  # never released: a model that stopped sending mid-reply
+    provider = ScriptedProvider([[*text_turn("Waiting ")[:1], silent]])
+    engine = await _engine(sessions, provider, stop_poll_interval_s=0.05)
+    thread_id = await _thread(sessions)
+    events: list[RunEvent] = []
+
+    async def consume() -> None:
+        async for event in engine.run(thread_id, "hi"):
+            events.append(event)
+
+    task = asyncio.create_task(consume())
+    await asyncio.wait_for(silent.reached.wait(), 5)
+    await _until(lambda: any(isinstance(e, TextDelta) for e in events), "the first delta")
+    async with sessions() as session:
+        assert await request_stop(session, events[0].run_id)
+    await asyncio.wait_for(task, 2)
+    assert isinstance(events[-1], RunFinished) and events[-1].status == "cancelled"
+    assert provider.closed_early == 1, "the provider's stream was left open"
+    _, (_, assistant) = await _stored(sessions, events[0].run_id)
+    assert assistant.parts == [{"type": "text", "text": "Waiting "}]
 
 
 async def test_cancelling_the_task_ends_the_run_cancelled_with_text_kept(
@@ -359,10 +390,20 @@ async def test_checkpoints_save_text_while_streaming(sessions: SessionFactory) -
     thread_id = await _thread(sessions)
     task = asyncio.create_task(_collect(engine, thread_id, "hi"))
     await asyncio.wait_for(pause.reached.wait(), 5)
+
+    async def stored_parts() -> list:
+        async with sessions() as session:
+            query = select(Message).where(Message.role == "assistant")
+            return (await session.exec(query)).one().parts
+
+    for _ in range(250):
+        if await stored_parts() == [{"type": "text", "text": "saved so far"}]:
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError(f"the text was never checkpointed; stored: {await stored_parts()}")
     async with sessions() as session:
-        stored = (await session.exec(select(Message).where(Message.role == "assistant"))).one()
         run = (await session.exec(select(Run))).one()
-    assert stored.parts == [{"type": "text", "text": "saved so far"}]
     assert run.status == "in_progress" and run.heartbeat_at is not None
     pause.release.set()
     events = await asyncio.wait_for(task, 5)

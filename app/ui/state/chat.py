@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from app.assistant.batching import batch_events
 from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.events import (
     EffectRecorded,
@@ -21,6 +20,7 @@ from app.assistant.events import (
     ToolCallStarted,
 )
 from app.assistant.runs import active_run, request_stop
+from app.assistant.streams import batch_events
 from app.assistant.threads import get_thread, list_threads, open_empty_thread
 from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.db.models import TERMINAL_RUN_STATUSES, Run

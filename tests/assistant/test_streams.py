@@ -6,8 +6,8 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
-from app.assistant.batching import batch_events
 from app.assistant.events import RunEvent, RunFinished, TextDelta, ToolCallStarted
+from app.assistant.streams import batch_events
 
 
 async def _paced(events: list[RunEvent | float]) -> AsyncIterator[RunEvent]:
@@ -85,3 +85,19 @@ async def test_cancelling_the_consumer_closes_the_source() -> None:
     await asyncio.wait([task])
     assert task.cancelled()
     assert closed.is_set()
+
+
+async def test_ticking_passes_items_and_ticks_while_silent() -> None:
+    from app.assistant.streams import ticking
+
+    source: list[RunEvent | float] = [_t("a"), 0.25, _t("b")]
+    seen = [e async for e in ticking(_paced(source), interval_s=0.05)]
+    assert [e for e in seen if e is not None] == [_t("a"), _t("b")]
+    assert seen.count(None) >= 3, "no ticks while the source was silent"
+
+
+async def test_ticking_with_zero_interval_still_delivers() -> None:
+    from app.assistant.streams import ticking
+
+    seen = [e async for e in ticking(_paced([_t("a"), _t("b")]), interval_s=0)]
+    assert [e for e in seen if e is not None] == [_t("a"), _t("b")]
