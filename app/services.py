@@ -91,6 +91,7 @@ def build_services(settings: Settings) -> Services:
             max_steps=settings.max_steps,
             checkpoint_interval_s=settings.checkpoint_interval_s,
             max_message_chars=settings.max_message_chars,
+            max_context_chars=settings.max_context_chars,
         ),
     )
     return Services(settings, sessions, engine)

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         le=1,
         description="How often streamed text is pushed to the browser.",
     )
+    max_context_chars: int = Field(
+        default=60_000,
+        ge=1000,
+        description="History sent to a model (about 4 characters a token); older turns drop.",
+    )
     max_message_chars: int = Field(
         default=8000, ge=1, description="Longest message a person may send."
     )

@@ -96,3 +96,35 @@ def _merge_adjacent_text(items: list[ConversationItem]) -> list[ConversationItem
         else:
             merged.append(item)
     return merged
+
+
+def _chars(item: ConversationItem) -> int:
+    match item:
+        case UserText(text=text) | AssistantText(text=text):
+            return len(text)
+        case ToolCallItem(name=name, arguments=arguments):
+            return len(name) + len(arguments)
+        case ToolResultItem(output=output):
+            return len(output)
+    return 0
+
+
+def fit_to_budget(items: list[ConversationItem], max_chars: int) -> list[ConversationItem]:
+    """Drop the oldest whole turns past the budget; the current turn is always kept.
+
+    A turn starts at a user message, so no call is ever separated from its result.
+    """
+    turns: list[list[ConversationItem]] = []
+    for item in items:
+        if isinstance(item, UserText) or not turns:
+            turns.append([])
+        turns[-1].append(item)
+    kept: list[list[ConversationItem]] = []
+    used = 0
+    for turn in reversed(turns):
+        size = sum(_chars(i) for i in turn)
+        if kept and used + size > max_chars:
+            break
+        kept.insert(0, turn)
+        used += size
+    return [item for turn in kept for item in turn]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.conversation import ConversationItem, items_from_messages
+from app.assistant.conversation import ConversationItem, fit_to_budget, items_from_messages
 from app.assistant.events import (
     EffectRecorded,
     RunEvent,
@@ -52,6 +52,7 @@ class EngineConfig:
     checkpoint_interval_s: float = 1.0
     stop_poll_interval_s: float = 0.2
     max_message_chars: int = 8000
+    max_context_chars: int = 60_000
 
 
 class _StopRequested(Exception):
@@ -292,4 +293,4 @@ class RunEngine:
         for message in messages:
             if message.id == recorder.message_id:
                 message.parts = list(recorder.parts)
-        return items_from_messages(messages)
+        return fit_to_budget(items_from_messages(messages), self.config.max_context_chars)

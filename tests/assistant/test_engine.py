@@ -451,3 +451,12 @@ async def test_a_tool_that_crashes_is_an_error_result_and_changes_nothing(
         assert kitchen.celsius == 22
         assert (await session.exec(select(Effect))).all() == []
         assert (await session.exec(select(ToolCall))).one().status == "error"
+
+
+async def test_old_turns_past_the_context_budget_are_not_sent(sessions: SessionFactory) -> None:
+    provider = ScriptedProvider([text_turn("x" * 3000), text_turn("short")])
+    engine = await _engine(sessions, provider, max_context_chars=1000)
+    thread_id = await _thread(sessions)
+    await _collect(engine, thread_id, "first question")
+    await _collect(engine, thread_id, "second question")
+    assert provider.requests[1].items == (UserText("second question"),)
