@@ -1,37 +1,10 @@
 // The live end of an assistant reply. The server sends only new text, one batch per ~50 ms,
-// as a bare socket.io event ("hs", key, text) on Reflex's own connection (or, as a fallback,
-// a frontend script calling window.__hs(key, text)); this component shows the text gathered
-// for its key, and a polite live region announces whole sentences, not every token.
+// as a bare socket.io event ("hs", key, text, offset) on Reflex's own connection; this
+// component shows the text gathered for its key, and a polite live region announces whole
+// sentences, not every token.
 import { useSyncExternalStore } from "react";
 import { Socket } from "socket.io-client";
-
-function streamStore() {
-  if (typeof window === "undefined") return null;
-  if (!window.__hearthStream) {
-    const texts = new Map();
-    const listeners = new Set();
-    const notify = () => listeners.forEach((listener) => listener());
-    window.__hearthStream = {
-      append(key, text) {
-        texts.set(key, (texts.get(key) ?? "") + text);
-        notify();
-      },
-      get: (key) => texts.get(key) ?? "",
-      forget(key) {
-        texts.delete(key);
-        notify();
-      },
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    };
-    window.__hs = (key, text) => window.__hearthStream.append(key, text);
-  }
-  return window.__hearthStream;
-}
-
-streamStore();
+import { streamStore } from "./hearth_stream_store.mjs";
 
 // socket.io-client offers no public hook on a socket it did not create (Reflex's), so the
 // method that dispatches incoming events is wrapped once to take Hearth's stream event.
@@ -39,7 +12,7 @@ if (typeof window !== "undefined" && !Socket.prototype.__hearthStream) {
   const emitEvent = Socket.prototype.emitEvent;
   Socket.prototype.emitEvent = function (args) {
     if (args[0] === "hs") {
-      streamStore().append(args[1], args[2]);
+      streamStore().append(args[1], args[2], args[3]);
       return;
     }
     return emitEvent.call(this, args);
@@ -72,4 +45,9 @@ export function HearthStream({ streamKey, ...rest }) {
       </div>
     </div>
   );
+}
+
+// The app's root wrapper: importing this module early installs the socket hook above.
+export function HearthStreamRoot({ children }) {
+  return children;
 }

@@ -1,14 +1,13 @@
 """Pushes streamed text to one tab as a bare socket.io event on Reflex's own connection.
 
 A Reflex frontend event (`rx.call_script`) costs ~120 bytes of envelope per flush; the bare
-event `["hs", key, text]` costs ~30, so a reply's bytes stay close to its own length.
+event `["hs", key, text, offset]` costs ~30, so a reply's bytes stay close to its own length.
 It rides the same socket as Reflex's updates, so it stays in order with them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 
 import reflex as rx
 
@@ -23,18 +22,13 @@ def bind(app: rx.App) -> None:
     _app = app
 
 
-def append_script(stream_key: str, text: str) -> str:
-    """The same append as a frontend script; json.dumps makes the text inert."""
-    return f"__hs({json.dumps(stream_key)},{json.dumps(text, ensure_ascii=False)})"
-
-
-async def push_text(client_token: str, stream_key: str, text: str) -> bool:
-    """Send text to the tab if its socket is on this worker; False means use the fallback."""
+async def push_text(client_token: str, stream_key: str, text: str, offset: int) -> bool:
+    """Send text to a tab whose socket is on this worker; False if it is not connected here."""
     namespace = _app.event_namespace if _app is not None else None
     sid = namespace.token_to_sid.get(client_token) if namespace is not None else None
     if namespace is None or sid is None:
         return False
-    await namespace.emit(STREAM_EVENT, (stream_key, text), to=sid)
+    await namespace.emit(STREAM_EVENT, (stream_key, text, offset), to=sid)
     # Let the websocket writer flush before the next chunk is computed.
     await asyncio.sleep(0)
     return True

@@ -14,3 +14,13 @@ class HearthStream(rx.Component):
 
 
 hearth_stream = HearthStream.create
+
+
+class HearthStreamRoot(rx.Component):
+    """Wraps the whole app so the stream hook is installed before any page loads."""
+
+    library = "$/public/hearth_stream.jsx"
+    tag = "HearthStreamRoot"
+
+
+hearth_stream_root = HearthStreamRoot.create

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import aclosing
-from dataclasses import dataclass
 
 import reflex as rx
 
@@ -25,36 +24,13 @@ from app.assistant.threads import get_thread, list_threads, open_empty_thread
 from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.db.models import TERMINAL_RUN_STATUSES, Run
 from app.services import get_services
-from app.ui.live_text import append_script, push_text
+from app.ui.live_runs import LIVE_RUNS, LiveRun, Notice
+from app.ui.live_text import push_text
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass
-class _LiveRun:
-    """A run this process drives for one tab: its task and the live text segment's key."""
-
-    token: str
-    task: asyncio.Task | None
-    started: RunStarted
-    segment: int = 0
-
-    @property
-    def key(self) -> str:
-        """The key the browser files this segment's text under."""
-        return f"{self.started.run_id}-{self.segment}"
-
-    def next_segment(self) -> None:
-        """Text after a card goes into a new segment."""
-        self.segment += 1
-
-
-# Process-local, by run id: Stop cancels a run driven here at once, and a tab that comes back
-# to its thread picks its live segment up again. The database flag (`cancelling`) is what
-# reaches a run driven by any other process.
-_LIVE_RUNS: dict[int, _LiveRun] = {}
 
 _WATCH_INTERVAL_S = 0.5
 
@@ -63,6 +39,13 @@ async def _on_screen(thread_id: int, since_id: int | None) -> TranscriptPage:
     """What is on screen, read again (with anything newer)."""
     async with get_services().sessions() as session:
         return await load_transcript(session, thread_id, since_id=since_id)
+
+
+def _retry_text(event: RunRetrying) -> str:
+    return (
+        f"{event.reason} Retrying in {event.delay_s:.1f} s "
+        f"(attempt {event.attempt} of {event.max_attempts})."
+    )
 
 
 def _first_id(messages: list[TranscriptMessage]) -> int | None:
@@ -75,6 +58,14 @@ def _merge(shown: list[TranscriptMessage], fresh: TranscriptPage) -> list[Transc
         return shown
     start = fresh.messages[0].id
     return [m for m in shown if m.id < start] + fresh.messages
+
+
+def _live_view(messages: list[TranscriptMessage], live_message_id: int) -> list[TranscriptMessage]:
+    """While a reply streams, its trailing text is the live component's, not a stored part."""
+    for message in messages:
+        if message.id == live_message_id and message.parts and message.parts[-1].kind == "text":
+            message.parts = message.parts[:-1]
+    return messages
 
 
 class ChatState(rx.State):
@@ -127,11 +118,7 @@ class ChatState(rx.State):
         self.live_key, self.live_message_id = "", 0
         self.running_run_id = (running.id or 0) if running else 0
         events = [ThreadsState.refresh, RoomsState.refresh]
-        live = _LIVE_RUNS.get(self.running_run_id)
-        if live is not None and live.token == self.router.session.client_token:
-            # Back on a thread this tab is streaming into: show the live segment again.
-            self.live_key, self.live_message_id = live.key, live.started.assistant_message_id
-        elif running is not None:
+        if running is not None:
             events.append(ChatState.watch_run)
         return events
 
@@ -190,19 +177,21 @@ class ChatState(rx.State):
         self._started = started
         self.running_run_id = started.run_id
         self.live_message_id = started.assistant_message_id
-        self.live_key = f"{started.run_id}-0"
-        return [ChatState.follow_run, ThreadsState.refresh]
+        # Registered before any task starts, so this tab's watcher finds it.
+        live = LIVE_RUNS[started.run_id] = LiveRun(started)
+        self.live_key = live.key
+        return [ChatState.follow_run, ChatState.watch_run, ThreadsState.refresh]
 
     @rx.event(background=True)
     async def follow_run(self):
-        """Drive the run this tab started, pushing only new text to the browser."""
+        """Drive the run this tab started: text to every viewer, notices for the rest."""
         async with self:
             started, self._started = self._started, None
         if started is None:
             return
+        live = LIVE_RUNS[started.run_id]
+        live.task = asyncio.current_task()
         services = get_services()
-        live = _LiveRun(self.router.session.client_token, asyncio.current_task(), started)
-        _LIVE_RUNS[started.run_id] = live
         error = None
         try:
             batches = batch_events(
@@ -210,53 +199,73 @@ class ChatState(rx.State):
             )
             async with aclosing(batches):
                 async for batch in batches:
-                    cards_changed, changed_room = False, None
+                    cards, room = False, None
                     for event in batch:
                         if isinstance(event, TextDelta):
-                            if not await push_text(live.token, live.key, event.text):
-                                yield rx.call_script(append_script(live.key, event.text))
+                            await live.publish_text(event.text)
                         elif isinstance(event, ToolCallStarted | ToolCallFinished):
-                            cards_changed = True
+                            cards = True
                         elif isinstance(event, EffectRecorded):
-                            cards_changed, changed_room = True, event.room
+                            cards, room = True, event.room
                         elif isinstance(event, RunRetrying):
-                            yield rx.toast.info(
-                                f"{event.reason} Retrying in {event.delay_s:.1f} s "
-                                f"(attempt {event.attempt} of {event.max_attempts})."
-                            )
+                            live.publish(Notice("retry", message=_retry_text(event)))
                         elif isinstance(event, RunFinished):
-                            # The final transcript is sent once, below, whatever ended the run.
                             error = event.error
-                    if cards_changed:
-                        # Cards change rarely: send them as state, then stream into a new
-                        # live segment after them (the text so far is stored and shown).
-                        live.next_segment()
-                        page = await _on_screen(started.thread_id, started.user_message_id)
-                        async with self:
-                            if self.current_thread_id == started.thread_id:
-                                self.messages = _merge(self.messages, page)
-                                self.live_key = live.key
-                    if changed_room is not None:
-                        yield RoomsState.refresh(changed_room)
+                    if cards:
+                        live.publish(Notice("cards", room=room))
         finally:
-            _LIVE_RUNS.pop(started.run_id, None)
-            page = await _on_screen(started.thread_id, started.user_message_id)
-            async with self:
-                if self.current_thread_id == started.thread_id:
-                    self.messages = _merge(self.messages, page)
-                if self.running_run_id == started.run_id:
-                    self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
-        if error:
-            yield rx.toast.error(error)
+            LIVE_RUNS.pop(started.run_id, None)
+            live.publish(Notice("end", message=error))
 
     @rx.event(background=True)
     async def watch_run(self):
-        """Follow a run driven elsewhere (another tab or worker) until it ends."""
+        """Show a run still going in this thread: live if this process drives it, else polled."""
         async with self:
             run_id, thread_id = self.running_run_id, self.current_thread_id
             since_id = _first_id(self.messages)
+        live = LIVE_RUNS.get(run_id)
+        if live is None:
+            async for event in self._poll_run(run_id, thread_id, since_id):
+                yield event
+            return
+        token = self.router.session.client_token
+        queue, key, text = live.watch(token)
+        try:
+            # The text so far first (a tab that has it already keeps it once), then the rest.
+            await push_text(token, key, text, 0)
+            notice: Notice | None = None
+            while True:
+                page = await _on_screen(thread_id, live.started.user_message_id)
+                ended = notice is not None and notice.kind == "end"
+                async with self:
+                    if self.current_thread_id != thread_id or self.running_run_id != run_id:
+                        return
+                    if ended:
+                        self.messages = _merge(self.messages, page)
+                        self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
+                    else:
+                        message_id = live.started.assistant_message_id
+                        self.messages = _live_view(_merge(self.messages, page), message_id)
+                        self.live_key, self.live_message_id = live.key, message_id
+                if notice is not None and notice.room:
+                    yield RoomsState.refresh(notice.room)
+                if ended:
+                    if notice.message:
+                        yield rx.toast.error(notice.message)
+                    return
+                notice = await queue.get()
+                while notice.kind == "retry":
+                    yield rx.toast.info(notice.message)
+                    notice = await queue.get()
+                if notice.kind == "replaced":
+                    return
+        finally:
+            live.unwatch(token, queue)
+
+    async def _poll_run(self, run_id: int, thread_id: int, since_id: int | None):
+        """Follow a run driven by another process through the database until it ends."""
         sessions = get_services().sessions
-        while run_id:
+        while True:
             await asyncio.sleep(_WATCH_INTERVAL_S)
             async with sessions() as session:
                 run = await session.get(Run, run_id)
@@ -280,7 +289,7 @@ class ChatState(rx.State):
             return
         async with get_services().sessions() as session:
             await request_stop(session, run_id)
-        live = _LIVE_RUNS.get(run_id)
+        live = LIVE_RUNS.get(run_id)
         if live is not None and live.task is not None:
             live.task.cancel()
         logger.info("Stop requested for run %s", run_id)

@@ -1,0 +1,80 @@
+"""A reply keeps streaming through a reload and into a second tab; Stop works from either."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.assistant.providers.offline.replies import help_text
+from tests.ui.chat_page import ChatPage
+
+pytestmark = pytest.mark.browser
+
+ROOMS = ["bathroom", "bedroom", "home office", "kitchen", "living room"]
+FULL_REPLY = help_text(ROOMS)
+
+
+@pytest.fixture
+def chat(page: Page, app_url: str) -> ChatPage:
+    return ChatPage(page, app_url)
+
+
+@pytest.fixture
+def second_tab(browser: Browser, app_url: str) -> Iterator[ChatPage]:
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(20_000)
+    yield ChatPage(context.new_page(), app_url)
+    context.close()
+
+
+def _live_text(chat: ChatPage) -> str:
+    live = chat.page.locator(".live-text .hearth-stream-text")
+    return live.inner_text() if live.count() else ""
+
+
+def _watch_prefixes(chat: ChatPage, samples: int) -> str:
+    """Sample the live text: each sample must be a prefix of the reply (no gap, no repeat)."""
+    seen = ""
+    for _ in range(samples):
+        text = _live_text(chat)
+        assert FULL_REPLY.startswith(text), f"live text is not a prefix of the reply: {text!r}"
+        assert len(text) >= len(seen) or text == "", "live text went backwards"
+        seen = text or seen
+        chat.page.wait_for_timeout(100)
+    return seen
+
+
+def test_reload_mid_reply_shows_the_text_so_far_and_follows_to_the_end(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.send("tell me about the moon")
+    expect(chat.page.locator(".live-text .hearth-stream-text")).to_contain_text("I can read")
+    chat.page.reload()
+    expect(chat.page.locator(".live-text .hearth-stream-text")).to_contain_text("I can read")
+    _watch_prefixes(chat, samples=8)
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("Rooms I know: bathroom, bedroom, home office, kitchen")
+    expect(reply.locator(".markdown")).to_have_count(1)
+    assert reply.inner_text().count("Sorry, I didn't understand that.") == 1
+
+
+def test_a_second_tab_follows_live_and_can_stop_the_run(
+    chat: ChatPage, second_tab: ChatPage
+) -> None:
+    thread_id = chat.open_new_thread()
+    chat.send("what is the meaning of life")
+    expect(chat.page.locator(".live-text .hearth-stream-text")).to_contain_text("Sorry")
+
+    second_tab.page.goto(f"{second_tab.base_url}/chat/{thread_id}")
+    expect(second_tab.page.locator(".live-text .hearth-stream-text")).to_contain_text("I can read")
+    followed = _watch_prefixes(second_tab, samples=4)
+    assert len(followed) > len("Sorry, I didn't understand that. I can read")
+
+    second_tab.page.get_by_role("button", name="Stop").click()
+    for tab in (chat, second_tab):
+        reply = tab.wait_until_answered()
+        expect(reply).to_contain_text("Stopped. The text so far was kept.")
+    kept = chat.assistant_messages.last.locator(".markdown").inner_text()
+    assert kept == second_tab.assistant_messages.last.locator(".markdown").inner_text()
+    assert "Rooms I know" not in kept
