@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from app.db.migrate import upgrade_to_head
 from app.db.session import SessionFactory, create_engine_async, create_session_factory
+from tests.fakes.openai_server import FakeOpenAI
 
 # Set to a postgresql:// URL of a server where databases may be created to run on Postgres.
 POSTGRES_URL = os.environ.get("HEARTH_TEST_POSTGRES_URL", "")
@@ -68,3 +69,10 @@ async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
     engine = create_engine_async(database_url)
     yield create_session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    """A fake OpenAI-compatible server on 127.0.0.1 (script it with `fake.script(...)`)."""
+    with FakeOpenAI() as server:
+        yield server

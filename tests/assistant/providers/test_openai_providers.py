@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlmodel import select
 
-from app.assistant.engine import EngineConfig, RunEngine
 from app.assistant.events import (
     RunEvent,
     RunFinished,
@@ -17,66 +15,18 @@ from app.assistant.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from app.assistant.providers.chat_completions import ChatCompletionsProvider
-from app.assistant.providers.openai_client import ClientConfig
-from app.assistant.providers.responses import ResponsesProvider
-from app.assistant.providers.retrying import RetryingProvider
-from app.assistant.threads import create_thread
-from app.assistant.tools import home_tool_registry
 from app.db.models import Message, Room
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
+from tests.support.model_harness import Harness
 
 SET_KITCHEN = Call("set_room_temperature", '{"room": "kitchen", "celsius": 19}', "call_k")
 GET_BEDROOM = Call("get_room_temperature", '{"room": "bedroom"}', "call_b")
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
 @pytest.fixture(params=["chat", "responses"])
 def api(request: pytest.FixtureRequest) -> str:
     return request.param
-
-
-class Harness:
-    """An engine on the real database whose provider talks to the fake server."""
-
-    def __init__(self, sessions: SessionFactory, fake: FakeOpenAI, api: str, max_steps: int = 8):
-        config = ClientConfig(api_key="test-key", model="fake-model", base_url=fake.base_url)
-        inner = ChatCompletionsProvider(config) if api == "chat" else ResponsesProvider(config)
-        self.delays: list[float] = []
-        self.provider = RetryingProvider(inner, max_attempts=3, sleep=self._sleep)
-        self.sessions, self.fake, self.api = sessions, fake, api
-        self.engine = RunEngine(
-            sessions,
-            self.provider,
-            home_tool_registry(),
-            instructions=_instructions,
-            config=EngineConfig(max_steps=max_steps),
-        )
-
-    async def _sleep(self, seconds: float) -> None:
-        self.delays.append(seconds)
-
-    async def ask(self, text: str) -> list[RunEvent]:
-        async with self.sessions() as session:
-            thread = await create_thread(session)
-        return [event async for event in self.engine.run(thread.id or 0, text)]
-
-    def body(self, index: int) -> dict:
-        return self.fake.requests[index]["body"]
-
-    def conversation(self, index: int) -> list[dict]:
-        body = self.body(index)
-        return body["messages"] if self.api == "chat" else body["input"]
-
-
-async def _instructions(_session) -> str:
-    return "You are Hearth."
 
 
 def _text(events: list[RunEvent]) -> str:

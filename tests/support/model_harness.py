@@ -1,0 +1,75 @@
+"""An engine on a real database whose provider talks to the fake OpenAI server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from app.assistant.engine import EngineConfig, RunEngine
+from app.assistant.events import RunEvent
+from app.assistant.providers.chat_completions import ChatCompletionsProvider
+from app.assistant.providers.openai_client import ClientConfig
+from app.assistant.providers.responses import ResponsesProvider
+from app.assistant.providers.retrying import RetryingProvider
+from app.assistant.threads import create_thread
+from app.assistant.tools import home_tool_registry
+from app.db.session import SessionFactory
+from tests.fakes.openai_server import FakeOpenAI
+
+
+async def _instructions(_session) -> str:
+    return "You are Hearth."
+
+
+class Harness:
+    """An engine on the real database whose provider talks to the fake server."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        fake: FakeOpenAI,
+        api: str,
+        max_steps: int = 8,
+        request_timeout_s: float = 60.0,
+    ) -> None:
+        config = ClientConfig(
+            api_key="test-key",
+            model="fake-model",
+            base_url=fake.base_url,
+            request_timeout_s=request_timeout_s,
+        )
+        inner = ChatCompletionsProvider(config) if api == "chat" else ResponsesProvider(config)
+        self.delays: list[float] = []
+        self.provider = RetryingProvider(inner, max_attempts=3, sleep=self._sleep)
+        self.sessions, self.fake, self.api = sessions, fake, api
+        self.engine = RunEngine(
+            sessions,
+            self.provider,
+            home_tool_registry(),
+            instructions=_instructions,
+            config=EngineConfig(max_steps=max_steps),
+        )
+
+    async def _sleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+    async def ask_stream(self, text: str) -> AsyncIterator[RunEvent]:
+        """Ask in a new thread, event by event."""
+        async with self.sessions() as session:
+            thread = await create_thread(session)
+        async for event in self.engine.run(thread.id or 0, text):
+            yield event
+
+    async def ask(self, text: str) -> list[RunEvent]:
+        """Ask in a new thread and collect every event."""
+        return [event async for event in self.ask_stream(text)]
+
+    def body(self, index: int) -> dict:
+        return self.fake.requests[index]["body"]
+
+    def conversation(self, index: int) -> list[dict]:
+        body = self.body(index)
+        return body["messages"] if self.api == "chat" else body["input"]
+
+
+async def _instructions(_session) -> str:
+    return "You are Hearth."
