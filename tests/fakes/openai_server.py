@@ -11,13 +11,15 @@ OpenAI does (chunk shapes, tool-call argument fragments, usage, `[DONE]`), so th
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import socket
+import sys
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +53,9 @@ class Turn:
     malformed_at: int | None = None  # send a non-JSON event at this index
     delay_s: float = 0.0  # before each event
     finish_reason: str | None = None  # override ("length", ...)
+
+
+Fallback = Callable[[dict[str, Any]], Turn]
 
 
 class _Cut(Exception):
@@ -185,8 +190,9 @@ def _responses_events(turn: Turn, model: str) -> list[dict[str, Any]]:
 class FakeOpenAI:
     """The server: script turns, point the client at `base_url`, read `requests` afterwards."""
 
-    def __init__(self) -> None:
-        self.port = _free_port()
+    def __init__(self, port: int | None = None, fallback: Fallback | None = None) -> None:
+        self.port = port or _free_port()
+        self.fallback = fallback
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self.requests: list[dict[str, Any]] = []
         self._turns: deque[Turn] = deque()
@@ -205,9 +211,12 @@ class FakeOpenAI:
     async def _handle(self, request: Request, kind: str) -> Response:
         body = await request.json()
         self.requests.append({"path": request.url.path, "body": body})
-        if not self._turns:
+        if self._turns:
+            turn = self._turns.popleft()
+        elif self.fallback is not None:
+            turn = self.fallback(body)
+        else:
             return JSONResponse({"error": {"message": "the script has no more turns"}}, 500)
-        turn = self._turns.popleft()
         if turn.status != 200:
             headers = {"retry-after": turn.retry_after} if turn.retry_after else {}
             error = {"message": f"fake error {turn.status}", "type": "fake", "code": None}
@@ -284,3 +293,34 @@ class FakeOpenAI:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def echo_turn(body: dict[str, Any]) -> Turn:
+    """A reply for running the app by hand: repeats the last user message, word by word."""
+    messages = body.get("messages") or body.get("input") or []
+    said = next(
+        (m["content"] for m in reversed(messages) if m.get("role") == "user"), "nothing yet"
+    )
+    words = f"You said: {said}".split(" ")
+    return Turn(text=[w + " " for w in words[:-1]] + words[-1:], delay_s=0.03)
+
+
+def main() -> None:
+    """Serve the fake by hand: `python -m tests.fakes.openai_server --port 8765`."""
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server (echo model).")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    fake = FakeOpenAI(port=args.port, fallback=echo_turn).start()
+    sys.stdout.write(
+        f"Fake OpenAI server at {fake.base_url}; try:\n"
+        f"  HEARTH_PROVIDER=chat HEARTH_BASE_URL={fake.base_url} make run\n"
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()

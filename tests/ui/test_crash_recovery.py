@@ -1,0 +1,76 @@
+"""A real model provider (the fake OpenAI server) in the running app, and a server killed
+mid-reply: after the restart the run is expired, its text kept, and Retry answers."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.fakes.openai_server import FakeOpenAI, Turn
+from tests.support.app_server import free_port, start_app, stop_app
+from tests.ui.chat_page import ChatPage
+
+pytestmark = pytest.mark.browser
+
+STORY = [f"Sentence number {i}. " for i in range(300)]
+
+
+@pytest.fixture(scope="module")
+def model() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app_env(model: FakeOpenAI) -> dict[str, str]:
+    return {
+        "HEARTH_PROVIDER": "chat",
+        "HEARTH_BASE_URL": model.base_url,
+        "HEARTH_API_KEY": "test-key",
+        "HEARTH_MODEL": "fake-model",
+        "HEARTH_RUN_STALE_AFTER_S": "2",
+        "HEARTH_SWEEP_INTERVAL_S": "1",
+    }
+
+
+def test_a_killed_server_leaves_the_reply_expired_and_retry_works(
+    page: Page, model: FakeOpenAI, app_env: dict[str, str], tmp_path: Path
+) -> None:
+    port = free_port()
+    url, proc = start_app(tmp_path, app_env, port=port)
+    try:
+        chat = ChatPage(page, url)
+        chat.open_new_thread()
+        model.script(Turn(text=STORY, delay_s=0.03))
+        chat.send("tell me a long story")
+        live = page.locator(".live-text .hearth-stream-text")
+        expect(live).to_contain_text("Sentence number 40.", timeout=30_000)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        stop_app(proc)
+
+    url, proc = start_app(tmp_path, app_env, port=port)
+    try:
+        page.reload()
+        reply = chat.assistant_messages.last
+        expect(reply).to_contain_text("Interrupted. The text so far was kept.", timeout=30_000)
+        kept = reply.locator(".markdown").inner_text()
+        assert kept.startswith("Sentence number 0. Sentence number 1.")
+        assert "Sentence number 299." not in kept
+
+        model.script(Turn(text=["The ", "end."]))
+        reply.get_by_role("button", name="Retry").click()
+        answer = chat.wait_until_answered()
+        expect(answer).to_have_text("The end.")
+        assert model.requests[-1]["body"]["messages"][-1] == {
+            "role": "user",
+            "content": "tell me a long story",
+        }
+    finally:
+        stop_app(proc)
