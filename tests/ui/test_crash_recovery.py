@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.fakes.openai_server import FakeOpenAI, Turn
-from tests.support.app_server import free_port, start_app, stop_app
+from tests.support.app_server import free_port, separate_web_dir, start_app, stop_app
 from tests.ui.chat_page import ChatPage
 
 pytestmark = pytest.mark.browser
@@ -41,8 +41,8 @@ def app_env(model: FakeOpenAI) -> dict[str, str]:
 def test_a_killed_server_leaves_the_reply_expired_and_retry_works(
     page: Page, model: FakeOpenAI, app_env: dict[str, str], tmp_path: Path
 ) -> None:
-    port = free_port()
-    url, proc = start_app(tmp_path, app_env, port=port)
+    port, web_dir = free_port(), separate_web_dir("crash-recovery")
+    url, proc = start_app(tmp_path, app_env, port=port, web_dir=web_dir)
     try:
         chat = ChatPage(page, url)
         chat.open_new_thread()
@@ -55,7 +55,7 @@ def test_a_killed_server_leaves_the_reply_expired_and_retry_works(
     finally:
         stop_app(proc)
 
-    url, proc = start_app(tmp_path, app_env, port=port)
+    url, proc = start_app(tmp_path, app_env, port=port, web_dir=web_dir)
     try:
         page.reload()
         reply = chat.assistant_messages.last
