@@ -31,6 +31,7 @@ class NaiveState(rx.State):
 
     messages: list[Msg] = []
     done: bool = False
+    run: int = 0
 
     @rx.event(background=True)
     async def stream(self, count: int, batch_ms: int, pace_ms: float):
@@ -38,6 +39,7 @@ class NaiveState(rx.State):
         async with self:
             self.messages = [Msg("user", f"stream {count}"), Msg("assistant", "")]
             self.done = False
+            self.run += 1
         pending, last_flush, times = "", time.monotonic(), []
         async for _index, text, emitted_at in paced_tokens(count, pace_ms / 1000):
             times.append(emitted_at)
@@ -67,7 +69,7 @@ def index() -> rx.Component:
             NaiveState.messages,
             lambda m: rx.box(m.content, data_role=m.role, white_space="pre-wrap"),
         ),
-        rx.cond(NaiveState.done, rx.text("done", id="done")),
+        rx.cond(NaiveState.done, rx.text("done", id="done", data_run=NaiveState.run)),
     )
 
 

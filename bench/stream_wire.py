@@ -185,8 +185,12 @@ def bench_naive(page: Page, url: str, group: int, sizes, paces, times_dir, max_p
                     continue
                 button = page.locator(f"#run-{tokens}-{batch_ms}-{pace:g}")
 
-                def done() -> None:
-                    expect(page.locator("#done")).to_be_visible(timeout=300_000)
+                shown = page.locator("#done")
+                runs_before = int(shown.get_attribute("data-run") or 0) if shown.count() else 0
+
+                def done(run: int = runs_before + 1) -> None:
+                    # "#done" still shows the previous run until this one starts.
+                    expect(page.locator(f'#done[data-run="{run}"]')).to_be_visible(timeout=300_000)
 
                 results.append(
                     _measure(
