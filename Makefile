@@ -39,3 +39,4 @@ lint: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	bash scripts/ensure-chromium
 	$(PY) bench/stream_wire.py
+	$(PY) bench/stop_latency.py
