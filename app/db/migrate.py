@@ -33,7 +33,13 @@ def upgrade_to_head(database_url: str) -> None:
 
 
 if __name__ == "__main__":
-    from app.settings import get_settings
+    import sys
+
+    from app.settings import SettingsError, get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    upgrade_to_head(get_settings().database_url)
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        sys.exit(str(exc))
+    upgrade_to_head(settings.database_url)
