@@ -66,10 +66,48 @@ class EffectSource(StrEnum):
     undo = "undo"
 
 
+class UserRole(StrEnum):
+    """What a person may do."""
+
+    user = "user"
+    admin = "admin"
+
+
+class User(SQLModel, table=True):
+    """A person who signs in; usernames are stored lower-case, passwords only as hashes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True, nullable=False)
+    password_hash: str = Field(max_length=200, nullable=False)
+    role: str = Field(default=UserRole.user, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser: an opaque token (stored only as its SHA-256), expiring, revocable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, nullable=False)
+    user_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    expires_at: datetime = Field(nullable=False)
+    revoked_at: datetime | None = Field(default=None)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One sign-in attempt, for rate limiting across every worker."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, index=True, nullable=False)
+    succeeded: bool = Field(default=False, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
 class Thread(SQLModel, table=True):
     """One conversation. Deleting hides it; its runs and effects stay in the ledger."""
 
     id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     title: str = Field(default="New thread", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)

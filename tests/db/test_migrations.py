@@ -27,7 +27,7 @@ def test_downgrade_to_base_and_back_up(database_url: str) -> None:
     engine = create_engine(to_sync_url(database_url))
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     command.upgrade(config, "head")
-    assert {"thread", "run", "message", "toolcall", "room", "effect"} <= set(
+    assert {"thread", "run", "message", "toolcall", "room", "effect", "user", "authsession"} <= set(
         inspect(engine).get_table_names()
     )
     engine.dispose()

@@ -1,0 +1,72 @@
+"""Accounts: sign-up rules, hashed passwords, sign-in with a shared rate limit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from app.accounts.errors import (
+    InvalidCredentials,
+    InvalidUsername,
+    TooManyAttempts,
+    UsernameTaken,
+    WeakPassword,
+)
+from app.accounts.users import MAX_FAILURES, authenticate, count_admins, create_user
+from app.db.models import LoginAttempt, User, UserRole
+from app.db.session import SessionFactory
+
+
+async def test_sign_up_stores_only_a_hash(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        user = await create_user(session, "  Alice ", "correct horse")
+        stored = (await session.exec(select(User))).one()
+    assert (user.username, stored.role) == ("alice", "user")
+    assert stored.password_hash.startswith("$argon2id$")
+    assert "correct horse" not in stored.password_hash
+
+
+@pytest.mark.parametrize("name", ["al", "x" * 41, "with space", "-dash", "émile", ""])
+async def test_bad_usernames_say_what_is_allowed(sessions: SessionFactory, name: str) -> None:
+    async with sessions() as session:
+        with pytest.raises(InvalidUsername, match="use 3 to 40 letters, digits, dots"):
+            await create_user(session, name, "long enough")
+
+
+async def test_short_passwords_are_refused_with_the_rule(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        with pytest.raises(WeakPassword, match="at least 8 characters; this one has 5"):
+            await create_user(session, "bob", "short")
+
+
+async def test_usernames_are_unique_without_case(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        await create_user(session, "carol", "password one")
+        with pytest.raises(UsernameTaken, match="'carol' is taken"):
+            await create_user(session, "CAROL", "password two")
+
+
+async def test_sign_in_checks_the_password(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        await create_user(session, "dave", "the right one", UserRole.admin)
+        assert (await authenticate(session, "Dave", "the right one")).username == "dave"
+        with pytest.raises(InvalidCredentials, match=r"Wrong username or password\."):
+            await authenticate(session, "dave", "the wrong one")
+        with pytest.raises(InvalidCredentials, match=r"Wrong username or password\."):
+            await authenticate(session, "nobody", "the right one")
+        assert await count_admins(session) == 1
+
+
+async def test_repeated_failures_pause_sign_in_even_with_the_right_password(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        await create_user(session, "erin", "the right one")
+        for _ in range(MAX_FAILURES):
+            with pytest.raises(InvalidCredentials):
+                await authenticate(session, "erin", "guess")
+        with pytest.raises(TooManyAttempts, match="try again in 15 minutes") as caught:
+            await authenticate(session, "erin", "the right one")
+        assert 0 < caught.value.retry_after_s <= 15 * 60 + 1
+        attempts = (await session.exec(select(LoginAttempt))).all()
+    assert [a.succeeded for a in attempts] == [False] * MAX_FAILURES
