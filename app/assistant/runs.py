@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -168,6 +168,12 @@ class RunRecorder:
             .where(col(Message.id) == self.message_id)
             .values(parts=list(self.parts), updated_at=now)
         )
+        status = run_values.get("status")
+        if status is not None and status not in TERMINAL_RUN_STATUSES:
+            # A Stop recorded meanwhile (by any tab or worker) must survive a status change.
+            run_values["status"] = case(
+                (col(Run.status) == RunStatus.cancelling, col(Run.status)), else_=status
+            )
         await session.exec(
             update(Run).where(col(Run.id) == self.run_id).values(heartbeat_at=now, **run_values)
         )
