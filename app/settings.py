@@ -101,11 +101,6 @@ class Settings(BaseSettings):
         """The URL for sync engines (Alembic, Reflex's health check)."""
         return to_sync_url(self.database_url)
 
-    @property
-    def async_database_url(self) -> str:
-        """The URL for the async engine the app runs on."""
-        return to_async_url(self.database_url)
-
 
 def to_sync_url(url: str) -> str:
     """Name the sync driver explicitly (psycopg 3 for Postgres)."""
