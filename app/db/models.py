@@ -52,9 +52,11 @@ class ToolCallStatus(StrEnum):
     """Where one tool call stands."""
 
     pending = "pending"
+    awaiting_approval = "awaiting_approval"
     running = "running"
     done = "done"
     error = "error"
+    denied = "denied"
     cancelled = "cancelled"
 
 
@@ -64,6 +66,20 @@ class EffectSource(StrEnum):
     assistant = "assistant"
     admin = "admin"
     undo = "undo"
+
+
+class ToolMode(StrEnum):
+    """Whether a tool runs when the model calls it or waits for the person's approval."""
+
+    auto = "auto"
+    ask = "ask"
+
+
+class Rating(StrEnum):
+    """A person's verdict on an assistant message."""
+
+    up = "up"
+    down = "down"
 
 
 class UserRole(StrEnum):
@@ -160,6 +176,10 @@ class ToolCall(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     started_at: datetime | None = Field(default=None)
     finished_at: datetime | None = Field(default=None)
+    # Set while a call waits for approval ("ask first" tools), and by the decision.
+    approval_expires_at: datetime | None = Field(default=None)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None)
 
 
 class Room(SQLModel, table=True):
@@ -177,12 +197,37 @@ class Effect(SQLModel, table=True):
     """The ledger: one change to the home, written in the same transaction as the change."""
 
     id: int | None = Field(default=None, primary_key=True)
-    room_id: int = Field(foreign_key="room.id", index=True, nullable=False)
+    # Kept by name: a removed room's history stays readable (its id becomes null).
+    room_id: int | None = Field(default=None, foreign_key="room.id", index=True)
     room_name: str = Field(max_length=60, nullable=False)
     old_celsius: float = Field(nullable=False)
     new_celsius: float = Field(nullable=False)
     source: str = Field(default=EffectSource.assistant, max_length=20)
+    # Who caused it: the thread's owner for the assistant, the admin, or who pressed Undo.
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    undoes_id: int | None = Field(default=None, foreign_key="effect.id", index=True)
     thread_id: int | None = Field(default=None, foreign_key="thread.id", index=True)
     run_id: int | None = Field(default=None, foreign_key="run.id")
     tool_call_id: int | None = Field(default=None, foreign_key="toolcall.id")
+    created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
+class ToolPolicy(SQLModel, table=True):
+    """How a tool runs; a tool without a row runs automatically."""
+
+    tool_name: str = Field(primary_key=True, max_length=100)
+    mode: str = Field(default=ToolMode.auto, max_length=10, nullable=False)
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class Feedback(SQLModel, table=True):
+    """Thumbs up or down from a person on an assistant message (one per person and message)."""
+
+    __table_args__ = (sa.UniqueConstraint("message_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True, nullable=False)
+    user_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    rating: str = Field(max_length=10, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)

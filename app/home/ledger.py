@@ -80,8 +80,10 @@ async def undo_effect(session: AsyncSession, effect_id: int, origin: EffectOrigi
         raise UndoConflict(effect, room.celsius)
     undo = EffectOrigin(
         source=EffectSource.undo,
+        user_id=origin.user_id,
         thread_id=origin.thread_id if origin.thread_id is not None else effect.thread_id,
         run_id=origin.run_id,
         tool_call_id=origin.tool_call_id,
+        undoes_id=effect.id,
     )
     return await set_room_temperature(session, room.name, effect.old_celsius, undo)

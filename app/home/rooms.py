@@ -28,9 +28,11 @@ class EffectOrigin:
     """Who and what caused a change: copied onto its Effect row."""
 
     source: EffectSource = EffectSource.assistant
+    user_id: int | None = None
     thread_id: int | None = None
     run_id: int | None = None
     tool_call_id: int | None = None
+    undoes_id: int | None = None
 
 
 def normalize_room_name(name: str) -> str:
@@ -93,6 +95,8 @@ async def set_room_temperature(
                 old_celsius=old,
                 new_celsius=target,
                 source=origin.source,
+                user_id=origin.user_id,
+                undoes_id=origin.undoes_id,
                 thread_id=origin.thread_id,
                 run_id=origin.run_id,
                 tool_call_id=origin.tool_call_id,
