@@ -92,6 +92,7 @@ def build_services(settings: Settings) -> Services:
             checkpoint_interval_s=settings.checkpoint_interval_s,
             max_message_chars=settings.max_message_chars,
             max_context_chars=settings.max_context_chars,
+            approval_timeout_s=settings.approval_timeout_s,
         ),
     )
     return Services(settings, sessions, engine)

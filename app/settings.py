@@ -71,6 +71,19 @@ class Settings(BaseSettings):
     sweep_interval_s: float = Field(
         default=30, gt=0, description="How often stale runs are looked for."
     )
+    approval_timeout_s: float = Field(
+        default=300,
+        gt=0,
+        le=86_400,
+        description='How long an "ask first" tool waits for Approve or Deny before the run '
+        "expires.",
+    )
+    admin_username: str = Field(
+        default="", description="With HEARTH_ADMIN_PASSWORD: an admin created at start if missing."
+    )
+    admin_password: SecretStr | None = Field(
+        default=None, description="The password of HEARTH_ADMIN_USERNAME (never logged)."
+    )
     offline_chunk_delay_s: float = Field(
         default=0.02,
         ge=0,

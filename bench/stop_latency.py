@@ -34,14 +34,14 @@ async def _one(harness: Harness, fake: FakeOpenAI, silent: bool) -> float:
     else:
         fake.script(Turn(text=[f"w{i} " for i in range(2000)], delay_s=0.01))
     started = asyncio.Event()
-    run_id = 0
+    run_id = user_id = 0
     ended_at = 0.0
 
     async def drive() -> None:
-        nonlocal run_id, ended_at
+        nonlocal run_id, user_id, ended_at
         async for event in harness.ask_stream("go"):
             if event.kind == "run_started":
-                run_id = event.run_id
+                run_id, user_id = event.run_id, event.user_id
                 if silent:
                     started.set()
             if isinstance(event, TextDelta):
@@ -54,7 +54,7 @@ async def _one(harness: Harness, fake: FakeOpenAI, silent: bool) -> float:
     await asyncio.sleep(0.1)
     async with harness.sessions() as session:
         stopped_at = time.perf_counter()
-        await request_stop(session, run_id)
+        await request_stop(session, run_id, user_id)
     await task
     return (ended_at - stopped_at) * 1000
 

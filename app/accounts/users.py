@@ -115,3 +115,8 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> U
         user.password_hash = await hash_password(password)
     await session.commit()
     return user
+
+
+async def has_accounts(session: AsyncSession) -> bool:
+    """Whether anyone has an account yet (a fresh install has none)."""
+    return (await session.exec(select(User.id).limit(1))).first() is not None

@@ -8,11 +8,15 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.assistant.approvals import call_status, tool_modes
 from app.assistant.conversation import ConversationItem, fit_to_budget, items_from_messages
 from app.assistant.events import (
+    ApprovalDecided,
+    ApprovalRequested,
     EffectRecorded,
     RunEvent,
     RunFinished,
@@ -35,7 +39,7 @@ from app.assistant.runs import RunRecorder, create_run, run_status, validate_mes
 from app.assistant.streams import ticking
 from app.assistant.threads import list_messages
 from app.assistant.tools import ToolContext, ToolOutcome, ToolRegistry
-from app.db.models import EffectSource, RunStatus, ToolCall, ToolCallStatus, utcnow
+from app.db.models import EffectSource, RunStatus, ToolCall, ToolCallStatus, ToolMode, utcnow
 from app.db.session import SessionFactory
 from app.home.rooms import EffectOrigin
 
@@ -53,10 +57,21 @@ class EngineConfig:
     stop_poll_interval_s: float = 0.2
     max_message_chars: int = 8000
     max_context_chars: int = 60_000
+    approval_timeout_s: float = 300.0
 
 
 class _StopRequested(Exception):
     """Someone asked (through the database) for this run to stop."""
+
+
+class _ApprovalExpired(Exception):
+    """Nobody answered an "ask first" request in time."""
+
+
+def _wait_text(seconds: float) -> str:
+    if seconds >= 120:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} seconds"
 
 
 async def _no_instructions(_session: AsyncSession) -> str:
@@ -83,13 +98,15 @@ class RunEngine:
         self.config = config or EngineConfig()
         self.clock = clock
 
-    async def start(self, thread_id: int, text: str) -> RunStarted:
-        """Persist the user's message and a queued run; InvalidMessage/RunAlreadyActive refuse."""
+    async def start(self, thread_id: int, text: str, *, user_id: int) -> RunStarted:
+        """Persist the user's message and a queued run in one of this person's threads;
+        ThreadNotFound, InvalidMessage and RunAlreadyActive refuse."""
         text = validate_message_text(text, self.config.max_message_chars)
         async with self.sessions() as session:
             run, user_message, assistant_message = await create_run(
                 session,
                 thread_id,
+                user_id,
                 text,
                 max_steps=self.config.max_steps,
                 provider=self.provider.name,
@@ -97,13 +114,14 @@ class RunEngine:
         return RunStarted(
             run_id=run.id or 0,
             thread_id=thread_id,
+            user_id=user_id,
             user_message_id=user_message.id or 0,
             assistant_message_id=assistant_message.id or 0,
         )
 
-    async def run(self, thread_id: int, text: str) -> AsyncIterator[RunEvent]:
+    async def run(self, thread_id: int, text: str, *, user_id: int) -> AsyncIterator[RunEvent]:
         """Start a run and follow it to its end."""
-        started = await self.start(thread_id, text)
+        started = await self.start(thread_id, text, user_id=user_id)
         yield started
         async with aclosing(self.execute(started)) as events:
             async for event in events:
@@ -112,7 +130,11 @@ class RunEngine:
     async def execute(self, started: RunStarted) -> AsyncIterator[RunEvent]:
         """Drive a started run to exactly one terminal status, yielding what happens."""
         recorder = RunRecorder(
-            self.sessions, started.run_id, started.thread_id, started.assistant_message_id
+            self.sessions,
+            started.run_id,
+            started.thread_id,
+            started.assistant_message_id,
+            user_id=started.user_id,
         )
         finished = False
         outcome: tuple[RunStatus, str | None] | None = None
@@ -138,6 +160,8 @@ class RunEngine:
                 )
         except _StopRequested:
             outcome = (RunStatus.cancelled, None)
+        except _ApprovalExpired as exc:
+            outcome = (RunStatus.expired, str(exc))
         except ProviderError as exc:
             outcome = (RunStatus.failed, str(exc))
         except asyncio.CancelledError:
@@ -201,16 +225,30 @@ class RunEngine:
     ) -> AsyncIterator[RunEvent]:
         ids = await recorder.add_tool_calls([(c.call_id, c.name, c.arguments) for c in calls])
         yield RunStatusChanged(recorder.run_id, RunStatus.requires_action)
+        async with self.sessions() as session:
+            modes = await tool_modes(session)
         for tool_call_id, call in zip(ids, calls, strict=True):
+            approved = True
+            if modes.get(call.name) == ToolMode.ask:
+                expires_at = utcnow() + timedelta(seconds=self.config.approval_timeout_s)
+                await self._ask(recorder, tool_call_id, expires_at)
+                yield ApprovalRequested(
+                    recorder.run_id, tool_call_id, call.name, call.arguments, expires_at
+                )
+                approved = await self._wait_for_decision(recorder, tool_call_id, call, expires_at)
+                yield ApprovalDecided(recorder.run_id, tool_call_id, approved)
             yield ToolCallStarted(
                 recorder.run_id, tool_call_id, call.call_id, call.name, call.arguments
             )
-            outcome = await self._run_tool(recorder, tool_call_id, call)
+            if approved:
+                outcome = await self._run_tool(recorder, tool_call_id, call)
+            else:
+                outcome = await self._deny(recorder, tool_call_id, call)
             yield ToolCallFinished(
                 recorder.run_id,
                 tool_call_id,
                 call.name,
-                "error" if outcome.is_error else "done",
+                "denied" if not approved else "error" if outcome.is_error else "done",
                 outcome.output_json,
             )
             for effect in outcome.effects:
@@ -229,6 +267,7 @@ class RunEngine:
         """Run one call; its row, its effects and the message parts commit together."""
         origin = EffectOrigin(
             source=EffectSource.assistant,
+            user_id=recorder.user_id,
             thread_id=recorder.thread_id,
             run_id=recorder.run_id,
             tool_call_id=tool_call_id,
@@ -246,36 +285,104 @@ class RunEngine:
                     {"error": f"The tool {call.name} failed unexpectedly; nothing was changed."},
                     is_error=True,
                 )
-            row = await session.get(ToolCall, tool_call_id)
-            assert row is not None
-            row.status = ToolCallStatus.error if outcome.is_error else ToolCallStatus.done
-            row.result = outcome.output
-            row.error = outcome.output.get("error") if outcome.is_error else None
-            row.started_at, row.finished_at = started_at, utcnow()
+            status = ToolCallStatus.error if outcome.is_error else ToolCallStatus.done
+            await self._record(session, recorder, tool_call_id, call, outcome, status, started_at)
+            await session.commit()
+        logger.debug("Tool %s -> %s", call.name, status)
+        return outcome
+
+    async def _deny(
+        self, recorder: RunRecorder, tool_call_id: int, call: ProviderToolCall
+    ) -> ToolOutcome:
+        """A denied call: nothing runs, and the model is told so as the call's result."""
+        outcome = ToolOutcome(
+            {
+                "error": f"The person denied this {call.name} call; nothing was changed. "
+                "Do not try it again unless they ask."
+            },
+            is_error=True,
+        )
+        async with self.sessions() as session:
+            await self._record(
+                session, recorder, tool_call_id, call, outcome, ToolCallStatus.denied, utcnow()
+            )
+            await session.commit()
+        return outcome
+
+    async def _record(
+        self,
+        session: AsyncSession,
+        recorder: RunRecorder,
+        tool_call_id: int,
+        call: ProviderToolCall,
+        outcome: ToolOutcome,
+        status: ToolCallStatus,
+        started_at: datetime,
+    ) -> None:
+        """Store a call's outcome on its row and in the message, in the caller's transaction."""
+        row = await session.get(ToolCall, tool_call_id)
+        assert row is not None
+        row.status = status
+        row.result = outcome.output
+        row.error = outcome.output.get("error") if outcome.is_error else None
+        row.started_at, row.finished_at = started_at, utcnow()
+        recorder.parts.append(
+            {
+                "type": "tool-result",
+                "tool_call_id": tool_call_id,
+                "call_id": call.call_id,
+                "name": call.name,
+                "output": outcome.output_json,
+                "is_error": outcome.is_error,
+            }
+        )
+        for effect in outcome.effects:
             recorder.parts.append(
                 {
-                    "type": "tool-result",
-                    "tool_call_id": tool_call_id,
-                    "call_id": call.call_id,
-                    "name": call.name,
-                    "output": outcome.output_json,
-                    "is_error": outcome.is_error,
+                    "type": "effect",
+                    "effect_id": effect.id,
+                    "room": effect.room_name,
+                    "old_celsius": effect.old_celsius,
+                    "new_celsius": effect.new_celsius,
                 }
             )
-            for effect in outcome.effects:
-                recorder.parts.append(
-                    {
-                        "type": "effect",
-                        "effect_id": effect.id,
-                        "room": effect.room_name,
-                        "old_celsius": effect.old_celsius,
-                        "new_celsius": effect.new_celsius,
-                    }
-                )
+        await recorder.checkpoint(session)
+
+    async def _ask(self, recorder: RunRecorder, tool_call_id: int, expires_at: datetime) -> None:
+        async with self.sessions() as session:
+            row = await session.get(ToolCall, tool_call_id)
+            assert row is not None
+            row.status, row.approval_expires_at = ToolCallStatus.awaiting_approval, expires_at
             await recorder.checkpoint(session)
             await session.commit()
-        logger.debug("Tool %s -> %s", call.name, row.status)
-        return outcome
+
+    async def _wait_for_decision(
+        self,
+        recorder: RunRecorder,
+        tool_call_id: int,
+        call: ProviderToolCall,
+        expires_at: datetime,
+    ) -> bool:
+        """Poll the database for the owner's answer (from any tab or worker), beating the
+        heart meanwhile; a Stop or the deadline ends the wait."""
+        last_checkpoint = self.clock()
+        while True:
+            await asyncio.sleep(self.config.stop_poll_interval_s)
+            await self._raise_if_stop_requested(recorder.run_id)
+            async with self.sessions() as session:
+                status = await call_status(session, tool_call_id)
+            if status == ToolCallStatus.running:
+                return True
+            if status == ToolCallStatus.denied:
+                return False
+            if utcnow() >= expires_at:
+                raise _ApprovalExpired(
+                    f"No one answered the request to run {call.name} within "
+                    f"{_wait_text(self.config.approval_timeout_s)}; nothing was changed."
+                )
+            if self.clock() - last_checkpoint >= self.config.checkpoint_interval_s:
+                last_checkpoint = self.clock()
+                await recorder.checkpoint()
 
     async def _raise_if_stop_requested(self, run_id: int) -> None:
         async with self.sessions() as session:

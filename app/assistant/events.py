@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 
@@ -12,6 +13,7 @@ class RunStarted:
 
     run_id: int
     thread_id: int
+    user_id: int
     user_message_id: int
     assistant_message_id: int
     kind: Literal["run_started"] = "run_started"
@@ -55,7 +57,7 @@ class ToolCallFinished:
     run_id: int
     tool_call_id: int
     name: str
-    status: Literal["done", "error", "cancelled"]
+    status: Literal["done", "error", "denied", "cancelled"]
     output: str
     kind: Literal["tool_call_finished"] = "tool_call_finished"
 
@@ -70,6 +72,28 @@ class EffectRecorded:
     old_celsius: float
     new_celsius: float
     kind: Literal["effect_recorded"] = "effect_recorded"
+
+
+@dataclass(frozen=True)
+class ApprovalRequested:
+    """An "ask first" tool waits for the thread owner's Approve or Deny (until `expires_at`)."""
+
+    run_id: int
+    tool_call_id: int
+    name: str
+    arguments: str
+    expires_at: datetime
+    kind: Literal["approval_requested"] = "approval_requested"
+
+
+@dataclass(frozen=True)
+class ApprovalDecided:
+    """The owner approved or denied a waiting tool call."""
+
+    run_id: int
+    tool_call_id: int
+    approved: bool
+    kind: Literal["approval_decided"] = "approval_decided"
 
 
 @dataclass(frozen=True)
@@ -101,6 +125,8 @@ RunEvent = (
     | ToolCallStarted
     | ToolCallFinished
     | EffectRecorded
+    | ApprovalRequested
+    | ApprovalDecided
     | RunRetrying
     | RunFinished
 )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from app.assistant.errors import InvalidMessage, RunAlreadyActive
 from app.assistant.threads import DEFAULT_TITLE, get_thread, title_from_text
@@ -20,6 +21,7 @@ from app.db.models import (
     Role,
     Run,
     RunStatus,
+    Thread,
     ToolCall,
     ToolCallStatus,
     utcnow,
@@ -29,6 +31,11 @@ from app.db.session import SessionFactory
 logger = logging.getLogger(__name__)
 
 _ACTIVE = [s.value for s in RunStatus if s not in TERMINAL_RUN_STATUSES]
+_UNFINISHED_CALLS = [
+    ToolCallStatus.pending,
+    ToolCallStatus.awaiting_approval,
+    ToolCallStatus.running,
+]
 
 
 def validate_message_text(text: str, max_chars: int) -> str:
@@ -51,10 +58,16 @@ async def active_run(session: AsyncSession, thread_id: int) -> Run | None:
 
 
 async def create_run(
-    session: AsyncSession, thread_id: int, text: str, *, max_steps: int, provider: str
+    session: AsyncSession,
+    thread_id: int,
+    user_id: int,
+    text: str,
+    *,
+    max_steps: int,
+    provider: str,
 ) -> tuple[Run, Message, Message]:
     """Persist the user's message, a queued run and its (empty) assistant message."""
-    thread = await get_thread(session, thread_id)
+    thread = await get_thread(session, thread_id, user_id)
     running = await active_run(session, thread_id)
     if running is not None:
         raise RunAlreadyActive(thread_id, running.id or 0)
@@ -86,11 +99,25 @@ async def create_run(
     return run, user_message, assistant_message
 
 
-async def request_stop(session: AsyncSession, run_id: int) -> bool:
-    """Mark a run `cancelling` so whichever worker drives it ends it; False if it had ended."""
+def owned_runs(user_id: int) -> Select:
+    """The ids of every run in this person's threads (for ownership checks in one query)."""
+    return (
+        select(Run.id)
+        .join(Thread, col(Thread.id) == col(Run.thread_id))
+        .where(Thread.user_id == user_id, col(Thread.deleted_at).is_(None))
+    )
+
+
+async def request_stop(session: AsyncSession, run_id: int, user_id: int) -> bool:
+    """Mark one of this person's runs `cancelling` so whichever worker drives it ends it;
+    False if it had ended (or is not theirs)."""
     result = await session.exec(
         update(Run)
-        .where(col(Run.id) == run_id, col(Run.status).in_(_ACTIVE))
+        .where(
+            col(Run.id) == run_id,
+            col(Run.status).in_(_ACTIVE),
+            col(Run.id).in_(owned_runs(user_id)),
+        )
         .values(status=RunStatus.cancelling)
     )
     await session.commit()
@@ -124,7 +151,7 @@ async def expire_stale_runs(session: AsyncSession, stale_after: timedelta) -> li
             update(ToolCall)
             .where(
                 col(ToolCall.run_id).in_(expired),
-                col(ToolCall.status).in_([ToolCallStatus.pending, ToolCallStatus.running]),
+                col(ToolCall.status).in_(_UNFINISHED_CALLS),
             )
             .values(status=ToolCallStatus.cancelled)
         )
@@ -136,10 +163,19 @@ async def expire_stale_runs(session: AsyncSession, stale_after: timedelta) -> li
 class RunRecorder:
     """Persists one run as it goes: status, heartbeat, the assistant message's parts."""
 
-    def __init__(self, sessions: SessionFactory, run_id: int, thread_id: int, message_id: int):
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        run_id: int,
+        thread_id: int,
+        message_id: int,
+        *,
+        user_id: int | None = None,
+    ) -> None:
         self.sessions = sessions
         self.run_id = run_id
         self.thread_id = thread_id
+        self.user_id = user_id
         self.message_id = message_id
         self.parts: list[dict[str, Any]] = []
 
@@ -231,7 +267,7 @@ class RunRecorder:
                 update(ToolCall)
                 .where(
                     ToolCall.run_id == self.run_id,
-                    col(ToolCall.status).in_([ToolCallStatus.pending, ToolCallStatus.running]),
+                    col(ToolCall.status).in_(_UNFINISHED_CALLS),
                 )
                 .values(status=ToolCallStatus.cancelled, finished_at=utcnow())
             )

@@ -1,4 +1,8 @@
-"""Threads and their messages: create, list, rename, delete (hidden, kept for the ledger)."""
+"""Threads and their messages: create, list, rename, delete (hidden, kept for the ledger).
+
+Every thread belongs to one person; each function takes the caller's user id and treats
+another person's thread exactly like a missing one, so ids leak nothing.
+"""
 
 from __future__ import annotations
 
@@ -20,51 +24,51 @@ def title_from_text(text: str) -> str:
     return line[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
-async def create_thread(session: AsyncSession, title: str = DEFAULT_TITLE) -> Thread:
-    """A new, empty thread."""
-    thread = Thread(title=title)
+async def create_thread(session: AsyncSession, user_id: int, title: str = DEFAULT_TITLE) -> Thread:
+    """A new, empty thread of this person."""
+    thread = Thread(user_id=user_id, title=title)
     session.add(thread)
     await session.commit()
     return thread
 
 
-async def open_empty_thread(session: AsyncSession) -> Thread:
-    """The newest thread that has no messages yet, or a new one: no pile of empty threads."""
+async def open_empty_thread(session: AsyncSession, user_id: int) -> Thread:
+    """Their newest thread that has no messages yet, or a new one: no pile of empty threads."""
     has_messages = select(Message.id).where(Message.thread_id == Thread.id).exists()
     query = (
         select(Thread)
-        .where(col(Thread.deleted_at).is_(None), ~has_messages)
+        .where(Thread.user_id == user_id, col(Thread.deleted_at).is_(None), ~has_messages)
         .order_by(col(Thread.id).desc())
         .limit(1)
     )
     thread = (await session.exec(query)).first()
     if thread is None:
-        return await create_thread(session)
+        return await create_thread(session, user_id)
     thread.updated_at = utcnow()
     await session.commit()
     return thread
 
 
-async def list_threads(session: AsyncSession, limit: int = 200) -> list[Thread]:
-    """Undeleted threads, most recently active first."""
+async def list_threads(session: AsyncSession, user_id: int, limit: int = 200) -> list[Thread]:
+    """This person's undeleted threads, most recently active first."""
     query = (
         select(Thread)
-        .where(col(Thread.deleted_at).is_(None))
+        .where(Thread.user_id == user_id, col(Thread.deleted_at).is_(None))
         .order_by(col(Thread.updated_at).desc(), col(Thread.id).desc())
         .limit(limit)
     )
     return list((await session.exec(query)).all())
 
 
-async def get_thread(session: AsyncSession, thread_id: int) -> Thread:
-    """One undeleted thread."""
+async def get_thread(session: AsyncSession, thread_id: int, user_id: int) -> Thread:
+    """One of this person's undeleted threads."""
     thread = await session.get(Thread, thread_id)
-    if thread is None or thread.deleted_at is not None:
+    if thread is None or thread.deleted_at is not None or thread.user_id != user_id:
         raise ThreadNotFound(thread_id)
     return thread
 
 
-async def rename_thread(session: AsyncSession, thread_id: int, title: str) -> Thread:
+async def rename_thread(session: AsyncSession, thread_id: int, user_id: int, title: str) -> Thread:
     """Give a thread a new title (1 to 80 characters)."""
     cleaned = " ".join(title.split())
     if not cleaned:
@@ -74,15 +78,15 @@ async def rename_thread(session: AsyncSession, thread_id: int, title: str) -> Th
             f"A thread title can be at most {MAX_TITLE_CHARS} characters; this one has "
             f"{len(cleaned)}."
         )
-    thread = await get_thread(session, thread_id)
+    thread = await get_thread(session, thread_id, user_id)
     thread.title = cleaned
     await session.commit()
     return thread
 
 
-async def delete_thread(session: AsyncSession, thread_id: int) -> None:
+async def delete_thread(session: AsyncSession, thread_id: int, user_id: int) -> None:
     """Hide a thread from its owner; its runs and effects stay for the ledger."""
-    thread = await get_thread(session, thread_id)
+    thread = await get_thread(session, thread_id, user_id)
     thread.deleted_at = utcnow()
     await session.commit()
 

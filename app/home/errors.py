@@ -54,3 +54,62 @@ class ConcurrentChange(HomeError):
     def __init__(self, room: str) -> None:
         self.room = room
         super().__init__(f"The {room} changed several times while it was being set; try again.")
+
+
+class InvalidRoomName(HomeError):
+    """A room name that is empty, too long, or holds characters other than letters and digits."""
+
+    def __init__(self, name: str, max_chars: int) -> None:
+        self.name = name
+        self.max_chars = max_chars
+        super().__init__(
+            f"Room name {name!r} is not allowed; use 1 to {max_chars} letters, digits "
+            "and spaces, such as 'guest room'."
+        )
+
+
+class RoomNameTaken(HomeError):
+    """A room name another room already has."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"There is already a room called '{name}'; choose another name.")
+
+
+class InvalidBounds(HomeError):
+    """Room bounds that are not a range inside the limits Hearth allows."""
+
+    def __init__(
+        self, min_celsius: float, max_celsius: float, abs_min_celsius: float, abs_max_celsius: float
+    ) -> None:
+        self.min_celsius = min_celsius
+        self.max_celsius = max_celsius
+        self.abs_min_celsius = abs_min_celsius
+        self.abs_max_celsius = abs_max_celsius
+        problems = []
+        if min_celsius >= max_celsius:
+            problems.append("the minimum must be below the maximum")
+        if min_celsius < abs_min_celsius or max_celsius > abs_max_celsius:
+            problems.append(
+                "both must lie within "
+                f"{format_celsius(abs_min_celsius)} to {format_celsius(abs_max_celsius)} °C"
+            )
+        super().__init__(
+            f"Bounds {format_celsius(min_celsius)} to {format_celsius(max_celsius)} °C "
+            f"are not allowed: {' and '.join(problems)}."
+        )
+
+
+class BoundsExcludeTemperature(HomeError):
+    """New bounds that would leave a room's current temperature outside them."""
+
+    def __init__(self, room: str, celsius: float, min_celsius: float, max_celsius: float) -> None:
+        self.room = room
+        self.celsius = celsius
+        self.min_celsius = min_celsius
+        self.max_celsius = max_celsius
+        super().__init__(
+            f"The {room} is at {format_celsius(celsius)} °C now, outside "
+            f"{format_celsius(min_celsius)}–{format_celsius(max_celsius)} °C; "
+            "change its temperature first or choose bounds around it."
+        )

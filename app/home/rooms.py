@@ -1,4 +1,7 @@
-"""Rooms and their temperatures; every change writes its Effect in the same transaction."""
+"""Rooms and their temperatures; every temperature change writes its Effect in the same transaction.
+
+Room administration (add, rename, remove, bounds) commits itself; setting a temperature does not.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,18 @@ import math
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.models import Effect, EffectSource, Room, utcnow
 from app.home.errors import (
+    BoundsExcludeTemperature,
     ConcurrentChange,
+    InvalidBounds,
+    InvalidRoomName,
     InvalidTemperature,
+    RoomNameTaken,
     RoomNotFound,
     TemperatureOutOfRange,
 )
@@ -21,6 +29,11 @@ from app.home.errors import (
 logger = logging.getLogger(__name__)
 
 _WRITE_ATTEMPTS = 3
+
+# No room's bounds may reach past these, whatever an admin asks for.
+ABS_MIN_CELSIUS = -10.0
+ABS_MAX_CELSIUS = 40.0
+ROOM_NAME_MAX_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,13 @@ async def set_room_temperature(
         # Compare-and-set: the Effect's old value must be the value this write replaced.
         result = await session.exec(
             update(Room)
-            .where(col(Room.id) == room.id, col(Room.celsius) == old)
+            .where(
+                col(Room.id) == room.id,
+                col(Room.celsius) == old,
+                # Bounds changed meanwhile are checked again on the next attempt.
+                col(Room.min_celsius) <= target,
+                col(Room.max_celsius) >= target,
+            )
             .values(celsius=target, updated_at=utcnow())
         )
         if result.rowcount == 1:
@@ -108,3 +127,104 @@ async def set_room_temperature(
             return effect
         session.expire(room)
     raise ConcurrentChange(normalize_room_name(name))
+
+
+def parse_room_name(name: str) -> str:
+    """The normalized name, if it is 1-40 letters, digits and spaces; InvalidRoomName otherwise."""
+    key = normalize_room_name(name)
+    if not 1 <= len(key) <= ROOM_NAME_MAX_CHARS or not all(
+        c.isalpha() or c.isdecimal() or c == " " for c in key
+    ):
+        raise InvalidRoomName(name, ROOM_NAME_MAX_CHARS)
+    return key
+
+
+def parse_bounds(min_celsius: object, max_celsius: object) -> tuple[float, float]:
+    """(min, max) as finite floats, min below max, both within ABS_MIN/ABS_MAX_CELSIUS."""
+    low, high = parse_celsius(min_celsius), parse_celsius(max_celsius)
+    if not ABS_MIN_CELSIUS <= low < high <= ABS_MAX_CELSIUS:
+        raise InvalidBounds(low, high, ABS_MIN_CELSIUS, ABS_MAX_CELSIUS)
+    return low, high
+
+
+async def _ensure_name_free(session: AsyncSession, key: str, room_id: int | None = None) -> None:
+    other = (await session.exec(select(Room).where(Room.name == key))).first()
+    if other is not None and other.id != room_id:
+        raise RoomNameTaken(key)
+
+
+async def _commit_name(session: AsyncSession, key: str) -> None:
+    # The unique index is the last word if another writer took the name since the check.
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise RoomNameTaken(key) from None
+
+
+async def add_room(
+    session: AsyncSession,
+    name: str,
+    celsius: object,
+    min_celsius: object = 5,
+    max_celsius: object = 35,
+) -> Room:
+    """Create a room at a temperature within its bounds; commits."""
+    key = parse_room_name(name)
+    low, high = parse_bounds(min_celsius, max_celsius)
+    target = parse_celsius(celsius)
+    if not low <= target <= high:
+        raise TemperatureOutOfRange(key, target, low, high)
+    await _ensure_name_free(session, key)
+    room = Room(name=key, celsius=target, min_celsius=low, max_celsius=high)
+    session.add(room)
+    await _commit_name(session, key)
+    logger.info("Room %s added at %s", key, target)
+    return room
+
+
+async def rename_room(session: AsyncSession, name: str, new_name: str) -> Room:
+    """Rename a room; past Effects keep the name it had then. Commits."""
+    key = parse_room_name(new_name)
+    room = await get_room(session, name)
+    if room.name == key:
+        return room
+    await _ensure_name_free(session, key, room.id)
+    old = room.name
+    room.name = key
+    room.updated_at = utcnow()
+    session.add(room)
+    await _commit_name(session, key)
+    logger.info("Room %s renamed to %s", old, key)
+    return room
+
+
+async def remove_room(session: AsyncSession, name: str) -> None:
+    """Delete a room; its Effects stay in the ledger by name, with room_id null. Commits."""
+    room = await get_room(session, name)
+    await session.exec(update(Effect).where(col(Effect.room_id) == room.id).values(room_id=None))
+    removed = room.name
+    await session.delete(room)
+    await session.commit()
+    logger.info("Room %s removed", removed)
+
+
+async def set_room_bounds(
+    session: AsyncSession, name: str, min_celsius: object, max_celsius: object
+) -> Room:
+    """Change a room's allowed range; its current temperature must stay inside. Commits."""
+    low, high = parse_bounds(min_celsius, max_celsius)
+    room = await get_room(session, name)
+    # Compare-and-set on celsius, so a temperature change in between cannot slip outside.
+    result = await session.exec(
+        update(Room)
+        .where(col(Room.id) == room.id, col(Room.celsius) >= low, col(Room.celsius) <= high)
+        .values(min_celsius=low, max_celsius=high, updated_at=utcnow())
+    )
+    if result.rowcount != 1:
+        await session.refresh(room)
+        raise BoundsExcludeTemperature(room.name, room.celsius, low, high)
+    await session.commit()
+    await session.refresh(room)
+    logger.info("Room %s bounds set to %s-%s", room.name, low, high)
+    return room

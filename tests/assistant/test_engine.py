@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from app.assistant.conversation import ToolCallItem, ToolResultItem, UserText
 from app.assistant.engine import EngineConfig, RunEngine
-from app.assistant.errors import InvalidMessage, RunAlreadyActive
+from app.assistant.errors import InvalidMessage, RunAlreadyActive, ThreadNotFound
 from app.assistant.events import (
     EffectRecorded,
     RunEvent,
@@ -23,11 +23,11 @@ from app.assistant.events import (
 )
 from app.assistant.providers.base import ProviderError
 from app.assistant.runs import request_stop
-from app.assistant.threads import create_thread
 from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import Fail, Pause, ScriptedProvider, text_turn, tool_turn
+from tests.support.people import owned_thread, person, run_in
 
 SET_KITCHEN = ("call_1", "set_room_temperature", '{"room": "kitchen", "celsius": 19}')
 
@@ -38,11 +38,16 @@ async def _engine(sessions: SessionFactory, provider: ScriptedProvider, **config
 
 async def _thread(sessions: SessionFactory) -> int:
     async with sessions() as session:
-        return (await create_thread(session)).id or 0
+        return (await owned_thread(session)).id or 0
+
+
+async def _owner(sessions: SessionFactory) -> int:
+    async with sessions() as session:
+        return await person(session)
 
 
 async def _collect(engine: RunEngine, thread_id: int, text: str) -> list[RunEvent]:
-    return [event async for event in engine.run(thread_id, text)]
+    return [event async for event in run_in(engine, thread_id, text)]
 
 
 async def _stored(sessions: SessionFactory, run_id: int) -> tuple[Run, list[Message]]:
@@ -236,14 +241,14 @@ async def test_stop_mid_stream_keeps_the_partial_text(sessions: SessionFactory) 
     events: list[RunEvent] = []
 
     async def consume() -> None:
-        async for event in engine.run(thread_id, "long story"):
+        async for event in run_in(engine, thread_id, "long story"):
             events.append(event)
 
     task = asyncio.create_task(consume())
     await asyncio.wait_for(pause.reached.wait(), 5)
     await _until(lambda: len([e for e in events if isinstance(e, TextDelta)]) == 2, "both deltas")
     async with sessions() as session:
-        assert await request_stop(session, events[0].run_id)
+        assert await request_stop(session, events[0].run_id, await person(session))
     pause.release.set()
     await asyncio.wait_for(task, 5)
     assert isinstance(events[-1], RunFinished) and events[-1].status == "cancelled"
@@ -262,14 +267,14 @@ async def test_stop_lands_while_the_provider_is_silent(sessions: SessionFactory)
     events: list[RunEvent] = []
 
     async def consume() -> None:
-        async for event in engine.run(thread_id, "hi"):
+        async for event in run_in(engine, thread_id, "hi"):
             events.append(event)
 
     task = asyncio.create_task(consume())
     await asyncio.wait_for(silent.reached.wait(), 5)
     await _until(lambda: any(isinstance(e, TextDelta) for e in events), "the first delta")
     async with sessions() as session:
-        assert await request_stop(session, events[0].run_id)
+        assert await request_stop(session, events[0].run_id, await person(session))
     await asyncio.wait_for(task, 2)
     assert isinstance(events[-1], RunFinished) and events[-1].status == "cancelled"
     assert provider.closed_early == 1, "the provider's stream was left open"
@@ -287,7 +292,7 @@ async def test_cancelling_the_task_ends_the_run_cancelled_with_text_kept(
     started: list[RunEvent] = []
 
     async def consume() -> None:
-        async for event in engine.run(thread_id, "hi"):
+        async for event in run_in(engine, thread_id, "hi"):
             started.append(event)
 
     task = asyncio.create_task(consume())
@@ -307,12 +312,12 @@ async def test_stop_during_a_tool_keeps_its_result_and_runs_no_more_turns(
     engine = await _engine(sessions, provider)
     thread_id = await _thread(sessions)
     events: list[RunEvent] = []
-    async with aclosing(engine.run(thread_id, "set kitchen to 19")) as stream:
+    async with aclosing(run_in(engine, thread_id, "set kitchen to 19")) as stream:
         async for event in stream:
             events.append(event)
             if isinstance(event, ToolCallStarted):
                 async with sessions() as session:
-                    await request_stop(session, event.run_id)
+                    await request_stop(session, event.run_id, await person(session))
     assert events[-1].kind == "run_finished" and events[-1].status == "cancelled"
     assert len(provider.requests) == 1
     async with sessions() as session:
@@ -325,7 +330,7 @@ async def test_closing_the_stream_early_cancels_the_run(sessions: SessionFactory
     provider = ScriptedProvider([text_turn("a", "b", "c")])
     engine = await _engine(sessions, provider)
     thread_id = await _thread(sessions)
-    async with aclosing(engine.run(thread_id, "hi")) as stream:
+    async with aclosing(run_in(engine, thread_id, "hi")) as stream:
         first = await anext(stream)
         assert isinstance(first, RunStarted)
         await anext(stream)
@@ -363,9 +368,9 @@ async def test_unexpected_provider_crash_fails_without_text_as_failed(
 async def test_one_run_at_a_time_per_thread(sessions: SessionFactory) -> None:
     engine = await _engine(sessions, ScriptedProvider([text_turn("x")]))
     thread_id = await _thread(sessions)
-    await engine.start(thread_id, "first")
+    await engine.start(thread_id, "first", user_id=await _owner(sessions))
     with pytest.raises(RunAlreadyActive, match="still answering"):
-        await engine.start(thread_id, "second")
+        await engine.start(thread_id, "second", user_id=await _owner(sessions))
 
 
 @pytest.mark.parametrize(
@@ -378,7 +383,7 @@ async def test_bad_messages_are_refused_before_anything_is_stored(
     engine = await _engine(sessions, ScriptedProvider([]))
     thread_id = await _thread(sessions)
     with pytest.raises(InvalidMessage, match=message):
-        await engine.start(thread_id, text)
+        await engine.start(thread_id, text, user_id=await _owner(sessions))
     async with sessions() as session:
         assert (await session.exec(select(Message))).all() == []
 
@@ -417,7 +422,7 @@ async def test_first_message_titles_the_thread(sessions: SessionFactory) -> None
     async with sessions() as session:
         from app.assistant.threads import get_thread
 
-        assert (await get_thread(session, thread_id)).title == (
+        assert (await get_thread(session, thread_id, await person(session))).title == (
             "What's the temperature in the kitchen?"
         )
     async with sessions() as session:
@@ -460,3 +465,23 @@ async def test_old_turns_past_the_context_budget_are_not_sent(sessions: SessionF
     await _collect(engine, thread_id, "first question")
     await _collect(engine, thread_id, "second question")
     assert provider.requests[1].items == (UserText("second question"),)
+
+
+async def test_another_persons_thread_cannot_be_continued(sessions: SessionFactory) -> None:
+    engine = await _engine(sessions, ScriptedProvider([text_turn("x")]))
+    thread_id = await _thread(sessions)
+    async with sessions() as session:
+        mallory = await person(session, "mallory")
+    with pytest.raises(ThreadNotFound, match=f"Thread {thread_id} not found"):
+        await engine.start(thread_id, "hello", user_id=mallory)
+    async with sessions() as session:
+        assert (await session.exec(select(Message))).all() == []
+
+
+async def test_effects_record_the_thread_owner(sessions: SessionFactory) -> None:
+    provider = ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("Done.")])
+    events = await _collect(await _engine(sessions, provider), await _thread(sessions), "19")
+    assert events[-1].status == "completed"
+    async with sessions() as session:
+        effect = (await session.exec(select(Effect))).one()
+        assert effect.user_id == await person(session)

@@ -7,16 +7,16 @@ from datetime import timedelta
 
 from app.assistant.runs import create_run, expire_stale_runs, request_stop, run_status
 from app.assistant.sweeper import sweep_stale_runs
-from app.assistant.threads import create_thread
 from app.db.models import Message, Run, RunStatus, ToolCall, utcnow
 from app.db.session import SessionFactory
+from tests.support.people import owned_thread, person
 
 
 async def _run(sessions: SessionFactory) -> tuple[int, int]:
     async with sessions() as session:
-        thread = await create_thread(session)
+        thread = await owned_thread(session)
         run, _, assistant = await create_run(
-            session, thread.id or 0, "hi", max_steps=8, provider="test"
+            session, thread.id or 0, thread.user_id or 0, "hi", max_steps=8, provider="test"
         )
         session.add(
             ToolCall(run_id=run.id or 0, message_id=assistant.id or 0, call_id="c", name="x")
@@ -77,13 +77,13 @@ async def test_the_sweeper_expires_at_start(sessions: SessionFactory) -> None:
 async def test_stop_marks_cancelling_only_while_the_run_is_going(sessions: SessionFactory) -> None:
     run_id, _ = await _run(sessions)
     async with sessions() as session:
-        assert await request_stop(session, run_id)
+        assert await request_stop(session, run_id, await person(session))
         assert await run_status(session, run_id) == "cancelling"
         run = await session.get(Run, run_id)
         assert run is not None
         run.status = RunStatus.completed
         await session.commit()
-        assert not await request_stop(session, run_id)
+        assert not await request_stop(session, run_id, await person(session))
         assert await run_status(session, run_id) == "completed"
 
 
@@ -93,7 +93,7 @@ async def test_a_status_change_never_overwrites_a_recorded_stop(sessions: Sessio
     run_id, message_id = await _run(sessions)
     recorder = RunRecorder(sessions, run_id, thread_id=0, message_id=message_id)
     async with sessions() as session:
-        assert await request_stop(session, run_id)
+        assert await request_stop(session, run_id, await person(session))
     await recorder.set_status(RunStatus.in_progress)
     await recorder.checkpoint(status=RunStatus.requires_action)
     async with sessions() as session:
@@ -101,3 +101,11 @@ async def test_a_status_change_never_overwrites_a_recorded_stop(sessions: Sessio
     await recorder.finish(RunStatus.cancelled)
     async with sessions() as session:
         assert await run_status(session, run_id) == "cancelled"
+
+
+async def test_only_the_owner_can_stop_a_run(sessions: SessionFactory) -> None:
+    run_id, _ = await _run(sessions)
+    async with sessions() as session:
+        assert not await request_stop(session, run_id, await person(session, "mallory"))
+        assert await run_status(session, run_id) == "queued"
+        assert await request_stop(session, run_id, await person(session))

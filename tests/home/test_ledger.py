@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from app.db.models import EffectSource
+from app.accounts.users import create_user
+from app.db.models import Effect, EffectSource, Message, Role, Run, Thread, ToolCall
 from app.db.session import SessionFactory
 from app.home.ledger import (
+    AlreadyUndone,
     EffectNotFound,
     LedgerFilter,
     UndoConflict,
+    latest_effect_id,
+    ledger_page,
     list_effects,
+    room_history,
     undo_effect,
 )
 from app.home.rooms import EffectOrigin, get_room, set_room_temperature
 
 
-async def _set(session, room: str, celsius: float, source=EffectSource.assistant):
-    effect = await set_room_temperature(session, room, celsius, EffectOrigin(source=source))
+async def _set(
+    session, room: str, celsius: float, source=EffectSource.assistant, **origin
+) -> Effect:
+    effect = await set_room_temperature(
+        session, room, celsius, EffectOrigin(source=source, **origin)
+    )
     await session.commit()
     return effect
 
@@ -69,3 +78,124 @@ async def test_undo_of_an_unknown_effect(sessions: SessionFactory) -> None:
     async with sessions() as session:
         with pytest.raises(EffectNotFound, match="Change 999 is not in the ledger"):
             await undo_effect(session, 999, EffectOrigin())
+
+
+async def test_undoing_twice_names_the_undo(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        change = await _set(session, "kitchen", 19)
+        undo = await undo_effect(session, change.id or 0, EffectOrigin())
+        await session.commit()
+        with pytest.raises(AlreadyUndone) as caught:
+            await undo_effect(session, change.id or 0, EffectOrigin())
+        assert (await get_room(session, "kitchen")).celsius == 22
+    assert str(caught.value) == f"Change {change.id} was already undone (by change {undo.id})."
+
+
+async def test_room_filter_finds_a_removed_rooms_history(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        change = await _set(session, "kitchen", 19)
+        await _set(session, "bedroom", 18)
+        change.room_id = None  # as if the kitchen had been removed
+        await session.commit()
+        kitchen = await list_effects(session, LedgerFilter(room="The Kitchen"))
+        assert [e.id for e in kitchen] == [change.id]
+        assert [r.id for r in await ledger_page(session, LedgerFilter(room="kitchen"))] == [
+            change.id
+        ]
+        assert await list_effects(session, LedgerFilter(room="attic")) == []
+
+
+async def test_ledger_page_joins_who_where_which_tool_and_what_undid_it(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        ada = await create_user(session, "ada", "password1")
+        bob = await create_user(session, "bob", "password1")
+        thread = Thread(user_id=ada.id, title="Kitchen plans")
+        session.add(thread)
+        await session.flush()
+        run = Run(thread_id=thread.id or 0)
+        session.add(run)
+        await session.flush()
+        reply = Message(thread_id=thread.id or 0, run_id=run.id, role=Role.assistant)
+        session.add(reply)
+        await session.flush()
+        call = ToolCall(
+            run_id=run.id or 0, message_id=reply.id or 0, call_id="c1", name="set_room_temperature"
+        )
+        session.add(call)
+        await session.flush()
+        by_tool = await _set(
+            session,
+            "kitchen",
+            19,
+            user_id=ada.id,
+            thread_id=thread.id,
+            run_id=run.id,
+            tool_call_id=call.id,
+        )
+        by_admin = await _set(session, "bedroom", 18, EffectSource.admin, user_id=bob.id)
+        undo = await undo_effect(session, by_tool.id or 0, EffectOrigin(user_id=bob.id))
+        await session.commit()
+        anonymous = await _set(session, "home office", 20)
+
+        rows = await ledger_page(session)
+        assert [
+            (r.id, r.username, r.thread_title, r.tool_name, r.source, r.undoes_id, r.undone_by_id)
+            for r in rows
+        ] == [
+            (anonymous.id, "", "", "", "assistant", None, None),
+            (undo.id, "bob", "Kitchen plans", "", "undo", by_tool.id, None),
+            (by_admin.id, "bob", "", "", "admin", None, None),
+            (
+                by_tool.id,
+                "ada",
+                "Kitchen plans",
+                "set_room_temperature",
+                "assistant",
+                None,
+                undo.id,
+            ),
+        ]
+        oldest = rows[-1]
+        assert (oldest.user_id, oldest.thread_id, oldest.room) == (ada.id, thread.id, "kitchen")
+        assert (oldest.old_celsius, oldest.new_celsius) == (22, 19)
+        assert oldest.created_at == by_tool.created_at
+
+        bobs = await ledger_page(session, LedgerFilter(user_id=bob.id))
+        assert [r.id for r in bobs] == [undo.id, by_admin.id]
+        assert [e.id for e in await list_effects(session, LedgerFilter(user_id=ada.id))] == [
+            by_tool.id
+        ]
+        page = await ledger_page(session, limit=3)
+        rest = await ledger_page(session, before_id=page[-1].id, limit=3)
+        assert [r.id for r in page + rest] == [r.id for r in rows]
+
+
+async def test_room_history_is_the_temperature_over_time(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        assert await room_history(session, "kitchen") == []
+        first = await _set(session, "kitchen", 19)
+        await _set(session, "bedroom", 18)
+        second = await _set(session, "kitchen", 20.5)
+        third = await _set(session, "kitchen", 21)
+        assert await room_history(session, "Kitchen") == [
+            (first.created_at, 22),
+            (first.created_at, 19),
+            (second.created_at, 20.5),
+            (third.created_at, 21),
+        ]
+        assert await room_history(session, "kitchen", limit=2) == [
+            (second.created_at, 19),
+            (second.created_at, 20.5),
+            (third.created_at, 21),
+        ]
+        assert await room_history(session, "attic") == []
+
+
+async def test_latest_effect_id(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        assert await latest_effect_id(session) == 0
+        await _set(session, "kitchen", 19)
+        newest = await _set(session, "bedroom", 18)
+        assert await latest_effect_id(session) == newest.id

@@ -10,10 +10,10 @@ from app.assistant.providers.chat_completions import ChatCompletionsProvider
 from app.assistant.providers.openai_client import ClientConfig
 from app.assistant.providers.responses import ResponsesProvider
 from app.assistant.providers.retrying import RetryingProvider
-from app.assistant.threads import create_thread
 from app.assistant.tools import home_tool_registry
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support.people import owned_thread, run_in
 
 
 async def _instructions(_session) -> str:
@@ -55,8 +55,8 @@ class Harness:
     async def ask_stream(self, text: str) -> AsyncIterator[RunEvent]:
         """Ask in a new thread, event by event."""
         async with self.sessions() as session:
-            thread = await create_thread(session)
-        async for event in self.engine.run(thread.id or 0, text):
+            thread = await owned_thread(session)
+        async for event in run_in(self.engine, thread.id or 0, text):
             yield event
 
     async def ask(self, text: str) -> list[RunEvent]:

@@ -26,6 +26,7 @@ from app.db.models import TERMINAL_RUN_STATUSES, Run
 from app.services import get_services
 from app.ui.live_runs import LIVE_RUNS, LiveRun, Notice
 from app.ui.live_text import push_text
+from app.ui.state.auth import AuthState
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
 
@@ -68,7 +69,7 @@ def _live_view(messages: list[TranscriptMessage], live_message_id: int) -> list[
     return messages
 
 
-class ChatState(rx.State):
+class ChatState(AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
@@ -92,15 +93,21 @@ class ChatState(rx.State):
 
     @rx.event
     async def open_home(self):
-        """`/`: open the newest thread, or a fresh one."""
+        """`/`: open the person's newest thread, or a fresh one."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
         async with get_services().sessions() as session:
-            newest = await list_threads(session, limit=1)
-            thread = newest[0] if newest else await open_empty_thread(session)
+            newest = await list_threads(session, user.id or 0, limit=1)
+            thread = newest[0] if newest else await open_empty_thread(session, user.id or 0)
         return rx.redirect(thread_href(thread.id or 0))
 
     @rx.event
     async def load_thread(self):
         """`/chat/[thread_id]`: load the thread's transcript (and follow a run still going)."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
         raw = self.thread_id
         try:
             thread_id = int(raw)
@@ -108,7 +115,7 @@ class ChatState(rx.State):
             return [rx.toast.error(f"'{raw}' is not a thread number."), rx.redirect("/")]
         async with get_services().sessions() as session:
             try:
-                await get_thread(session, thread_id)
+                await get_thread(session, thread_id, user.id or 0)
             except ThreadNotFound as exc:
                 return [rx.toast.error(str(exc)), rx.redirect("/")]
             page = await load_transcript(session, thread_id)
@@ -123,15 +130,23 @@ class ChatState(rx.State):
         return events
 
     @rx.event
-    async def load_earlier(self) -> None:
+    async def load_earlier(self):
         """Show the page of messages before the oldest one on screen."""
         first = _first_id(self.messages)
         if first is None:
-            return
+            return None
+        user = await self._user()
+        if user is None:
+            return self._to_login()
         async with get_services().sessions() as session:
+            try:
+                await get_thread(session, self.current_thread_id, user.id or 0)
+            except ThreadNotFound as exc:
+                return rx.toast.error(str(exc))
             page = await load_transcript(session, self.current_thread_id, before_id=first)
         self.messages = page.messages + self.messages
         self.has_earlier = page.has_earlier
+        return None
 
     @rx.event
     def set_prompt(self, text: str) -> None:
@@ -165,8 +180,14 @@ class ChatState(rx.State):
         if self.running_run_id:
             self.prompt = text
             return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
+        user = await self._user()
+        if user is None:
+            self.prompt = text
+            return self._to_login()
         try:
-            started = await get_services().engine.start(self.current_thread_id, text)
+            started = await get_services().engine.start(
+                self.current_thread_id, text, user_id=user.id or 0
+            )
         except AssistantError as exc:
             # Nothing is lost: the text goes back into the composer.
             self.prompt = text
@@ -286,10 +307,15 @@ class ChatState(rx.State):
         """Stop the run: recorded in the database, and cancelled at once if it runs here."""
         run_id = self.running_run_id
         if not run_id:
-            return
+            return None
+        user = await self._user()
+        if user is None:
+            return self._to_login()
         async with get_services().sessions() as session:
-            await request_stop(session, run_id)
+            if not await request_stop(session, run_id, user.id or 0):
+                return None
         live = LIVE_RUNS.get(run_id)
         if live is not None and live.task is not None:
             live.task.cancel()
         logger.info("Stop requested for run %s", run_id)
+        return None

@@ -9,6 +9,7 @@ import reflex as rx
 from app.home.errors import format_celsius
 from app.home.rooms import list_rooms
 from app.services import get_services
+from app.ui.state.auth import AuthState
 
 
 @dataclass
@@ -20,7 +21,7 @@ class RoomRow:
     changed: bool = False
 
 
-class RoomsState(rx.State):
+class RoomsState(AuthState):
     """The home's rooms and their temperatures."""
 
     rooms: list[RoomRow] = []
@@ -28,6 +29,9 @@ class RoomsState(rx.State):
     @rx.event
     async def refresh(self, changed_room: str = "") -> None:
         """Reload the rooms from the database; mark the one that just changed."""
+        if await self._user() is None:
+            self.rooms = []
+            return
         async with get_services().sessions() as session:
             rooms = await list_rooms(session)
         self.rooms = [

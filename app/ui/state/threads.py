@@ -9,6 +9,7 @@ import reflex as rx
 from app.assistant import threads
 from app.assistant.errors import AssistantError
 from app.services import get_services
+from app.ui.state.auth import AuthState
 
 
 @dataclass
@@ -25,7 +26,7 @@ def thread_href(thread_id: int) -> str:
     return f"/chat/{thread_id}"
 
 
-class ThreadsState(rx.State):
+class ThreadsState(AuthState):
     """The list of threads and the rename/delete dialogs."""
 
     threads: list[ThreadRow] = []
@@ -36,16 +37,23 @@ class ThreadsState(rx.State):
 
     @rx.event
     async def refresh(self) -> None:
-        """Reload the thread list."""
+        """Reload the person's thread list."""
+        user = await self._user()
+        if user is None:
+            self.threads = []
+            return
         async with get_services().sessions() as session:
-            rows = await threads.list_threads(session)
+            rows = await threads.list_threads(session, user.id or 0)
         self.threads = [ThreadRow(t.id or 0, t.title, thread_href(t.id or 0)) for t in rows]
 
     @rx.event
     async def new_thread(self):
         """Open an empty thread (reusing one that is still empty)."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
         async with get_services().sessions() as session:
-            thread = await threads.open_empty_thread(session)
+            thread = await threads.open_empty_thread(session, user.id or 0)
         await self.refresh()
         return rx.redirect(thread_href(thread.id or 0))
 
@@ -68,9 +76,12 @@ class ThreadsState(rx.State):
     async def confirm_rename(self, form_data: dict | None = None):
         """Save the new title; a bad one keeps the dialog open and says why."""
         title = (form_data or {}).get("title", self.rename_title)
+        user = await self._user()
+        if user is None:
+            return self._to_login()
         try:
             async with get_services().sessions() as session:
-                await threads.rename_thread(session, self.renaming_id, title)
+                await threads.rename_thread(session, self.renaming_id, user.id or 0, title)
         except AssistantError as exc:
             self.rename_title = title
             return rx.toast.error(str(exc))
@@ -92,9 +103,12 @@ class ThreadsState(rx.State):
     async def confirm_delete(self):
         """Delete the thread; if it was open, go to the newest remaining one."""
         deleted = self.deleting_id
+        user = await self._user()
+        if user is None:
+            return self._to_login()
         try:
             async with get_services().sessions() as session:
-                await threads.delete_thread(session, deleted)
+                await threads.delete_thread(session, deleted, user.id or 0)
         except AssistantError as exc:
             self.deleting_id = 0
             return rx.toast.error(str(exc))

@@ -9,12 +9,12 @@ from app.assistant.engine import RunEngine
 from app.assistant.events import RunEvent, TextDelta, ToolCallStarted
 from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.providers.offline.understanding import Understanding
-from app.assistant.threads import create_thread
 from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Room
 from app.db.session import SessionFactory
 from app.services import build_provider
 from app.settings import Settings
+from tests.support.people import owned_thread, run_in
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ class Chat:
         self.events: list[RunEvent] = []
 
     async def ask(self, text: str) -> str:
-        self.events = [e async for e in self.engine.run(self.thread_id, text)]
+        self.events = [e async for e in run_in(self.engine, self.thread_id, text)]
         assert self.events[-1].kind == "run_finished" and self.events[-1].status == "completed"
         return "".join(e.text for e in self.events if isinstance(e, TextDelta))
 
@@ -44,7 +44,7 @@ class Chat:
 @pytest.fixture
 async def chat(engine: RunEngine, sessions: SessionFactory) -> Chat:
     async with sessions() as session:
-        thread = await create_thread(session)
+        thread = await owned_thread(session)
     return Chat(engine, thread.id or 0)
 
 

@@ -1,0 +1,106 @@
+"""Who is signed in: the session token in the browser, checked against the database.
+
+Every state that shows or changes someone's data inherits from AuthState and resolves the
+user on the server in each event handler; nothing the browser says about itself is trusted.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from app.accounts.errors import AccountError
+from app.accounts.sessions import end_session, start_session, user_for_token
+from app.accounts.users import authenticate, create_user, has_accounts
+from app.db.models import User, UserRole
+from app.services import get_services
+
+logger = logging.getLogger(__name__)
+
+LOGIN_ROUTE = "/login"
+SIGNUP_ROUTE = "/signup"
+
+
+class AuthState(rx.State):
+    """The signed-in person (resolved from the opaque token on every event)."""
+
+    # Opaque and revocable; synced so signing out in one tab signs out every tab.
+    session_token: str = rx.LocalStorage("", name="hearth_session", sync=True)
+    username: str = ""
+    is_admin: bool = False
+
+    async def _user(self) -> User | None:
+        """The person this token belongs to now (None once it expires or is revoked)."""
+        async with get_services().sessions() as session:
+            user = await user_for_token(session, self.session_token)
+        self.username = user.username if user else ""
+        self.is_admin = bool(user and user.role == UserRole.admin)
+        return user
+
+    async def _admin(self) -> User | None:
+        """The signed-in admin, or None for anyone else."""
+        user = await self._user()
+        return user if user is not None and user.role == UserRole.admin else None
+
+    @staticmethod
+    def _to_login() -> list:
+        return [rx.toast.info("Please sign in."), rx.redirect(LOGIN_ROUTE)]
+
+    @rx.event
+    async def sign_out(self):
+        """End this session everywhere (the token stops working on every worker)."""
+        if self.session_token:
+            async with get_services().sessions() as session:
+                await end_session(session, self.session_token)
+        self.session_token, self.username, self.is_admin = "", "", False
+        return rx.redirect(LOGIN_ROUTE)
+
+
+class LoginState(AuthState):
+    """The sign-in and sign-up forms."""
+
+    error: str = ""
+    no_accounts: bool = False
+
+    @rx.event
+    async def open_form(self):
+        """`/login` and `/signup`: signed-in people go straight to their threads."""
+        self.error = ""
+        if await self._user() is not None:
+            return rx.redirect("/")
+        async with get_services().sessions() as session:
+            self.no_accounts = not await has_accounts(session)
+        return None
+
+    @rx.event
+    async def sign_in(self, form_data: dict):
+        """Check the credentials (rate-limited) and start a session."""
+        username = str(form_data.get("username", ""))
+        try:
+            async with get_services().sessions() as session:
+                user = await authenticate(session, username, str(form_data.get("password", "")))
+                self.session_token = await start_session(session, user)
+        except AccountError as exc:
+            self.error = str(exc)
+            return None
+        self.error = ""
+        logger.info("User %s signed in", user.id)
+        return rx.redirect("/")
+
+    @rx.event
+    async def sign_up(self, form_data: dict):
+        """Create an account (role user) and sign it in."""
+        password = str(form_data.get("password", ""))
+        if password != str(form_data.get("confirm", "")):
+            self.error = "The two passwords differ; type the same password twice."
+            return None
+        try:
+            async with get_services().sessions() as session:
+                user = await create_user(session, str(form_data.get("username", "")), password)
+                self.session_token = await start_session(session, user)
+        except AccountError as exc:
+            self.error = str(exc)
+            return None
+        self.error = ""
+        return [rx.toast.success(f"Welcome, {user.username}."), rx.redirect("/")]

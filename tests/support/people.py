@@ -1,0 +1,41 @@
+"""People in test databases: a thread owner made without hashing a password."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.engine import RunEngine
+from app.assistant.events import RunEvent
+from app.assistant.threads import DEFAULT_TITLE, create_thread
+from app.db.models import Thread, User, UserRole
+
+
+async def person(
+    session: AsyncSession, username: str = "owner", role: UserRole = UserRole.user
+) -> int:
+    """The id of this person, created on first use (their password hash matches nothing)."""
+    user = (await session.exec(select(User).where(User.username == username))).first()
+    if user is None:
+        user = User(username=username, password_hash="!", role=role)
+        session.add(user)
+        await session.commit()
+    return user.id or 0
+
+
+async def owned_thread(session: AsyncSession, title: str = DEFAULT_TITLE) -> Thread:
+    """A new thread of the default owner."""
+    return await create_thread(session, await person(session), title)
+
+
+async def run_in(engine: RunEngine, thread_id: int, text: str) -> AsyncIterator[RunEvent]:
+    """engine.run as the thread's owner."""
+    async with engine.sessions() as session:
+        thread = await session.get(Thread, thread_id)
+    assert thread is not None and thread.user_id is not None
+    async with aclosing(engine.run(thread_id, text, user_id=thread.user_id)) as events:
+        async for event in events:
+            yield event
