@@ -24,6 +24,7 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(VENV)/.run-i
 
 run: $(VENV)/.run-installed
 	$(PY) -m app.db.migrate
+	$(PY) -m app.accounts.cli bootstrap
 	@echo "Hearth is starting (the first start builds the frontend, about a minute)."
 	@echo "Open http://127.0.0.1:$(PORT)/ when it says 'App running'."
 	$(VENV)/bin/reflex run --env prod --backend-host 127.0.0.1 --frontend-port $(PORT) --backend-port $(PORT)

@@ -8,7 +8,12 @@ from app.assistant.sweeper import sweep_stale_runs
 from app.services import get_services
 from app.ui import live_text
 from app.ui.components.stream import hearth_stream_root
+from app.ui.pages.admin import admin_page, admin_thread_page
 from app.ui.pages.chat import chat_page
+from app.ui.pages.login import login_page, signup_page
+from app.ui.state.admin import AdminState
+from app.ui.state.admin_manage import AdminThreadState
+from app.ui.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, LoginState
 from app.ui.state.chat import ChatState
 
 
@@ -26,5 +31,16 @@ app = rx.App(
 )
 app.add_page(chat_page, route="/", on_load=ChatState.open_home, title="Hearth")
 app.add_page(chat_page, route="/chat/[thread_id]", on_load=ChatState.load_thread, title="Hearth")
+app.add_page(login_page, route=LOGIN_ROUTE, on_load=LoginState.open_form, title="Sign in · Hearth")
+app.add_page(
+    signup_page, route=SIGNUP_ROUTE, on_load=LoginState.open_form, title="Sign up · Hearth"
+)
+app.add_page(admin_page, route="/admin", on_load=AdminState.open_admin, title="Admin · Hearth")
+app.add_page(
+    admin_thread_page,
+    route="/admin/thread/[admin_thread_id]",
+    on_load=AdminThreadState.open_thread,
+    title="Thread · Hearth admin",
+)
 app.register_lifespan_task(_sweep_stale_runs)
 live_text.bind(app)

@@ -120,3 +120,14 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> U
 async def has_accounts(session: AsyncSession) -> bool:
     """Whether anyone has an account yet (a fresh install has none)."""
     return (await session.exec(select(User.id).limit(1))).first() is not None
+
+
+async def list_usernames(session: AsyncSession) -> list[str]:
+    """Every username, alphabetically (for the admin's filters)."""
+    return list((await session.exec(select(User.username).order_by(col(User.username)))).all())
+
+
+async def user_id_for(session: AsyncSession, username: str) -> int | None:
+    """The id of a username, or None."""
+    query = select(User.id).where(User.username == normalize_username(username))
+    return (await session.exec(query)).first()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.assistant.feedback import ratings_for
 from app.db.models import Effect, Message, Run, ToolCall
 from app.home.errors import format_celsius
 
@@ -24,7 +25,11 @@ class Part:
     tool_status: str = ""
     arguments: str = ""
     result: str = ""
+    tool_call_id: int = 0
+    # An "ask first" call waiting for Approve / Deny shows until when (HH:MM:SS UTC).
+    expires_at: str = ""
     effect_id: int = 0
+    undone: bool = False
 
 
 @dataclass
@@ -38,6 +43,7 @@ class TranscriptMessage:
     run_id: int = 0
     run_status: str = ""
     run_error: str = ""
+    rating: str = ""
 
 
 def effect_sentence(effect: Effect) -> str:
@@ -67,6 +73,7 @@ async def load_transcript(
     session: AsyncSession,
     thread_id: int,
     *,
+    user_id: int | None = None,
     since_id: int | None = None,
     before_id: int | None = None,
     limit: int = PAGE_SIZE,
@@ -90,13 +97,14 @@ async def load_transcript(
             Message.thread_id == thread_id, col(Message.id) < since_id
         )
         has_earlier = (await session.exec(earlier.limit(1))).first() is not None
-    return TranscriptPage(await render_messages(session, rows[::-1]), has_earlier)
+    return TranscriptPage(await render_messages(session, rows[::-1], user_id), has_earlier)
 
 
 async def render_messages(
-    session: AsyncSession, messages: list[Message]
+    session: AsyncSession, messages: list[Message], user_id: int | None = None
 ) -> list[TranscriptMessage]:
-    """Messages as transcript entries (three queries, whatever the number of cards)."""
+    """Messages as transcript entries (five queries, whatever the number of cards), with
+    `user_id`'s ratings."""
     run_ids = {m.run_id for m in messages if m.run_id}
     call_ids = [p["tool_call_id"] for m in messages for p in m.parts if p["type"] == "tool-call"]
     effect_ids = [p["effect_id"] for m in messages for p in m.parts if p["type"] == "effect"]
@@ -107,6 +115,10 @@ async def render_messages(
     effects = {
         e.id: e for e in await session.exec(select(Effect).where(col(Effect.id).in_(effect_ids)))
     }
+    undone = set(
+        await session.exec(select(Effect.undoes_id).where(col(Effect.undoes_id).in_(effect_ids)))
+    )
+    ratings = await ratings_for(session, user_id, [m.id or 0 for m in messages]) if user_id else {}
     rendered = []
     for message in messages:
         run = runs.get(message.run_id)
@@ -115,17 +127,21 @@ async def render_messages(
                 id=message.id or 0,
                 role=message.role,
                 status=message.status,
-                parts=_parts(message, calls, effects),
+                parts=_parts(message, calls, effects, undone),
                 run_id=message.run_id or 0,
                 run_status=run.status if run else "",
                 run_error=(run.error or "") if run else "",
+                rating=ratings.get(message.id or 0, ""),
             )
         )
     return rendered
 
 
 def _parts(
-    message: Message, calls: dict[int | None, ToolCall], effects: dict[int | None, Effect]
+    message: Message,
+    calls: dict[int | None, ToolCall],
+    effects: dict[int | None, Effect],
+    undone: set[int | None],
 ) -> list[Part]:
     parts: list[Part] = []
     for stored in message.parts:
@@ -143,12 +159,23 @@ def _parts(
                         tool_status=call.status,
                         arguments=_pretty(call.arguments),
                         result=call.error or (json.dumps(call.result) if call.result else ""),
+                        tool_call_id=call.id or 0,
+                        expires_at=(
+                            call.approval_expires_at.strftime("%H:%M:%S UTC")
+                            if call.approval_expires_at
+                            else ""
+                        ),
                     )
                 )
             case "effect":
                 effect = effects.get(stored["effect_id"])
                 if effect is not None:
                     parts.append(
-                        Part("effect", text=effect_sentence(effect), effect_id=effect.id or 0)
+                        Part(
+                            "effect",
+                            text=effect_sentence(effect),
+                            effect_id=effect.id or 0,
+                            undone=effect.id in undone,
+                        )
                     )
     return parts

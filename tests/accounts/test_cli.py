@@ -43,3 +43,34 @@ def test_a_bad_password_is_refused_with_the_rule(
     monkeypatch.setenv("HEARTH_NEW_PASSWORD", "short")
     assert main(["create-admin", "root"]) == 2
     assert "at least 8 characters" in capsys.readouterr().err
+
+
+def test_bootstrap_says_how_to_make_the_first_account(
+    configured: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bootstrap"]) == 0
+    out = capsys.readouterr().out
+    assert "No accounts yet: sign up in the browser" in out
+    assert "python -m app.accounts.cli create-admin NAME" in out
+
+
+def test_bootstrap_creates_the_admin_from_settings_once(
+    configured: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HEARTH_ADMIN_USERNAME", "keeper")
+    monkeypatch.setenv("HEARTH_ADMIN_PASSWORD", "a long password")
+    get_settings.cache_clear()
+    assert main(["bootstrap"]) == 0
+    assert "Created the admin 'keeper'" in capsys.readouterr().out
+    assert main(["bootstrap"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_bootstrap_refuses_a_weak_admin_password(
+    configured: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HEARTH_ADMIN_USERNAME", "keeper")
+    monkeypatch.setenv("HEARTH_ADMIN_PASSWORD", "short")
+    get_settings.cache_clear()
+    assert main(["bootstrap"]) == 2
+    assert "A password needs at least 8 characters" in capsys.readouterr().err

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from playwright.sync_api import Locator, Page, expect
+
+PASSWORD = "a long password"
 
 
 class ChatPage:
@@ -13,6 +16,33 @@ class ChatPage:
     def __init__(self, page: Page, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
+        self.username = ""
+
+    def sign_up(self, username: str = "", password: str = PASSWORD) -> str:
+        """Create an account through the sign-up form; lands on a thread. Returns the name."""
+        username = username or f"u{uuid.uuid4().hex[:12]}"
+        self.page.goto(self.base_url + "/signup")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password", exact=True).fill(password)
+        self.page.get_by_label("Repeat the password").fill(password)
+        self.page.get_by_role("button", name="Sign up").click()
+        self.page.wait_for_url(re.compile(r"/chat/\d+$"))
+        self.username = username
+        return username
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        """Sign in through the form; lands on a thread."""
+        self.page.goto(self.base_url + "/login")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_url(re.compile(r"/chat/\d+$"))
+        self.username = username
+
+    def sign_out(self) -> None:
+        """Press Sign out; lands on the sign-in page."""
+        self.page.get_by_role("button", name="Sign out").click()
+        self.page.wait_for_url(re.compile(r"/login$"))
 
     @property
     def composer(self) -> Locator:

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.app_server import start_app, stop_app
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.ui.chat_page import ChatPage
 
 
 @pytest.fixture(scope="session")
@@ -54,4 +55,25 @@ def page(browser: Browser) -> Iterator[Page]:
     context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
+    context.close()
+
+
+@pytest.fixture
+def chat(page: Page, app_url: str) -> ChatPage:
+    """The chat page of a person who has just signed up."""
+    chat = ChatPage(page, app_url)
+    chat.sign_up()
+    return chat
+
+
+@pytest.fixture
+def second_tab(browser: Browser, chat: ChatPage, app_url: str) -> Iterator[ChatPage]:
+    """Another tab of the same signed-in person (its own tab state, the same session)."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 860}, storage_state=chat.page.context.storage_state()
+    )
+    context.set_default_timeout(20_000)
+    other = ChatPage(context.new_page(), app_url)
+    other.username = chat.username
+    yield other
     context.close()

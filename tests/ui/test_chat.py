@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import create_engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.assistant.transcript import PAGE_SIZE
-from app.db.models import Message, Thread
+from app.db.models import Message, Thread, User
 from app.home.errors import format_celsius
 from app.settings import to_sync_url
 from tests.ui.chat_page import ChatPage
@@ -19,11 +19,6 @@ from tests.ui.chat_page import ChatPage
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "test-results" / "chat.png"
-
-
-@pytest.fixture
-def chat(page: Page, app_url: str) -> ChatPage:
-    return ChatPage(page, app_url)
 
 
 def test_first_visit_flow(chat: ChatPage) -> None:
@@ -38,14 +33,14 @@ def test_first_visit_flow(chat: ChatPage) -> None:
 
     reply = chat.ask("set the kitchen to 19")
     expect(reply.locator('[data-tool="set_room_temperature"][data-status="done"]')).to_be_visible()
-    effect = reply.locator("[data-effect]")
+    effect = reply.locator("[data-effect] .effect-text")
     expect(effect).to_have_text(
         f"Temperature in kitchen changed from {format_celsius(kitchen)} to 19"
     )
     expect(chat.page.locator('[data-room="kitchen"] .room-celsius')).to_have_text("19 °C")
 
     reply = chat.ask("make the bedroom 2 degrees warmer")
-    expect(reply.locator("[data-effect]")).to_have_text(
+    expect(reply.locator("[data-effect] .effect-text")).to_have_text(
         f"Temperature in bedroom changed from {format_celsius(bedroom)} to "
         f"{format_celsius(bedroom + 2)}"
     )
@@ -139,7 +134,8 @@ def test_switching_threads_mid_reply_keeps_each_thread_its_own(chat: ChatPage) -
 def test_long_threads_page_in_earlier_messages(chat: ChatPage, app_database_url: str) -> None:
     engine = create_engine(to_sync_url(app_database_url))
     with Session(engine) as session:
-        thread = Thread(title="A long thread")
+        owner = session.exec(select(User).where(User.username == chat.username)).one()
+        thread = Thread(title="A long thread", user_id=owner.id)
         session.add(thread)
         session.flush()
         for index in range(60):

@@ -45,6 +45,7 @@ def test_a_killed_server_leaves_the_reply_expired_and_retry_works(
     url, proc = start_app(tmp_path, app_env, port=port, web_dir=web_dir)
     try:
         chat = ChatPage(page, url)
+        chat.sign_up()
         chat.open_new_thread()
         model.script(Turn(text=STORY, delay_s=0.03))
         chat.send("tell me a long story")
@@ -59,7 +60,9 @@ def test_a_killed_server_leaves_the_reply_expired_and_retry_works(
     try:
         page.reload()
         reply = chat.assistant_messages.last
-        expect(reply).to_contain_text("Interrupted. The text so far was kept.", timeout=30_000)
+        expect(reply).to_contain_text(
+            "The worker running this reply stopped; the text so far was kept.", timeout=30_000
+        )
         kept = reply.locator(".markdown").inner_text()
         assert kept.startswith("Sentence number 0. Sentence number 1.")
         assert "Sentence number 299." not in kept

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from app.assistant.providers.offline.replies import help_text
 from tests.ui.chat_page import ChatPage
@@ -14,19 +12,6 @@ pytestmark = pytest.mark.browser
 
 ROOMS = ["bathroom", "bedroom", "home office", "kitchen", "living room"]
 FULL_REPLY = help_text(ROOMS)
-
-
-@pytest.fixture
-def chat(page: Page, app_url: str) -> ChatPage:
-    return ChatPage(page, app_url)
-
-
-@pytest.fixture
-def second_tab(browser: Browser, app_url: str) -> Iterator[ChatPage]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(20_000)
-    yield ChatPage(context.new_page(), app_url)
-    context.close()
 
 
 def _live_text(chat: ChatPage) -> str:

@@ -8,7 +8,44 @@ from app.assistant.transcript import Part, TranscriptMessage
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
 
-_STATUS_COLORS = {"running": "blue", "pending": "gray", "done": "green", "error": "red"}
+_STATUS_COLORS = {
+    "running": "blue",
+    "pending": "gray",
+    "awaiting_approval": "amber",
+    "done": "green",
+    "error": "red",
+    "denied": "red",
+}
+_STATUS_LABELS = {"awaiting_approval": "waiting for you"}
+
+
+def _approval(part: Part) -> rx.Component:
+    """Approve / Deny for an "ask first" call: stored, so any tab can answer, after a reload too."""
+    return rx.hstack(
+        rx.text("Hearth asks before running this.", size="1"),
+        rx.spacer(),
+        rx.text("Expires " + part.expires_at, size="1", color_scheme="gray"),
+        rx.button(
+            rx.icon("check", size=12),
+            "Approve",
+            size="1",
+            color_scheme="green",
+            on_click=ChatState.decide(part.tool_call_id, True),
+        ),
+        rx.button(
+            rx.icon("x", size=12),
+            "Deny",
+            size="1",
+            variant="soft",
+            color_scheme="red",
+            on_click=ChatState.decide(part.tool_call_id, False),
+        ),
+        align="center",
+        class_name="approval",
+        width="100%",
+        role="group",
+        aria_label="Approval for " + part.tool_name,
+    )
 
 
 def tool_card(part: Part) -> rx.Component:
@@ -19,7 +56,7 @@ def tool_card(part: Part) -> rx.Component:
             rx.text(part.tool_name, weight="medium", size="2", font_family="monospace"),
             rx.spacer(),
             rx.badge(
-                part.tool_status,
+                rx.match(part.tool_status, *_STATUS_LABELS.items(), part.tool_status),
                 color_scheme=rx.match(
                     part.tool_status,
                     *_STATUS_COLORS.items(),
@@ -35,6 +72,7 @@ def tool_card(part: Part) -> rx.Component:
             part.result != "",
             rx.text(part.result, size="1", font_family="monospace", class_name="tool-result"),
         ),
+        rx.cond(part.tool_status == "awaiting_approval", _approval(part)),
         class_name="tool-card",
         data_tool=part.tool_name,
         data_status=part.tool_status,
@@ -45,10 +83,25 @@ def effect_card(part: Part) -> rx.Component:
     """A change to the home, rendered from its ledger row."""
     return rx.hstack(
         rx.icon("thermometer", size=16),
-        rx.text(part.text, size="2", weight="medium"),
+        rx.text(part.text, size="2", weight="medium", class_name="effect-text"),
+        rx.spacer(),
+        rx.cond(
+            part.undone,
+            rx.badge("Undone", color_scheme="gray", variant="soft"),
+            rx.button(
+                rx.icon("undo-2", size=12),
+                "Undo",
+                size="1",
+                variant="ghost",
+                on_click=ChatState.undo(part.effect_id),
+                aria_label="Undo: " + part.text,
+            ),
+        ),
         class_name="effect-card",
         data_effect=part.effect_id,
+        data_undone=part.undone,
         align="center",
+        width="100%",
     )
 
 
@@ -67,7 +120,12 @@ def _status_note(message: TranscriptMessage) -> rx.Component:
     label = rx.match(
         message.run_status,
         ("cancelled", "Stopped. The text so far was kept."),
-        ("expired", "Interrupted. The text so far was kept."),
+        (
+            "expired",
+            rx.cond(
+                message.run_error != "", message.run_error, "Interrupted. The text so far was kept."
+            ),
+        ),
         ("failed", "Failed: " + message.run_error),
         "Incomplete.",
     )
@@ -91,6 +149,32 @@ def _status_note(message: TranscriptMessage) -> rx.Component:
     )
 
 
+def _thumb(message: TranscriptMessage, rating: str, icon: str, label: str) -> rx.Component:
+    chosen = message.rating == rating
+    return rx.icon_button(
+        rx.icon(icon, size=14),
+        size="1",
+        variant=rx.cond(chosen, "soft", "ghost"),
+        color_scheme=rx.cond(chosen, "orange", "gray"),
+        aria_label=label,
+        aria_pressed=rx.cond(chosen, "true", "false"),
+        on_click=ChatState.rate(message.id, rating),
+    )
+
+
+def _rating(message: TranscriptMessage) -> rx.Component:
+    """Thumbs up / down on a finished reply."""
+    return rx.cond(
+        (message.id != ChatState.live_message_id) & (message.run_status != ""),
+        rx.hstack(
+            _thumb(message, "up", "thumbs-up", "Good reply"),
+            _thumb(message, "down", "thumbs-down", "Bad reply"),
+            spacing="1",
+            class_name="rating",
+        ),
+    )
+
+
 def message_view(message: TranscriptMessage) -> rx.Component:
     """One message, marked with its role for tests and styles."""
     return rx.box(
@@ -107,6 +191,7 @@ def message_view(message: TranscriptMessage) -> rx.Component:
                     hearth_stream(stream_key=ChatState.live_key, class_name="live-text"),
                 ),
                 _status_note(message),
+                _rating(message),
                 class_name="assistant-body",
             ),
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
 from app.ui.state.threads import ThreadRow, ThreadsState
 
@@ -104,6 +105,30 @@ def _delete_dialog() -> rx.Component:
     )
 
 
+def account_footer() -> rx.Component:
+    """Who is signed in, the admin view for admins, and Sign out."""
+    return rx.vstack(
+        rx.cond(
+            AuthState.is_admin,
+            rx.link(
+                rx.hstack(rx.icon("shield", size=14), rx.text("Admin", size="2"), align="center"),
+                href="/admin",
+                underline="none",
+            ),
+        ),
+        rx.hstack(
+            rx.icon("circle-user", size=16),
+            rx.text(AuthState.username, size="2", class_name="account-name"),
+            rx.spacer(),
+            rx.button("Sign out", size="1", variant="ghost", on_click=AuthState.sign_out),
+            align="center",
+            width="100%",
+        ),
+        class_name="account",
+        spacing="2",
+    )
+
+
 def sidebar() -> rx.Component:
     """Threads, newest first, as a navigation landmark."""
     return rx.vstack(
@@ -126,6 +151,7 @@ def sidebar() -> rx.Component:
         ),
         _rename_dialog(),
         _delete_dialog(),
+        account_footer(),
         class_name="sidebar",
         spacing="3",
     )

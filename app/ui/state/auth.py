@@ -44,8 +44,8 @@ class AuthState(rx.State):
         return user if user is not None and user.role == UserRole.admin else None
 
     @staticmethod
-    def _to_login() -> list:
-        return [rx.toast.info("Please sign in."), rx.redirect(LOGIN_ROUTE)]
+    def _to_login():
+        return rx.redirect(LOGIN_ROUTE)
 
     @rx.event
     async def sign_out(self):

@@ -8,8 +8,11 @@ from contextlib import aclosing
 
 import reflex as rx
 
+from app.assistant import approvals
 from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.events import (
+    ApprovalDecided,
+    ApprovalRequested,
     EffectRecorded,
     RunFinished,
     RunRetrying,
@@ -18,11 +21,14 @@ from app.assistant.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
+from app.assistant.feedback import rate_message
 from app.assistant.runs import active_run, request_stop
 from app.assistant.streams import batch_events
 from app.assistant.threads import get_thread, list_threads, open_empty_thread
 from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
+from app.assistant.undo import undo_in_thread
 from app.db.models import TERMINAL_RUN_STATUSES, Run
+from app.home.errors import HomeError, format_celsius
 from app.services import get_services
 from app.ui.live_runs import LIVE_RUNS, LiveRun, Notice
 from app.ui.live_text import push_text
@@ -36,10 +42,10 @@ logger = logging.getLogger(__name__)
 _WATCH_INTERVAL_S = 0.5
 
 
-async def _on_screen(thread_id: int, since_id: int | None) -> TranscriptPage:
+async def _on_screen(thread_id: int, since_id: int | None, user_id: int) -> TranscriptPage:
     """What is on screen, read again (with anything newer)."""
     async with get_services().sessions() as session:
-        return await load_transcript(session, thread_id, since_id=since_id)
+        return await load_transcript(session, thread_id, since_id=since_id, user_id=user_id)
 
 
 def _retry_text(event: RunRetrying) -> str:
@@ -80,6 +86,7 @@ class ChatState(AuthState):
     live_message_id: int = 0
     live_key: str = ""
     _started: RunStarted | None = None
+    _user_id: int = 0
 
     @rx.var
     def is_running(self) -> bool:
@@ -118,8 +125,9 @@ class ChatState(AuthState):
                 await get_thread(session, thread_id, user.id or 0)
             except ThreadNotFound as exc:
                 return [rx.toast.error(str(exc)), rx.redirect("/")]
-            page = await load_transcript(session, thread_id)
+            page = await load_transcript(session, thread_id, user_id=user.id)
             running = await active_run(session, thread_id)
+        self._user_id = user.id or 0
         self.messages, self.has_earlier = page.messages, page.has_earlier
         self.current_thread_id = thread_id
         self.live_key, self.live_message_id = "", 0
@@ -143,7 +151,9 @@ class ChatState(AuthState):
                 await get_thread(session, self.current_thread_id, user.id or 0)
             except ThreadNotFound as exc:
                 return rx.toast.error(str(exc))
-            page = await load_transcript(session, self.current_thread_id, before_id=first)
+            page = await load_transcript(
+                session, self.current_thread_id, before_id=first, user_id=user.id
+            )
         self.messages = page.messages + self.messages
         self.has_earlier = page.has_earlier
         return None
@@ -193,7 +203,7 @@ class ChatState(AuthState):
             self.prompt = text
             return rx.toast.error(str(exc))
         self.prompt = ""
-        page = await _on_screen(self.current_thread_id, _first_id(self.messages))
+        page = await _on_screen(self.current_thread_id, _first_id(self.messages), user.id or 0)
         self.messages = _merge(self.messages, page)
         self._started = started
         self.running_run_id = started.run_id
@@ -224,7 +234,13 @@ class ChatState(AuthState):
                     for event in batch:
                         if isinstance(event, TextDelta):
                             await live.publish_text(event.text)
-                        elif isinstance(event, ToolCallStarted | ToolCallFinished):
+                        elif isinstance(
+                            event,
+                            ToolCallStarted
+                            | ToolCallFinished
+                            | ApprovalRequested
+                            | ApprovalDecided,
+                        ):
                             cards = True
                         elif isinstance(event, EffectRecorded):
                             cards, room = True, event.room
@@ -243,10 +259,10 @@ class ChatState(AuthState):
         """Show a run still going in this thread: live if this process drives it, else polled."""
         async with self:
             run_id, thread_id = self.running_run_id, self.current_thread_id
-            since_id = _first_id(self.messages)
+            since_id, user_id = _first_id(self.messages), self._user_id
         live = LIVE_RUNS.get(run_id)
         if live is None:
-            async for event in self._poll_run(run_id, thread_id, since_id):
+            async for event in self._poll_run(run_id, thread_id, since_id, user_id):
                 yield event
             return
         token = self.router.session.client_token
@@ -256,7 +272,7 @@ class ChatState(AuthState):
             await push_text(token, key, text, 0)
             notice: Notice | None = None
             while True:
-                page = await _on_screen(thread_id, live.started.user_message_id)
+                page = await _on_screen(thread_id, live.started.user_message_id, user_id)
                 ended = notice is not None and notice.kind == "end"
                 async with self:
                     if self.current_thread_id != thread_id or self.running_run_id != run_id:
@@ -283,14 +299,14 @@ class ChatState(AuthState):
         finally:
             live.unwatch(token, queue)
 
-    async def _poll_run(self, run_id: int, thread_id: int, since_id: int | None):
+    async def _poll_run(self, run_id: int, thread_id: int, since_id: int | None, user_id: int):
         """Follow a run driven by another process through the database until it ends."""
         sessions = get_services().sessions
         while True:
             await asyncio.sleep(_WATCH_INTERVAL_S)
             async with sessions() as session:
                 run = await session.get(Run, run_id)
-                page = await load_transcript(session, thread_id, since_id=since_id)
+                page = await load_transcript(session, thread_id, since_id=since_id, user_id=user_id)
             ended = run is None or run.status in TERMINAL_RUN_STATUSES
             async with self:
                 if self.current_thread_id != thread_id or self.running_run_id != run_id:
@@ -318,4 +334,61 @@ class ChatState(AuthState):
         if live is not None and live.task is not None:
             live.task.cancel()
         logger.info("Stop requested for run %s", run_id)
+        return None
+
+    async def _reload_screen(self, user_id: int) -> None:
+        page = await _on_screen(self.current_thread_id, _first_id(self.messages), user_id)
+        self.messages = _merge(self.messages, page)
+        if self.running_run_id:
+            self.messages = _live_view(self.messages, self.live_message_id)
+
+    @rx.event
+    async def decide(self, tool_call_id: int, approve: bool):
+        """Approve or Deny an "ask first" tool call in one of the person's threads."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
+        try:
+            async with get_services().sessions() as session:
+                await approvals.decide(session, tool_call_id, user.id or 0, approve)
+        except AssistantError as exc:
+            await self._reload_screen(user.id or 0)
+            return rx.toast.error(str(exc))
+        await self._reload_screen(user.id or 0)
+        return rx.toast.success("Approved." if approve else "Denied; Hearth will be told.")
+
+    @rx.event
+    async def undo(self, effect_id: int):
+        """Undo a change this thread's assistant made (or explain why it cannot be)."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
+        try:
+            async with get_services().sessions() as session:
+                undo = await undo_in_thread(session, effect_id, user.id or 0)
+        except HomeError as exc:
+            return rx.toast.error(str(exc))
+        await self._reload_screen(user.id or 0)
+        return [
+            rx.toast.success(
+                f"Undone: {undo.room_name} is back at {format_celsius(undo.new_celsius)} °C."
+            ),
+            RoomsState.refresh(undo.room_name),
+        ]
+
+    @rx.event
+    async def rate(self, message_id: int, rating: str):
+        """Thumbs up or down on a reply; the same thumb again takes it back."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
+        current = next((m.rating for m in self.messages if m.id == message_id), "")
+        try:
+            async with get_services().sessions() as session:
+                await rate_message(
+                    session, user.id or 0, message_id, None if rating == current else rating
+                )
+        except AssistantError as exc:
+            return rx.toast.error(str(exc))
+        await self._reload_screen(user.id or 0)
         return None

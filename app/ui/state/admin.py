@@ -1,0 +1,308 @@
+"""The admin view: the live room board, the effect ledger with undo, and history charts.
+
+Every handler checks, on the server, that the signed-in person is an admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import reflex as rx
+
+from app.accounts.users import list_usernames, user_id_for
+from app.db.models import EffectSource
+from app.home.errors import HomeError, format_celsius
+from app.home.ledger import (
+    LedgerFilter,
+    LedgerRow,
+    latest_effect_id,
+    ledger_page,
+    room_history,
+    undo_effect,
+)
+from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
+from app.services import get_services
+from app.ui.state.auth import AuthState
+
+ANY = "any"
+LEDGER_PAGE = 25
+SOURCES = [ANY, *(s.value for s in EffectSource)]
+
+
+@dataclass
+class BoardRoom:
+    """One room on the live board."""
+
+    name: str
+    celsius: str
+    bounds: str
+    min_celsius: float
+    max_celsius: float
+
+
+@dataclass
+class LedgerView:
+    """One ledger row, formatted."""
+
+    id: int
+    when: str
+    user: str
+    thread: str
+    thread_href: str
+    tool: str
+    room: str
+    change: str
+    source: str
+    status: str
+    can_undo: bool
+
+
+def format_when(moment: datetime) -> str:
+    """A moment as the admin view shows it (UTC)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _ledger_view(row: LedgerRow) -> LedgerView:
+    if row.undone_by_id:
+        status = f"undone by #{row.undone_by_id}"
+    elif row.undoes_id:
+        status = f"undoes #{row.undoes_id}"
+    else:
+        status = "applied"
+    return LedgerView(
+        id=row.id,
+        when=format_when(row.created_at),
+        user=row.username or "—",
+        thread=(row.thread_title or f"Thread {row.thread_id}") if row.thread_id else "—",
+        thread_href=f"/admin/thread/{row.thread_id}" if row.thread_id else "",
+        tool=row.tool_name or "—",
+        room=row.room,
+        change=f"{format_celsius(row.old_celsius)} → {format_celsius(row.new_celsius)} °C",
+        source=row.source,
+        status=status,
+        can_undo=row.undone_by_id is None,
+    )
+
+
+def _parse_time(value: str, field: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(
+            f"{field} '{value}' is not a date and time like 2026-11-22T09:30."
+        ) from None
+
+
+class AdminState(AuthState):
+    """What admins see: every room live, and every change any run made."""
+
+    board: list[BoardRoom] = []
+    room_names: list[str] = []
+    usernames: list[str] = []
+    ledger: list[LedgerView] = []
+    has_older: bool = False
+    page_number: int = 1
+    filter_room: str = ANY
+    filter_user: str = ANY
+    filter_source: str = ANY
+    filter_since: str = ""
+    filter_until: str = ""
+    filter_error: str = ""
+    chart_room: str = ""
+    chart_points: list[dict[str, str | float]] = []
+    _before_ids: list[int] = []
+    _seen_effect_id: int = -1
+
+    @rx.var
+    def room_options(self) -> list[str]:
+        """The room filter's choices."""
+        return [ANY, *self.room_names]
+
+    @rx.var
+    def user_options(self) -> list[str]:
+        """The user filter's choices."""
+        return [ANY, *self.usernames]
+
+    def _refuse(self) -> list:
+        if not self.username:
+            return self._to_login()
+        return [rx.toast.error("Only admins can open the admin view."), rx.redirect("/")]
+
+    @rx.event
+    async def open_admin(self):
+        """`/admin`: admins only; everyone else is sent away."""
+        if await self._admin() is None:
+            return self._refuse()
+        self._before_ids, self.page_number = [], 1
+        await self._load_all()
+        return None
+
+    @rx.event
+    async def tick(self, _now: str = ""):
+        """Twice a second while the page is open: show any change to the home (one query when
+        nothing changed)."""
+        if await self._admin() is None:
+            return self._refuse()
+        async with get_services().sessions() as session:
+            latest = await latest_effect_id(session)
+        if latest != self._seen_effect_id:
+            await self._load_all()
+        return None
+
+    async def _load_all(self) -> None:
+        async with get_services().sessions() as session:
+            self._seen_effect_id = await latest_effect_id(session)
+            rooms = await list_rooms(session)
+            self.usernames = await list_usernames(session)
+        self.board = [
+            BoardRoom(
+                r.name,
+                format_celsius(r.celsius),
+                f"{format_celsius(r.min_celsius)}–{format_celsius(r.max_celsius)} °C",
+                r.min_celsius,
+                r.max_celsius,
+            )
+            for r in rooms
+        ]
+        self.room_names = [r.name for r in rooms]
+        if not self.chart_room and self.room_names:
+            self.chart_room = self.room_names[0]
+        await self._load_ledger()
+        await self._load_chart()
+
+    async def _load_ledger(self) -> None:
+        try:
+            since = _parse_time(self.filter_since, "From")
+            until = _parse_time(self.filter_until, "To")
+        except ValueError as exc:
+            self.filter_error = str(exc)
+            return
+        self.filter_error = ""
+        async with get_services().sessions() as session:
+            user_id = None
+            if self.filter_user != ANY:
+                user_id = await user_id_for(session, self.filter_user) or -1
+            where = LedgerFilter(
+                room=None if self.filter_room == ANY else self.filter_room,
+                source=None if self.filter_source == ANY else EffectSource(self.filter_source),
+                user_id=user_id,
+                since=since,
+                until=until,
+            )
+            before = self._before_ids[-1] if self._before_ids else None
+            rows = await ledger_page(session, where, before_id=before, limit=LEDGER_PAGE + 1)
+        self.has_older = len(rows) > LEDGER_PAGE
+        self.ledger = [_ledger_view(r) for r in rows[:LEDGER_PAGE]]
+
+    async def _load_chart(self) -> None:
+        if not self.chart_room:
+            self.chart_points = []
+            return
+        async with get_services().sessions() as session:
+            points = await room_history(session, self.chart_room)
+        self.chart_points = [
+            {"time": format_when(moment)[5:], "celsius": celsius} for moment, celsius in points
+        ]
+
+    @rx.event
+    async def set_filter(self, name: str, value: str):
+        """Change one ledger filter (room, user, source, since, until); back to page 1."""
+        if await self._admin() is None:
+            return self._refuse()
+        allowed = {
+            "room": [ANY, *self.room_names],
+            "user": [ANY, *self.usernames],
+            "source": SOURCES,
+        }
+        if name in allowed and value not in allowed[name]:
+            return rx.toast.error(f"'{value}' is not a {name} to filter by.")
+        if name not in {"room", "user", "source", "since", "until"}:
+            return rx.toast.error(f"There is no ledger filter '{name}'.")
+        setattr(self, f"filter_{name}", value)
+        self._before_ids, self.page_number = [], 1
+        await self._load_ledger()
+        return None
+
+    @rx.event
+    async def clear_filters(self):
+        """Show every change again."""
+        if await self._admin() is None:
+            return self._refuse()
+        self.filter_room = self.filter_user = self.filter_source = ANY
+        self.filter_since = self.filter_until = ""
+        self._before_ids, self.page_number = [], 1
+        await self._load_ledger()
+        return None
+
+    @rx.event
+    async def older(self):
+        """The next page back in time."""
+        if await self._admin() is None:
+            return self._refuse()
+        if self.has_older and self.ledger:
+            self._before_ids = [*self._before_ids, self.ledger[-1].id]
+            self.page_number += 1
+            await self._load_ledger()
+        return None
+
+    @rx.event
+    async def newer(self):
+        """The page before (newer changes)."""
+        if await self._admin() is None:
+            return self._refuse()
+        if self._before_ids:
+            self._before_ids = self._before_ids[:-1]
+            self.page_number -= 1
+            await self._load_ledger()
+        return None
+
+    @rx.event
+    async def show_chart(self, room: str):
+        """Chart another room's history."""
+        if await self._admin() is None:
+            return self._refuse()
+        if room not in self.room_names:
+            return rx.toast.error(f"There is no room called '{room}'.")
+        self.chart_room = room
+        await self._load_chart()
+        return None
+
+    @rx.event
+    async def undo(self, effect_id: int):
+        """Undo a change: restores the old value if the room has not changed since."""
+        admin = await self._admin()
+        if admin is None:
+            return self._refuse()
+        try:
+            async with get_services().sessions() as session:
+                undo = await undo_effect(session, effect_id, EffectOrigin(user_id=admin.id))
+                await session.commit()
+        except HomeError as exc:
+            return rx.toast.error(str(exc))
+        await self._load_all()
+        return rx.toast.success(
+            f"Undone: {undo.room_name} is back at {format_celsius(undo.new_celsius)} °C."
+        )
+
+    @rx.event
+    async def set_temperature(self, form_data: dict):
+        """An admin sets a room directly (recorded as an `admin` effect)."""
+        admin = await self._admin()
+        if admin is None:
+            return self._refuse()
+        room = str(form_data.get("room", ""))
+        origin = EffectOrigin(source=EffectSource.admin, user_id=admin.id)
+        try:
+            async with get_services().sessions() as session:
+                effect = await set_room_temperature(session, room, form_data.get("celsius"), origin)
+                await session.commit()
+        except HomeError as exc:
+            return rx.toast.error(str(exc))
+        await self._load_all()
+        return rx.toast.success(
+            f"{effect.room_name}: {format_celsius(effect.old_celsius)} → "
+            f"{format_celsius(effect.new_celsius)} °C."
+        )
