@@ -1,0 +1,69 @@
+"""Drive Reflex event handlers through Reflex's own event processor, as a browser would,
+but with any arguments at all: how the isolation and admin checks are tested."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import reflex as rx
+from reflex.event import Event
+from reflex.istate.manager.memory import StateManagerMemory
+from reflex_base.event.processor import BaseStateEventProcessor
+
+from app.ui.state.auth import AuthState
+from app.ui.state.chat import ChatState
+
+SETTLE_S = 1.0
+
+
+class Browser:
+    """One browser tab (a client token) sending events with a given session token."""
+
+    def __init__(
+        self, processor: BaseStateEventProcessor, manager: StateManagerMemory, name: str
+    ) -> None:
+        self.processor, self.manager, self.token = processor, manager, f"tab-{name}"
+
+    async def sign_in_with(self, session_token: str) -> None:
+        """What the browser's local storage holds (any token, valid or not)."""
+        # The first event of a tab builds its state afresh (hydration): connect first.
+        await self.send(ChatState.set_prompt(""))
+        auth = await self.state(AuthState)
+        auth.session_token = session_token
+
+    async def state(self, cls: type[rx.State]) -> Any:
+        root = await self.manager.get_state(rx.BaseStateToken(ident=self.token, cls=rx.State))
+        return await root.get_state(cls)
+
+    async def send(self, event: Any, path: str = "/", **params: str) -> list[dict[str, Any]]:
+        """Send one event (an `EventSpec` such as `ChatState.undo(7)`) and wait for its whole
+        chain, or for SETTLE_S when the chain goes on (a tab watching a run); returns the
+        deltas."""
+        (spec,) = Event.from_event_type(event)
+        routed = Event(
+            name=spec.name,
+            payload=spec.payload,
+            router_data={"pathname": path, "query": params, "asPath": path},
+        )
+        deltas: list[dict[str, Any]] = []
+        stream = self.processor.enqueue_stream_delta(self.token, routed)
+        try:
+            async with asyncio.timeout(SETTLE_S):
+                async for delta in stream:
+                    deltas.append(delta)
+        except TimeoutError:
+            pass
+        finally:
+            await stream.aclose()
+        return deltas
+
+
+@asynccontextmanager
+async def browsers() -> AsyncIterator[Any]:
+    """A factory of browser tabs sharing one in-memory state manager."""
+    manager = StateManagerMemory()
+    async with BaseStateEventProcessor().configure(state_manager=manager) as processor:
+        yield lambda name: Browser(processor, manager, name)
