@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.app_server import start_app, stop_app
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.ui.chat_page import ChatPage
+from tests.ui.chat_page import PASSWORD, ChatPage
 
 
 @pytest.fixture(scope="session")
@@ -76,4 +79,25 @@ def second_tab(browser: Browser, chat: ChatPage, app_url: str) -> Iterator[ChatP
     other = ChatPage(context.new_page(), app_url)
     other.username = chat.username
     yield other
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def admin_name(app_url: str, app_database_url: str) -> str:
+    """An admin made the way a host makes the first one: the create-admin command."""
+    env = {**os.environ, "HEARTH_DATABASE_URL": app_database_url, "HEARTH_NEW_PASSWORD": PASSWORD}
+    command = [sys.executable, "-m", "app.accounts.cli", "create-admin", "root"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert "Created admin 'root'" in done.stdout
+    return "root"
+
+
+@pytest.fixture
+def admin(browser: Browser, app_url: str, admin_name: str) -> Iterator[ChatPage]:
+    """A second browser, signed in as the admin."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    tab = ChatPage(context.new_page(), app_url)
+    tab.sign_in(admin_name)
+    yield tab
     context.close()

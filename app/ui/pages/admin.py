@@ -16,6 +16,17 @@ from app.ui.state.admin_manage import (
 )
 
 
+def _labelled_select(options, value, on_change, label: str) -> rx.Component:
+    """A select whose trigger carries an accessible name."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label),
+        rx.select.content(rx.foreach(options, lambda option: rx.select.item(option, value=option))),
+        value=value,
+        on_change=on_change,
+        size="1",
+    )
+
+
 def _board_room(room: BoardRoom) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -51,12 +62,11 @@ def _chart() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.heading("History", size="3"),
-            rx.select(
+            _labelled_select(
                 AdminState.room_names,
-                value=AdminState.chart_room,
-                on_change=AdminState.show_chart,
-                size="1",
-                aria_label="Room to chart",
+                AdminState.chart_room,
+                AdminState.show_chart,
+                "Room to chart",
             ),
             align="center",
         ),
@@ -99,12 +109,8 @@ def _home_tab() -> rx.Component:
 def _select(label: str, name: str, options, value) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
-        rx.select(
-            options,
-            value=value,
-            on_change=lambda v: AdminState.set_filter(name, v),
-            size="1",
-            aria_label="Filter by " + name,
+        _labelled_select(
+            options, value, lambda v: AdminState.set_filter(name, v), "Filter by " + name
         ),
         spacing="1",
     )

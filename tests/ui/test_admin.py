@@ -1,0 +1,159 @@
+"""The admin view in a real browser, next to a person's chat: the live board, the ledger,
+undo (and its conflict), ask-first approvals, and feedback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Locator, expect
+from sqlalchemy import create_engine, delete
+from sqlmodel import Session
+
+from app.db.models import ToolPolicy
+from app.settings import to_sync_url
+from tests.ui.chat_page import ChatPage
+
+pytestmark = pytest.mark.browser
+
+
+def _board(admin: ChatPage, room: str) -> Locator:
+    return admin.page.locator(f'.board-room[data-room="{room}"] .room-celsius')
+
+
+def _open_admin(admin: ChatPage, tab: str = "Home") -> None:
+    if not admin.page.url.endswith("/admin"):
+        admin.page.get_by_role("link", name="Admin").click()
+        admin.page.wait_for_url(re.compile(r"/admin$"))
+    admin.page.get_by_role("tab", name=tab).click()
+
+
+def _ledger_row(admin: ChatPage, text: str) -> Locator:
+    return admin.page.locator("tr[data-effect]", has_text=text)
+
+
+@pytest.fixture
+def ask_first(admin: ChatPage, app_database_url: str) -> Iterator[None]:
+    """The admin sets set_room_temperature to "Ask first" (reset afterwards for other tests)."""
+    _open_admin(admin, "Tools")
+    policy = admin.page.get_by_role("radiogroup", name="Policy for set_room_temperature")
+    policy.get_by_role("radio", name="Ask first").click()
+    expect(admin.page.get_by_text("set_room_temperature will ask first.")).to_be_visible()
+    yield
+    engine = create_engine(to_sync_url(app_database_url))
+    with Session(engine) as session:
+        session.exec(delete(ToolPolicy))  # type: ignore[call-overload]
+        session.commit()
+    engine.dispose()
+
+
+def test_the_board_follows_another_persons_chat_live(chat: ChatPage, admin: ChatPage) -> None:
+    _open_admin(admin)
+    chat.open_new_thread()
+    target = 17 if chat.room_celsius("home office") != 17 else 18
+    chat.ask(f"set the home office to {target}")
+    # Nobody touches the admin page: the change arrives by itself.
+    expect(_board(admin, "home office")).to_have_text(f"{target} °C", timeout=5_000)
+
+    _open_admin(admin, "Ledger")
+    row = _ledger_row(admin, f"set the home office to {target}")
+    expect(row).to_contain_text(chat.username)
+    expect(row).to_contain_text("set_room_temperature")
+    expect(row).to_contain_text("assistant")
+    row.get_by_role("link").click()
+    admin.page.wait_for_url(re.compile(r"/admin/thread/\d+$"))
+    expect(admin.page.get_by_text("by " + chat.username)).to_be_visible()
+    expect(admin.page.locator(".effect-card")).to_contain_text("home office changed")
+
+
+def test_undo_from_the_ledger_and_its_conflict(chat: ChatPage, admin: ChatPage) -> None:
+    chat.open_new_thread()
+    before = chat.room_celsius("living room")
+    first = 16 if before != 16 else 15
+    chat.ask(f"set the living room to {first}")
+    chat.ask("set the living room to 24")
+
+    _open_admin(admin, "Ledger")
+    admin.page.get_by_role("combobox", name="Filter by room").click()
+    admin.page.get_by_role("option", name="living room").click()
+    older = _ledger_row(admin, f"→ {first} °C")
+    # Undoing the older change would lose the newer one: refused, with the reason.
+    older.get_by_role("button").click()
+    expect(admin.page.get_by_text("Not undone: the living room is at 24 °C now")).to_be_visible()
+
+    newer = _ledger_row(admin, f"{first} → 24 °C")
+    newer.get_by_role("button").click()
+    expect(admin.page.get_by_text(f"Undone: living room is back at {first} °C.")).to_be_visible()
+    expect(newer).to_contain_text("undone by #")
+    undo = _ledger_row(admin, f"24 → {first} °C")
+    expect(undo).to_contain_text("undo")
+    expect(undo).to_contain_text("root")
+    # The person's chat shows the room back, and the card knows it was undone.
+    chat.page.reload()
+    expect(chat.page.locator('[data-room="living room"] .room-celsius')).to_have_text(f"{first} °C")
+    expect(chat.page.locator('[data-effect][data-undone="true"]')).to_have_count(1)
+
+
+def test_the_owner_undoes_from_the_effect_card(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    before = chat.room_celsius("bathroom")
+    target = 25 if before != 25 else 26
+    reply = chat.ask(f"set the bathroom to {target}")
+    reply.get_by_role("button", name=re.compile("^Undo: Temperature in bathroom")).click()
+    expect(chat.page.get_by_text("Undone: bathroom is back at")).to_be_visible()
+    expect(reply.locator("[data-effect]")).to_have_attribute("data-undone", "true")
+    expect(reply.get_by_text("Undone", exact=True)).to_be_visible()
+    assert chat.room_celsius("bathroom") == before
+
+
+def test_ask_first_approve_survives_a_reload_and_works_from_another_tab(
+    chat: ChatPage, second_tab: ChatPage, ask_first: None
+) -> None:
+    chat.open_new_thread()
+    before = chat.room_celsius("kitchen")
+    target = 18 if before != 18 else 17
+    chat.send(f"set the kitchen to {target}")
+    card = chat.page.locator('[data-tool="set_room_temperature"]')
+    expect(card).to_have_attribute("data-status", "awaiting_approval")
+    expect(card.get_by_role("button", name="Approve")).to_be_visible()
+    chat.page.reload()
+    expect(card).to_have_attribute("data-status", "awaiting_approval")
+    assert chat.room_celsius("kitchen") == before
+
+    second_tab.page.goto(chat.page.url)
+    second_tab.page.locator('[data-tool="set_room_temperature"]').get_by_role(
+        "button", name="Approve"
+    ).click()
+    expect(card).to_have_attribute("data-status", "done", timeout=10_000)
+    reply = chat.wait_until_answered()
+    expect(reply.locator("[data-effect] .effect-text")).to_contain_text(f"to {target}")
+    expect(chat.page.locator('[data-room="kitchen"] .room-celsius')).to_have_text(f"{target} °C")
+
+
+def test_ask_first_deny_is_told_to_the_assistant(chat: ChatPage, ask_first: None) -> None:
+    chat.open_new_thread()
+    before = chat.room_celsius("bedroom")
+    chat.send("set the bedroom to 30")
+    card = chat.page.locator('[data-tool="set_room_temperature"]')
+    card.get_by_role("button", name="Deny").click()
+    expect(card).to_have_attribute("data-status", "denied")
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("I couldn't do that: The person denied this")
+    assert chat.room_celsius("bedroom") == before
+
+
+def test_thumbs_are_stored_and_listed_for_the_admin(chat: ChatPage, admin: ChatPage) -> None:
+    chat.open_new_thread()
+    reply = chat.ask("what's the temperature in the bedroom?")
+    down = reply.get_by_role("button", name="Bad reply")
+    down.click()
+    expect(down).to_have_attribute("aria-pressed", "true")
+    chat.page.reload()
+    expect(chat.assistant_messages.last.get_by_role("button", name="Bad reply")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    _open_admin(admin, "Feedback")
+    row = admin.page.locator('tr[data-rating="down"]', has_text=chat.username)
+    expect(row).to_contain_text("The bedroom is at")
