@@ -157,3 +157,34 @@ def test_thumbs_are_stored_and_listed_for_the_admin(chat: ChatPage, admin: ChatP
     _open_admin(admin, "Feedback")
     row = admin.page.locator('tr[data-rating="down"]', has_text=chat.username)
     expect(row).to_contain_text("The bedroom is at")
+
+
+def test_rooms_are_added_validated_and_removed(chat: ChatPage, admin: ChatPage) -> None:
+    _open_admin(admin, "Rooms")
+    name = f"attic {chat.username[-4:]}"
+    admin.page.get_by_label("New room name").fill("kitchen")
+    admin.page.get_by_label("Temperature °C").fill("18")
+    admin.page.get_by_role("button", name="Add room").click()
+    expect(admin.page.get_by_text("There is already a room called 'kitchen'")).to_be_visible()
+
+    admin.page.get_by_label("New room name").fill(name)
+    admin.page.get_by_label("Temperature °C").fill("18")
+    admin.page.get_by_role("button", name="Add room").click()
+    expect(admin.page.get_by_text(f"Added the {name}.")).to_be_visible()
+
+    admin.page.get_by_role("button", name=f"Edit {name}").click()
+    dialog = admin.page.get_by_role("dialog")
+    dialog.get_by_label("Highest °C").fill("16")
+    dialog.get_by_role("button", name="Save").click()
+    expect(admin.page.get_by_text(f"The {name} is at 18 °C now, outside 5–16 °C")).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+
+    # The person's assistant knows the new room at once.
+    chat.page.reload()
+    expect(chat.page.locator(f'[data-room="{name}"] .room-celsius')).to_have_text("18 °C")
+
+    admin.page.get_by_role("button", name=f"Remove {name}").click()
+    admin.page.get_by_role("alertdialog").get_by_role("button", name="Remove").click()
+    expect(admin.page.get_by_text(f"Removed the {name}")).to_be_visible()
+    chat.page.reload()
+    expect(chat.page.locator(f'[data-room="{name}"]')).to_have_count(0)

@@ -44,9 +44,12 @@ class RoomsAdminState(AdminState):
         return rx.toast.success(f"Added the {room.name}.")
 
     @rx.event
-    def start_edit(self, name: str) -> None:
+    async def start_edit(self, name: str):
         """Open the edit dialog for a room."""
+        if await self._admin() is None:
+            return self._refuse()
         self.editing = name
+        return None
 
     @rx.event
     def cancel_edit(self) -> None:
@@ -74,9 +77,12 @@ class RoomsAdminState(AdminState):
         return rx.toast.success(f"Saved the {room.name}.")
 
     @rx.event
-    def start_remove(self, name: str) -> None:
+    async def start_remove(self, name: str):
         """Ask before removing a room."""
+        if await self._admin() is None:
+            return self._refuse()
         self.removing = name
+        return None
 
     @rx.event
     def cancel_remove(self) -> None:

@@ -60,6 +60,8 @@ async def test_a_non_admin_is_refused_everything(world: World, sessions: Session
         assert (await mallory.state(ToolsAdminState)).tools == []
         assert (await mallory.state(FeedbackAdminState)).feedback == []
         assert (await mallory.state(AdminThreadState)).thread_messages == []
+        rooms = await mallory.state(RoomsAdminState)
+        assert rooms.editing == "" and rooms.removing == ""
     assert await _rooms(sessions) == before
     async with sessions() as session:
         assert len((await session.exec(select(Effect))).all()) == 1
