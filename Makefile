@@ -41,3 +41,4 @@ bench: $(VENV)/.test-installed
 	bash scripts/ensure-chromium
 	$(PY) bench/stream_wire.py
 	$(PY) bench/stop_latency.py
+	$(PY) bench/board_latency.py
