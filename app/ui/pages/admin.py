@@ -415,7 +415,10 @@ def admin_page() -> rx.Component:
     """Admins only (checked on the server by every handler)."""
     return rx.box(
         # A ticking clock: each tick asks whether the home changed (one cheap query).
-        rx.moment(interval=500, on_change=AdminState.tick, display="none"),
+        rx.cond(
+            AdminState.is_admin,
+            rx.moment(interval=500, on_change=AdminState.tick, display="none"),
+        ),
         rx.hstack(
             rx.icon("flame", color="var(--orange-9)"),
             rx.heading("Hearth admin", size="5", as_="h1"),

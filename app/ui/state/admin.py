@@ -145,7 +145,8 @@ class AdminState(AuthState):
         """Twice a second while the page is open: show any change to the home (one query when
         nothing changed)."""
         if await self._admin() is None:
-            return self._refuse()
+            # Quietly: the page that ticks has already said why (or the role just changed).
+            return self._to_login() if not self.username else rx.redirect("/")
         async with get_services().sessions() as session:
             latest = await latest_effect_id(session)
         if latest != self._seen_effect_id:
