@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.ui.components.dialogs import confirm_dialog
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
 from app.ui.state.threads import ThreadRow, ThreadsState
@@ -78,30 +79,14 @@ def _rename_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete thread?"),
-            rx.alert_dialog.description(
-                "“" + ThreadsState.deleting_title + "” will disappear from your threads. "
-                "Changes it made to the home stay in the ledger."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=ThreadsState.cancel_delete,
-                    )
-                ),
-                rx.alert_dialog.action(
-                    rx.button("Delete", color_scheme="red", on_click=ThreadsState.confirm_delete)
-                ),
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
+    return confirm_dialog(
+        "Delete thread?",
+        "“" + ThreadsState.deleting_title + "” will disappear from your threads. "
+        "Changes it made to the home stay in the ledger.",
+        "Delete",
         open=ThreadsState.deleting_id != 0,
+        on_cancel=ThreadsState.cancel_delete,
+        on_confirm=ThreadsState.confirm_delete,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.assistant.transcript import Part, TranscriptMessage
+from app.ui.components.dialogs import confirm_dialog
 from app.ui.state.admin import SOURCES, AdminState, BoardRoom, LedgerView
 from app.ui.state.admin_manage import (
     AdminThreadState,
@@ -300,24 +301,14 @@ def _edit_dialog() -> rx.Component:
 
 
 def _remove_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove room?"),
-            rx.alert_dialog.description(
-                "The " + RoomsAdminState.removing + " disappears from the home; its changes stay "
-                "in the ledger."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Cancel", variant="soft", on_click=RoomsAdminState.cancel_remove)
-                ),
-                rx.alert_dialog.action(
-                    rx.button("Remove", color_scheme="red", on_click=RoomsAdminState.confirm_remove)
-                ),
-                justify="end",
-            ),
-        ),
+    return confirm_dialog(
+        "Remove room?",
+        "The " + RoomsAdminState.removing + " disappears from the home; its changes stay "
+        "in the ledger.",
+        "Remove",
         open=RoomsAdminState.removing != "",
+        on_cancel=RoomsAdminState.cancel_remove,
+        on_confirm=RoomsAdminState.confirm_remove,
     )
 
 

@@ -203,8 +203,7 @@ class ChatState(AuthState):
             self.prompt = text
             return rx.toast.error(str(exc))
         self.prompt = ""
-        page = await _on_screen(self.current_thread_id, _first_id(self.messages), user.id or 0)
-        self.messages = _merge(self.messages, page)
+        await self._reload_screen(user.id or 0)
         self._started = started
         self.running_run_id = started.run_id
         self.live_message_id = started.assistant_message_id
