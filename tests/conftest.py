@@ -18,6 +18,10 @@ from tests.fakes.openai_server import FakeOpenAI
 
 # Set to a postgresql:// URL of a server where databases may be created to run on Postgres.
 POSTGRES_URL = os.environ.get("HEARTH_TEST_POSTGRES_URL", "")
+# Set to run the app servers of browser tests with Redis (state and live feed, 2 workers).
+HOSTED_REDIS_URL = os.environ.get("HEARTH_TEST_REDIS_URL", "")
+# The Redis that tests of Redis itself use (the feed, the multi-worker test).
+REDIS_URL = HOSTED_REDIS_URL or "redis://127.0.0.1:6379/0"
 
 
 def _admin_url(url: str) -> str:

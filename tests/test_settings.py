@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from app.settings import SettingsError, load_settings, to_async_url, to_sync_url
+from app.settings import Settings, SettingsError, load_settings, to_async_url, to_sync_url
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +71,56 @@ def test_keys_are_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_database_urls_get_their_drivers(url: str, sync: str, async_: str) -> None:
     assert (to_sync_url(url), to_async_url(url)) == (sync, async_)
+
+
+def test_redis_and_workers_for_a_hosted_deployment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLEX_REDIS_URL", "redis://redis:6379/0")
+    monkeypatch.setenv("HEARTH_WORKERS", "4")
+    settings = load_settings()
+    assert settings.redis_url == "redis://redis:6379/0"
+    assert settings.worker_count == 4
+
+
+def test_one_worker_without_redis_and_one_per_core_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REFLEX_REDIS_URL", raising=False)
+    assert load_settings().worker_count == 1
+    monkeypatch.setenv("HEARTH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert load_settings().worker_count == (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"HEARTH_WORKERS": "2"}, "HEARTH_WORKERS=2 needs HEARTH_REDIS_URL"),
+        ({"HEARTH_WORKERS": "0"}, "HEARTH_WORKERS: Input should be greater than or equal to 1"),
+        ({"HEARTH_REDIS_URL": "127.0.0.1:6379"}, "must start with redis://"),
+        ({"HEARTH_PUBLIC_URL": "hearth.example.com"}, "must be an http:// or https:// address"),
+        ({"HEARTH_PUBLIC_URL": "https://example.com/hearth"}, "with no path"),
+        ({"HEARTH_LOG_FORMAT": "xml"}, "HEARTH_LOG_FORMAT: Input should be 'text' or 'json'"),
+    ],
+)
+def test_hosted_settings_are_checked(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], problem: str
+) -> None:
+    monkeypatch.delenv("REFLEX_REDIS_URL", raising=False)
+    monkeypatch.delenv("REFLEX_API_URL", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=problem):
+        load_settings()
+
+
+def test_the_public_url_is_reflexs_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLEX_API_URL", "https://hearth.example.com/")
+    assert load_settings().public_url == "https://hearth.example.com"
+
+
+def test_secrets_can_come_from_files(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "HEARTH_API_KEY").write_text("sk-from-a-file\n")
+    monkeypatch.setattr(
+        Settings, "model_config", {**Settings.model_config, "secrets_dir": tmp_path}
+    )
+    settings = load_settings()
+    assert settings.api_key is not None
+    assert settings.api_key.get_secret_value() == "sk-from-a-file"
+    assert "sk-from-a-file" not in repr(settings)

@@ -26,7 +26,8 @@ async def _create(username: str, password: str, role: UserRole) -> str:
         await engine.dispose()
 
 
-async def _bootstrap() -> str:
+async def bootstrap() -> str:
+    """Create the admin named in settings if missing; else say how to make the first account."""
     settings = get_settings()
     engine = create_engine_async(settings.database_url)
     try:
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "bootstrap":
         try:
-            message = asyncio.run(_bootstrap())
+            message = asyncio.run(bootstrap())
         except (AccountError, SettingsError) as exc:
             print(f"HEARTH_ADMIN_USERNAME / HEARTH_ADMIN_PASSWORD: {exc}", file=sys.stderr)
             return 2

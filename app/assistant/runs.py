@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -128,6 +129,30 @@ async def run_status(session: AsyncSession, run_id: int) -> str:
     """A run's status as stored now."""
     status = (await session.exec(select(Run.status).where(Run.id == run_id))).one()
     return str(status)
+
+
+@dataclass(frozen=True)
+class RunMessages:
+    """A run's status and the two messages it belongs to (for a viewer joining late)."""
+
+    status: str
+    user_message_id: int
+    assistant_message_id: int
+
+    @property
+    def ended(self) -> bool:
+        """Whether the run reached a final status."""
+        return self.status in TERMINAL_RUN_STATUSES
+
+
+async def run_messages(session: AsyncSession, run_id: int) -> RunMessages | None:
+    """The run's status, its user message and its assistant message; None if unknown."""
+    run = await session.get(Run, run_id, populate_existing=True)
+    if run is None:
+        return None
+    query = select(Message.id, Message.role).where(Message.run_id == run_id).order_by(Message.id)
+    ids = {role: message_id for message_id, role in (await session.exec(query)).all()}
+    return RunMessages(str(run.status), ids.get(Role.user) or 0, ids.get(Role.assistant) or 0)
 
 
 async def expire_stale_runs(session: AsyncSession, stale_after: timedelta) -> list[int]:

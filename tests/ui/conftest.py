@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.support.app_server import start_app, stop_app
+from tests.support.app_server import database_url_for, start_app, stop_app
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.ui.chat_page import PASSWORD, ChatPage
 
@@ -25,7 +25,7 @@ def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def app_database_url(app_folder: Path) -> str:
     """The app's own database, for tests that set up what a UI cannot (long threads)."""
-    return f"sqlite:///{app_folder / 'hearth.db'}"
+    return database_url_for(app_folder)
 
 
 @pytest.fixture(scope="session")

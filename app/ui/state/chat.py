@@ -21,16 +21,16 @@ from app.assistant.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
+from app.assistant.feed import FeedEntry
 from app.assistant.feedback import rate_message
-from app.assistant.runs import active_run, request_stop
+from app.assistant.runs import active_run, request_stop, run_messages
 from app.assistant.streams import batch_events
 from app.assistant.threads import get_thread, list_threads, open_empty_thread
 from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.assistant.undo import undo_in_thread
-from app.db.models import TERMINAL_RUN_STATUSES, Run
 from app.home.errors import HomeError, format_celsius
 from app.services import get_services
-from app.ui.live_runs import LIVE_RUNS, LiveRun, Notice
+from app.ui.live_runs import DRIVING, Follower, unwatch, watch_as
 from app.ui.live_text import push_text
 from app.ui.state.auth import AuthState
 from app.ui.state.rooms import RoomsState
@@ -39,7 +39,10 @@ from app.ui.state.threads import ThreadsState, thread_href
 logger = logging.getLogger(__name__)
 
 
-_WATCH_INTERVAL_S = 0.5
+# A watcher that hears nothing from the feed for this long asks the database.
+_IDLE_S = 1.0
+
+_CARD_EVENTS = ToolCallStarted | ToolCallFinished | ApprovalRequested | ApprovalDecided
 
 
 async def _on_screen(thread_id: int, since_id: int | None, user_id: int) -> TranscriptPage:
@@ -207,115 +210,107 @@ class ChatState(AuthState):
         self._started = started
         self.running_run_id = started.run_id
         self.live_message_id = started.assistant_message_id
-        # Registered before any task starts, so this tab's watcher finds it.
-        live = LIVE_RUNS[started.run_id] = LiveRun(started)
-        self.live_key = live.key
+        self.live_key = Follower(started.run_id).key
+        # Opened before any task starts, so this tab's watcher reads it from memory.
+        get_services().feed.open(started.run_id)
         return [ChatState.follow_run, ChatState.watch_run, ThreadsState.refresh]
 
     @rx.event(background=True)
     async def follow_run(self):
-        """Drive the run this tab started: text to every viewer, notices for the rest."""
+        """Drive the run this tab started: what happens goes to the run's feed."""
         async with self:
             started, self._started = self._started, None
         if started is None:
             return
-        live = LIVE_RUNS[started.run_id]
-        live.task = asyncio.current_task()
+        run_id = started.run_id
+        DRIVING[run_id] = asyncio.current_task()  # type: ignore[assignment]
         services = get_services()
-        error = None
+        error = ""
         try:
             batches = batch_events(
                 services.engine.execute(started), services.settings.stream_flush_interval_s
             )
             async with aclosing(batches):
                 async for batch in batches:
-                    cards, room = False, None
+                    entries, cards, room = [], False, ""
                     for event in batch:
                         if isinstance(event, TextDelta):
-                            await live.publish_text(event.text)
-                        elif isinstance(
-                            event,
-                            ToolCallStarted
-                            | ToolCallFinished
-                            | ApprovalRequested
-                            | ApprovalDecided,
-                        ):
+                            entries.append(FeedEntry("text", event.text))
+                        elif isinstance(event, _CARD_EVENTS):
                             cards = True
                         elif isinstance(event, EffectRecorded):
                             cards, room = True, event.room
                         elif isinstance(event, RunRetrying):
-                            live.publish(Notice("retry", message=_retry_text(event)))
+                            entries.append(FeedEntry("retry", message=_retry_text(event)))
                         elif isinstance(event, RunFinished):
-                            error = event.error
+                            error = event.error or ""
                     if cards:
-                        live.publish(Notice("cards", room=room))
+                        entries.append(FeedEntry("cards", room=room))
+                    await services.feed.publish(run_id, entries)
         finally:
-            LIVE_RUNS.pop(started.run_id, None)
-            live.publish(Notice("end", message=error))
+            DRIVING.pop(run_id, None)
+            await services.feed.publish(run_id, [FeedEntry("end", message=error)])
 
     @rx.event(background=True)
     async def watch_run(self):
-        """Show a run still going in this thread: live if this process drives it, else polled."""
+        """Show a run still going in this thread, from its feed, wherever it is driven."""
         async with self:
-            run_id, thread_id = self.running_run_id, self.current_thread_id
-            since_id, user_id = _first_id(self.messages), self._user_id
-        live = LIVE_RUNS.get(run_id)
-        if live is None:
-            async for event in self._poll_run(run_id, thread_id, since_id, user_id):
-                yield event
+            run_id, thread_id, user_id = (
+                self.running_run_id,
+                self.current_thread_id,
+                self._user_id,
+            )
+        if not run_id:
+            return
+        services = get_services()
+        async with services.sessions() as session:
+            run = await run_messages(session, run_id)
+        if run is None:
             return
         token = self.router.session.client_token
-        queue, key, text = live.watch(token)
+        watch_as(token)
+        follower, shown = Follower(run_id), False
         try:
-            # The text so far first (a tab that has it already keeps it once), then the rest.
-            await push_text(token, key, text, 0)
-            notice: Notice | None = None
-            while True:
-                page = await _on_screen(thread_id, live.started.user_message_id, user_id)
-                ended = notice is not None and notice.kind == "end"
-                async with self:
-                    if self.current_thread_id != thread_id or self.running_run_id != run_id:
-                        return
+            feed = services.feed.follow(run_id, _IDLE_S)
+            async with aclosing(feed):
+                async for batch in feed:
+                    step = follower.take(batch or [])
+                    for key, text, offset in step.pushes:
+                        if not await push_text(token, key, text, offset):
+                            return  # the tab's socket is on another worker now
+                    ended = step.ended
+                    if batch is None:
+                        # Quiet: did the run end without a word (its worker killed)?
+                        async with services.sessions() as session:
+                            now = await run_messages(session, run_id)
+                        ended = now is None or now.ended
+                    # Without news from the feed, the stored transcript is the news.
+                    polling = batch is None and not follower.heard
+                    if not shown or step.cards or ended or polling:
+                        page = await _on_screen(thread_id, run.user_message_id, user_id)
+                        async with self:
+                            if self.current_thread_id != thread_id or self.running_run_id != run_id:
+                                return
+                            if ended:
+                                self.messages = _merge(self.messages, page)
+                                self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
+                            else:
+                                message_id = run.assistant_message_id
+                                self.messages = _live_view(_merge(self.messages, page), message_id)
+                                self.live_key, self.live_message_id = follower.key, message_id
+                        shown = True
+                    for room in step.rooms:
+                        yield RoomsState.refresh(room)
+                    for message in step.retries:
+                        yield rx.toast.info(message)
                     if ended:
-                        self.messages = _merge(self.messages, page)
-                        self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
-                    else:
-                        message_id = live.started.assistant_message_id
-                        self.messages = _live_view(_merge(self.messages, page), message_id)
-                        self.live_key, self.live_message_id = live.key, message_id
-                if notice is not None and notice.room:
-                    yield RoomsState.refresh(notice.room)
-                if ended:
-                    if notice.message:
-                        yield rx.toast.error(notice.message)
-                    return
-                notice = await queue.get()
-                while notice.kind == "retry":
-                    yield rx.toast.info(notice.message)
-                    notice = await queue.get()
-                if notice.kind == "replaced":
-                    return
+                        if step.error:
+                            yield rx.toast.error(step.error)
+                        elif not step.rooms:
+                            yield RoomsState.refresh
+                        return
         finally:
-            live.unwatch(token, queue)
-
-    async def _poll_run(self, run_id: int, thread_id: int, since_id: int | None, user_id: int):
-        """Follow a run driven by another process through the database until it ends."""
-        sessions = get_services().sessions
-        while True:
-            await asyncio.sleep(_WATCH_INTERVAL_S)
-            async with sessions() as session:
-                run = await session.get(Run, run_id)
-                page = await load_transcript(session, thread_id, since_id=since_id, user_id=user_id)
-            ended = run is None or run.status in TERMINAL_RUN_STATUSES
-            async with self:
-                if self.current_thread_id != thread_id or self.running_run_id != run_id:
-                    return
-                self.messages = _merge(self.messages, page)
-                if ended:
-                    self.running_run_id = 0
-            if ended:
-                yield RoomsState.refresh
-                return
+            unwatch(token)
 
     @rx.event
     async def stop(self):
@@ -329,9 +324,9 @@ class ChatState(AuthState):
         async with get_services().sessions() as session:
             if not await request_stop(session, run_id, user.id or 0):
                 return None
-        live = LIVE_RUNS.get(run_id)
-        if live is not None and live.task is not None:
-            live.task.cancel()
+        task = DRIVING.get(run_id)
+        if task is not None:
+            task.cancel()
         logger.info("Stop requested for run %s", run_id)
         return None
 

@@ -1,0 +1,224 @@
+"""Live runs across processes: what a run streams, for every viewer wherever it is connected.
+
+The process driving a run appends each batch of what happened to the run's feed; a viewer
+reads the feed from its start (the text so far) and then follows it until the run ends. In
+one process the feed lives in memory. With several workers it is also a Redis stream, so a
+viewer connected to any worker sees the run one XREAD behind its driver; viewers in the
+driving process still read memory.
+
+The feed is only a fast path: the database stays the truth. A follower is handed `None`
+whenever nothing arrived for a while, so it can ask the database whether the run ended
+without saying so (its worker killed) or the feed itself is down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+logger = logging.getLogger(__name__)
+
+EntryKind = Literal["text", "cards", "retry", "end"]
+
+# How long an ended run's feed stays readable for a viewer that joins late.
+_ENDED_KEEP_S = 60.0
+# A run's Redis stream is dropped this long after its last entry, even if its end never came.
+_STREAM_TTL_S = 3600
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One thing a viewer must show: text, new cards (room changed), a retry, or the end."""
+
+    kind: EntryKind
+    text: str = ""
+    room: str = ""
+    message: str = ""
+
+    def to_fields(self) -> dict[str, str]:
+        """Flat string fields (a Redis stream entry)."""
+        return {"k": self.kind, "t": self.text, "r": self.room, "m": self.message}
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, str]) -> FeedEntry:
+        """The entry `to_fields` wrote."""
+        kind = fields.get("k", "text")
+        if kind not in ("text", "cards", "retry", "end"):
+            raise ValueError(f"unknown feed entry kind {kind!r}")
+        return cls(kind, fields.get("t", ""), fields.get("r", ""), fields.get("m", ""))  # type: ignore[arg-type]
+
+
+Batch = list[FeedEntry] | None
+
+
+class RunFeed(Protocol):
+    """Where a run's driver publishes and its viewers follow."""
+
+    def open(self, run_id: int) -> None:
+        """This process drives the run; call before anyone follows it."""
+
+    async def publish(self, run_id: int, entries: Sequence[FeedEntry]) -> None:
+        """Append entries (never raises: a feed that is down only slows viewers)."""
+
+    def follow(self, run_id: int, idle_s: float) -> AsyncIterator[Batch]:
+        """Every entry from the start, in batches, until an `end`; None after `idle_s` quiet."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+
+@dataclass
+class _Log:
+    entries: list[FeedEntry] = field(default_factory=list)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def append(self, entries: Sequence[FeedEntry]) -> None:
+        self.entries.extend(entries)
+        # Wake everyone waiting, then re-arm for the next append.
+        self.changed.set()
+        self.changed = asyncio.Event()
+
+
+class LocalFeed:
+    """The feed of runs driven by this process, in memory."""
+
+    def __init__(self, ended_keep_s: float = _ENDED_KEEP_S) -> None:
+        self._logs: dict[int, _Log] = {}
+        self._ended_keep_s = ended_keep_s
+
+    def open(self, run_id: int) -> None:
+        """Start the run's log (before its viewers look for it)."""
+        self._logs.setdefault(run_id, _Log())
+
+    def drives(self, run_id: int) -> bool:
+        """Whether this process holds the run's log."""
+        return run_id in self._logs
+
+    async def publish(self, run_id: int, entries: Sequence[FeedEntry]) -> None:
+        """Append to the run's log; an `end` schedules the log's removal."""
+        log = self._logs.get(run_id)
+        if log is None or not entries:
+            return
+        log.append(entries)
+        if entries[-1].kind == "end":
+            asyncio.get_running_loop().call_later(self._ended_keep_s, self._drop, run_id, log)
+
+    def _drop(self, run_id: int, log: _Log) -> None:
+        if self._logs.get(run_id) is log:
+            del self._logs[run_id]
+
+    async def follow(self, run_id: int, idle_s: float) -> AsyncIterator[Batch]:
+        """The log from its start, then each append; None when quiet (or unknown here)."""
+        log = self._logs.get(run_id)
+        position = 0
+        while True:
+            if log is None:
+                await asyncio.sleep(idle_s)
+                yield None
+                log = self._logs.get(run_id)
+                continue
+            if position < len(log.entries):
+                batch = log.entries[position:]
+                position = len(log.entries)
+                yield batch
+                if batch[-1].kind == "end":
+                    return
+                continue
+            try:
+                await asyncio.wait_for(log.changed.wait(), idle_s)
+            except TimeoutError:
+                yield None
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+class RedisFeed:
+    """Runs driven anywhere: a Redis stream per run, plus memory for the ones driven here."""
+
+    def __init__(self, url: str, prefix: str = "hearth:run:") -> None:
+        import redis.asyncio as redis  # only deployments with Redis load the client
+
+        self._redis = redis.Redis.from_url(url, decode_responses=True)
+        self._prefix = prefix
+        self._local = LocalFeed()
+        self._failing = False
+
+    def _key(self, run_id: int) -> str:
+        return f"{self._prefix}{run_id}"
+
+    def open(self, run_id: int) -> None:
+        """Driven here: local viewers read memory, not Redis."""
+        self._local.open(run_id)
+
+    async def publish(self, run_id: int, entries: Sequence[FeedEntry]) -> None:
+        """Append in memory and to the run's stream (one round trip)."""
+        await self._local.publish(run_id, entries)
+        if not entries:
+            return
+        key = self._key(run_id)
+        ttl = _ENDED_KEEP_S if entries[-1].kind == "end" else _STREAM_TTL_S
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for entry in entries:
+                    pipe.xadd(key, entry.to_fields())  # type: ignore[arg-type]
+                pipe.expire(key, int(ttl))
+                await pipe.execute()
+        except Exception as exc:
+            self._report(exc)
+        else:
+            self._failing = False
+
+    def _report(self, exc: Exception) -> None:
+        if not self._failing:
+            logger.warning(
+                "Redis is unreachable (%s); viewers on other workers follow runs through the "
+                "database until it is back",
+                exc,
+            )
+        self._failing = True
+
+    async def follow(self, run_id: int, idle_s: float) -> AsyncIterator[Batch]:
+        """From memory if this process drives the run, else from its Redis stream."""
+        if self._local.drives(run_id):
+            async for batch in self._local.follow(run_id, idle_s):
+                yield batch
+            return
+        key, last_id = self._key(run_id), "0-0"
+        block_ms = max(1, int(idle_s * 1000))
+        while True:
+            try:
+                reply = await self._redis.xread({key: last_id}, count=1000, block=block_ms)
+            except Exception as exc:
+                self._report(exc)
+                await asyncio.sleep(idle_s)
+                yield None
+                continue
+            if not reply:
+                yield None
+                continue
+            _stream, items = reply[0]
+            last_id = items[-1][0]
+            batch = [FeedEntry.from_fields(fields) for _id, fields in items]
+            yield batch
+            if batch[-1].kind == "end":
+                return
+
+    async def ping(self) -> bool:
+        """Whether Redis answers."""
+        try:
+            return bool(await self._redis.ping())  # type: ignore[misc]
+        except Exception:
+            return False
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._redis.aclose()
+
+
+def build_feed(redis_url: str | None) -> RunFeed:
+    """Redis when the deployment has it (several workers), memory otherwise."""
+    return RedisFeed(redis_url) if redis_url else LocalFeed()

@@ -1,0 +1,127 @@
+"""Deploying Hearth. Two commands a host runs:
+
+    python -m app.deploy release   # once per deploy: check settings, wait for the database,
+                                   # apply migrations, create the admin from settings, check Redis
+    python -m app.deploy serve     # the backend: HEARTH_WORKERS processes on one port
+
+`release` exits non-zero with a message naming what is wrong, so a deploy stops before the
+new version serves anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import shutil
+import sys
+import time
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.accounts.cli import bootstrap
+from app.accounts.errors import AccountError
+from app.db.migrate import upgrade_to_head
+from app.db.session import ensure_sqlite_dir
+from app.settings import Settings, SettingsError, get_settings
+
+_DATABASE_WAIT_S = float(os.environ.get("HEARTH_DEPLOY_WAIT_S", "60"))
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _wait_for_database(settings: Settings, wait_s: float) -> None:
+    """Connect, retrying while the server starts (compose starts everything at once)."""
+    ensure_sqlite_dir(settings.sync_database_url)
+    engine = create_engine(settings.sync_database_url)
+    deadline, error = time.monotonic() + wait_s, None
+    try:
+        while True:
+            try:
+                with engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                return
+            except Exception as exc:
+                error = exc
+            if time.monotonic() >= deadline:
+                first_line = str(error).strip().splitlines()[0] if str(error).strip() else error
+                raise SystemExit(
+                    f"The database at {_shown(settings.sync_database_url)} did not answer "
+                    f"in {wait_s:.0f} s: {first_line}"
+                )
+            time.sleep(1)
+    finally:
+        engine.dispose()
+
+
+def _check_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except Exception as exc:
+        raise SystemExit(f"Redis at {_shown(url)} did not answer: {exc}") from None
+    finally:
+        client.close()
+
+
+def release(settings: Settings, wait_s: float = _DATABASE_WAIT_S) -> None:
+    """Everything a new version needs before it serves."""
+    print(f"Database: {_shown(settings.sync_database_url)}")
+    _wait_for_database(settings, wait_s)
+    upgrade_to_head(settings.database_url)
+    print("Migrations: at head.")
+    if settings.redis_url:
+        _check_redis(settings.redis_url)
+        print(f"Redis: {_shown(settings.redis_url)} answers; {settings.worker_count} worker(s).")
+    else:
+        print("Redis: not used (one worker, state in this process).")
+    print(f"Assistant: {settings.resolved_provider}.")
+    try:
+        message = asyncio.run(bootstrap())
+    except AccountError as exc:
+        raise SystemExit(f"HEARTH_ADMIN_USERNAME / HEARTH_ADMIN_PASSWORD: {exc}") from None
+    if message:
+        print(message)
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Replace this process with the backend's workers (granian, Reflex's prod server)."""
+    reflex = shutil.which("reflex") or os.path.join(os.path.dirname(sys.executable), "reflex")
+    env = {**os.environ, "GRANIAN_WORKERS": str(settings.worker_count)}
+    args = [reflex, "run", "--env", "prod", "--backend-only"]
+    args += ["--backend-host", host, "--backend-port", str(port)]
+    print(f"Serving the backend on {host}:{port} with {settings.worker_count} worker(s).")
+    sys.stdout.flush()
+    os.execve(reflex, args, env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`release` or `serve`."""
+    parser = argparse.ArgumentParser(prog="python -m app.deploy")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("release", help="check settings, migrate, create the admin, check Redis")
+    serve_parser = commands.add_parser("serve", help="run the backend workers")
+    serve_parser.add_argument("--host", default="0.0.0.0")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.command == "release":
+        release(settings)
+    else:
+        serve(settings, args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

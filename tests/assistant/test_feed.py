@@ -1,0 +1,146 @@
+"""The live feed of a run: memory in one process, a Redis stream across workers (real Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from app.assistant.feed import FeedEntry, LocalFeed, RedisFeed, RunFeed
+from tests.conftest import REDIS_URL
+
+
+async def _collect(feed: RunFeed, run_id: int, idle_s: float = 0.2, max_idle: int = 20):
+    """Every batch until the end (None batches counted, not kept)."""
+    batches, idle = [], 0
+    async for batch in feed.follow(run_id, idle_s):
+        if batch is None:
+            idle += 1
+            if idle >= max_idle:
+                raise AssertionError(f"no end after {idle} quiet periods: {batches}")
+            continue
+        batches.append(batch)
+    return batches
+
+
+def _text(batches: list[list[FeedEntry]]) -> str:
+    return "".join(e.text for batch in batches for e in batch if e.kind == "text")
+
+
+@pytest.fixture
+async def redis_feeds() -> AsyncIterator[tuple[RedisFeed, RedisFeed]]:
+    """Two feeds on one Redis, as two workers have (each with its own memory)."""
+    prefix = f"hearth-test:{uuid.uuid4().hex[:8]}:"
+    driver, viewer = RedisFeed(REDIS_URL, prefix=prefix), RedisFeed(REDIS_URL, prefix=prefix)
+    if not await driver.ping():
+        pytest.fail(f"Redis is not reachable at {REDIS_URL}; start it (see README, Testing)")
+    yield driver, viewer
+    await driver.close()
+    await viewer.close()
+
+
+async def test_a_local_viewer_joining_late_gets_everything_once() -> None:
+    feed = LocalFeed()
+    feed.open(7)
+    await feed.publish(7, [FeedEntry("text", "Hello, "), FeedEntry("text", "world.")])
+
+    async def more() -> None:
+        await asyncio.sleep(0.05)
+        await feed.publish(7, [FeedEntry("cards", room="kitchen"), FeedEntry("text", " Done.")])
+        await feed.publish(7, [FeedEntry("end")])
+
+    task = asyncio.create_task(more())
+    batches = await _collect(feed, 7)
+    await task
+    assert _text(batches) == "Hello, world. Done."
+    assert [e.kind for b in batches for e in b] == ["text", "text", "cards", "text", "end"]
+    assert batches[0] == [FeedEntry("text", "Hello, "), FeedEntry("text", "world.")]
+
+
+async def test_a_local_follower_of_an_unknown_run_is_told_it_is_quiet() -> None:
+    feed = LocalFeed()
+    quiet = []
+    async for batch in feed.follow(99, idle_s=0.01):
+        quiet.append(batch)
+        if len(quiet) == 3:
+            break
+    assert quiet == [None, None, None]
+
+
+async def test_an_ended_local_run_is_forgotten_after_a_while() -> None:
+    feed = LocalFeed(ended_keep_s=0.05)
+    feed.open(3)
+    await feed.publish(3, [FeedEntry("text", "x"), FeedEntry("end")])
+    assert feed.drives(3)
+    await asyncio.sleep(0.1)
+    assert not feed.drives(3)
+
+
+async def test_a_viewer_on_another_worker_follows_through_redis(
+    redis_feeds: tuple[RedisFeed, RedisFeed],
+) -> None:
+    driver, viewer = redis_feeds
+    driver.open(1)
+    await driver.publish(1, [FeedEntry("text", "so far ")])
+
+    async def drive() -> None:
+        for word in ["one ", "two ", "three"]:
+            await asyncio.sleep(0.02)
+            await driver.publish(1, [FeedEntry("text", word)])
+        await driver.publish(1, [FeedEntry("retry", message="Busy; retrying.")])
+        await driver.publish(1, [FeedEntry("cards", room="Living room")])
+        await driver.publish(1, [FeedEntry("end", message="The model failed.")])
+
+    task = asyncio.create_task(drive())
+    batches = await _collect(viewer, 1)
+    await task
+    entries = [e for b in batches for e in b]
+    assert _text(batches) == "so far one two three"
+    assert entries[-3:] == [
+        FeedEntry("retry", message="Busy; retrying."),
+        FeedEntry("cards", room="Living room"),
+        FeedEntry("end", message="The model failed."),
+    ]
+    # The driver's own process reads memory, and sees the same.
+    assert [e for b in await _collect(driver, 1) for e in b] == entries
+
+
+async def test_a_redis_viewer_that_joins_after_the_end_still_reads_it_all(
+    redis_feeds: tuple[RedisFeed, RedisFeed],
+) -> None:
+    driver, viewer = redis_feeds
+    driver.open(2)
+    await driver.publish(2, [FeedEntry("text", "all "), FeedEntry("text", "of it")])
+    await driver.publish(2, [FeedEntry("end")])
+    batches = await _collect(viewer, 2)
+    assert _text(batches) == "all of it"
+    assert len(batches) == 1  # history comes in one read
+
+
+async def test_a_redis_viewer_of_a_run_with_no_entries_yet_is_told_it_is_quiet(
+    redis_feeds: tuple[RedisFeed, RedisFeed],
+) -> None:
+    _driver, viewer = redis_feeds
+    async for batch in viewer.follow(404, idle_s=0.05):
+        assert batch is None
+        break
+
+
+async def test_when_redis_is_down_publishing_goes_on_and_viewers_hear_quiet() -> None:
+    # Nothing listens on port 1: every Redis call fails at once.
+    down = RedisFeed("redis://127.0.0.1:1/0")
+    down.open(5)
+    await down.publish(5, [FeedEntry("text", "kept in memory")])
+    assert not await down.ping()
+    other = RedisFeed("redis://127.0.0.1:1/0")
+    async for batch in other.follow(5, idle_s=0.01):
+        assert batch is None
+        break
+    # The driver's process still has it.
+    async for batch in down.follow(5, idle_s=0.01):
+        assert batch == [FeedEntry("text", "kept in memory")]
+        break
+    await down.close()
+    await other.close()
