@@ -97,7 +97,9 @@ def build_services(settings: Settings) -> Services:
             approval_timeout_s=settings.approval_timeout_s,
         ),
     )
-    return Services(settings, sessions, engine, build_feed(settings.redis_url))
+    return Services(
+        settings, sessions, engine, build_feed(settings.redis_url, settings.redis_prefix)
+    )
 
 
 @lru_cache(maxsize=1)

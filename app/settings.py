@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -188,6 +189,13 @@ class Settings(BaseSettings):
         if self.api_key is None and not self.base_url:
             return "offline"
         return "chat" if self.base_url else "responses"
+
+    @property
+    def redis_prefix(self) -> str:
+        """Hearth's Redis keys, one namespace per database: two deployments (or test apps)
+        sharing a Redis never read each other's runs, whose ids overlap."""
+        digest = hashlib.sha256(self.sync_database_url.encode()).hexdigest()[:12]
+        return f"hearth:{digest}:"
 
     @property
     def sync_database_url(self) -> str:

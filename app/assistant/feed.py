@@ -139,7 +139,7 @@ class LocalFeed:
 class RedisFeed:
     """Runs driven anywhere: a Redis stream per run, plus memory for the ones driven here."""
 
-    def __init__(self, url: str, prefix: str = "hearth:run:") -> None:
+    def __init__(self, url: str, prefix: str = "hearth:") -> None:
         import redis.asyncio as redis  # only deployments with Redis load the client
 
         self._redis = redis.Redis.from_url(url, decode_responses=True)
@@ -148,7 +148,7 @@ class RedisFeed:
         self._failing = False
 
     def _key(self, run_id: int) -> str:
-        return f"{self._prefix}{run_id}"
+        return f"{self._prefix}run:{run_id}"
 
     def open(self, run_id: int) -> None:
         """Driven here: local viewers read memory, not Redis."""
@@ -219,6 +219,6 @@ class RedisFeed:
         await self._redis.aclose()
 
 
-def build_feed(redis_url: str | None) -> RunFeed:
+def build_feed(redis_url: str | None, prefix: str = "hearth:") -> RunFeed:
     """Redis when the deployment has it (several workers), memory otherwise."""
-    return RedisFeed(redis_url) if redis_url else LocalFeed()
+    return RedisFeed(redis_url, prefix) if redis_url else LocalFeed()

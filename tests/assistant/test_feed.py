@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.assistant.feed import FeedEntry, LocalFeed, RedisFeed, RunFeed
+from app.assistant.feed import FeedEntry, LocalFeed, RedisFeed, RunFeed, build_feed
+from app.settings import Settings
 from tests.conftest import REDIS_URL
 
 
@@ -144,3 +145,25 @@ async def test_when_redis_is_down_publishing_goes_on_and_viewers_hear_quiet() ->
         break
     await down.close()
     await other.close()
+
+
+async def test_two_deployments_sharing_a_redis_do_not_see_each_others_runs() -> None:
+    # Run ids start at 1 in every database: the key prefix comes from the database.
+    tag = uuid.uuid4().hex[:8]
+    first = Settings(database_url=f"postgresql://h@db/one{tag}")
+    second = Settings(database_url=f"postgresql://h@db/two{tag}")
+    assert first.redis_prefix != second.redis_prefix
+    mine, theirs = (
+        build_feed(REDIS_URL, first.redis_prefix),
+        build_feed(REDIS_URL, second.redis_prefix),
+    )
+    watcher = build_feed(REDIS_URL, first.redis_prefix)
+    try:
+        theirs.open(1)
+        await theirs.publish(1, [FeedEntry("text", "not yours"), FeedEntry("end")])
+        mine.open(1)
+        await mine.publish(1, [FeedEntry("text", "yours"), FeedEntry("end")])
+        assert _text(await _collect(watcher, 1)) == "yours"
+    finally:
+        for feed in (mine, theirs, watcher):
+            await feed.close()

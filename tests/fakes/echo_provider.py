@@ -6,6 +6,7 @@ Browser tests use it to show what the assistant's markdown does with raw HTML an
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -29,8 +30,8 @@ class EchoOrOffline:
 
     name = "offline"
 
-    def __init__(self, offline: Provider) -> None:
-        self.offline = offline
+    def __init__(self, offline: Provider, delay_s: float = 0.0) -> None:
+        self.offline, self.delay_s = offline, delay_s
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
         """Echo or delegate."""
@@ -41,11 +42,12 @@ class EchoOrOffline:
             return
         for chunk in re.findall(r"\S+\s*|\s+", asked.removeprefix(_SAY)):
             yield ProviderText(chunk)
+            await asyncio.sleep(self.delay_s)
         yield ProviderFinish("stop")
 
 
 def build(settings: Settings, sessions: Any) -> EchoOrOffline:
     """HEARTH_PROVIDER_FACTORY=tests.fakes.echo_provider:build"""
-    return EchoOrOffline(
-        build_provider(settings.model_copy(update={"provider_factory": ""}), sessions)
-    )
+    offline = build_provider(settings.model_copy(update={"provider_factory": ""}), sessions)
+    # Paced like the offline assistant's words, so a long "/say" is long enough to reload.
+    return EchoOrOffline(offline, settings.offline_chunk_delay_s)

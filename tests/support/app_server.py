@@ -24,48 +24,50 @@ START_TIMEOUT_S = 300
 
 POSTGRES_URL = os.environ.get("HEARTH_TEST_POSTGRES_URL", "")
 HOSTED_REDIS_URL = os.environ.get("HEARTH_TEST_REDIS_URL", "")
+# What tests that always need the services (the multi-worker test) use in the default pass.
+LOCAL_POSTGRES_URL = POSTGRES_URL or "postgresql://postgres@127.0.0.1:5432/postgres"
+LOCAL_REDIS_URL = HOSTED_REDIS_URL or "redis://127.0.0.1:6379/0"
 HOSTED = bool(POSTGRES_URL and HOSTED_REDIS_URL)
 HOSTED_WORKERS = 2
 
-_created_databases: list[str] = []
+# (server URL, database name) of each database made for an app, dropped at exit.
+_created_databases: list[tuple[str, str]] = []
 
 
-def _postgres_admin():
+def _postgres_admin(server_url: str):
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    url = make_url(server_url).set(drivername="postgresql+psycopg")
     return url, create_engine(url, isolation_level="AUTOCOMMIT")
 
 
 def _drop_created_databases() -> None:
     from sqlalchemy import text
 
-    if not _created_databases:
-        return
-    _url, admin = _postgres_admin()
-    with admin.connect() as conn:
-        for name in _created_databases:
+    for server_url, name in _created_databases:
+        _url, admin = _postgres_admin(server_url)
+        with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        admin.dispose()
 
 
-def database_url_for(folder: Path) -> str:
-    """The database of the app kept in `folder`: a SQLite file there, or (hosted) its own
-    Postgres database, created on first use and dropped when the test session ends."""
-    if not POSTGRES_URL:
+def database_url_for(folder: Path, postgres_url: str = POSTGRES_URL) -> str:
+    """The database of the app kept in `folder`: a SQLite file there, or (with a Postgres
+    server) its own database, created on first use and dropped when the test session ends."""
+    if not postgres_url:
         return f"sqlite:///{folder / 'hearth.db'}"
     from sqlalchemy import text
 
     name = "hearth_app_" + hashlib.sha1(str(folder).encode()).hexdigest()[:12]
-    url, admin = _postgres_admin()
-    if name not in _created_databases:
+    url, admin = _postgres_admin(postgres_url)
+    if (postgres_url, name) not in _created_databases:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         if not _created_databases:
             atexit.register(_drop_created_databases)
-        _created_databases.append(name)
+        _created_databases.append((postgres_url, name))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
 
