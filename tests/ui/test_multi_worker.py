@@ -73,6 +73,7 @@ def test_two_workers_share_runs_through_redis_and_survive_a_killed_worker(
         # 1. A run driven by worker a, followed live from worker b, stopped from b.
         model.script(Turn(text=STORY, delay_s=0.03))
         a.send("tell me a long story")
+        b.page.goto(f"{cluster.url}/chat/{thread}")
         live_b = b.page.locator(".live-text .hearth-stream-text")
         expect(live_b).to_contain_text("Sentence number 20.", timeout=30_000)
         expect(b.page.get_by_role("button", name="Stop")).to_be_visible()
@@ -95,6 +96,7 @@ def test_two_workers_share_runs_through_redis_and_survive_a_killed_worker(
         # 3. Worker a dies mid-reply: the run expires, its text is kept, Retry answers on b.
         model.script(Turn(text=STORY, delay_s=0.03))
         a.send("and another one")
+        b.page.goto(f"{cluster.url}/chat/{thread}")
         expect(live_b).to_contain_text("Sentence number 30.", timeout=30_000)
         cluster.backends["a"].kill()
         reply = b.assistant_messages.last
