@@ -265,11 +265,11 @@ class ChatState(AuthState):
         services = get_services()
         async with services.sessions() as session:
             run = await run_messages(session, run_id)
-        if run is None:
-            return
         token = self.router.session.client_token
         watch_as(token)
-        follower, shown = Follower(run_id), False
+        # What the screen shows: "" (not yet), "live" (text from the feed), "saved" (no feed:
+        # the transcript as saved, re-read each quiet second), "ended".
+        follower, shown = Follower(run_id), ""
         try:
             feed = services.feed.follow(run_id, _IDLE_S)
             async with aclosing(feed):
@@ -278,27 +278,29 @@ class ChatState(AuthState):
                     for key, text, offset in step.pushes:
                         if not await push_text(token, key, text, offset):
                             return  # the tab's socket is on another worker now
-                    ended = step.ended
+                    ended = step.ended or run is None
                     if batch is None:
                         # Quiet: did the run end without a word (its worker killed)?
                         async with services.sessions() as session:
                             now = await run_messages(session, run_id)
                         ended = now is None or now.ended
-                    # Without news from the feed, the stored transcript is the news.
-                    polling = batch is None and not follower.heard
-                    if not shown or step.cards or ended or polling:
-                        page = await _on_screen(thread_id, run.user_message_id, user_id)
+                    want = "ended" if ended else "live" if follower.heard else "saved"
+                    if want != shown or want == "saved" or step.cards:
+                        since = run.user_message_id if run else None
+                        page = await _on_screen(thread_id, since, user_id)
                         async with self:
                             if self.current_thread_id != thread_id or self.running_run_id != run_id:
                                 return
-                            if ended:
-                                self.messages = _merge(self.messages, page)
-                                self.running_run_id, self.live_key, self.live_message_id = 0, "", 0
-                            else:
+                            self.messages = _merge(self.messages, page)
+                            if want == "ended":
+                                self.running_run_id = 0
+                            if want == "live" and run is not None:
                                 message_id = run.assistant_message_id
-                                self.messages = _live_view(_merge(self.messages, page), message_id)
+                                self.messages = _live_view(self.messages, message_id)
                                 self.live_key, self.live_message_id = follower.key, message_id
-                        shown = True
+                            else:
+                                self.live_key, self.live_message_id = "", 0
+                        shown = want
                     for room in step.rooms:
                         yield RoomsState.refresh(room)
                     for message in step.retries:
