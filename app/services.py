@@ -83,7 +83,10 @@ def client_config(settings: Settings) -> ClientConfig:
 
 def build_services(settings: Settings) -> Services:
     """Wire sessions, provider, tools and engine for these settings."""
-    sessions = create_session_factory(create_engine_async(settings.database_url))
+    engine_async = create_engine_async(
+        settings.database_url, settings.db_pool_size, settings.db_max_overflow
+    )
+    sessions = create_session_factory(engine_async)
     engine = RunEngine(
         sessions,
         build_provider(settings, sessions),

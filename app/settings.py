@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="The lowest level logged."
     )
+    db_pool_size: int = Field(
+        default=10, ge=1, le=200, description="Database connections each worker keeps open."
+    )
+    db_max_overflow: int = Field(
+        default=20, ge=0, le=200, description="Extra connections a busy worker may open."
+    )
     provider: Literal["auto", "offline", "chat", "responses"] = Field(
         default="auto",
         description="Who answers: offline, chat (Chat Completions, any OpenAI-compatible "

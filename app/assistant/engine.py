@@ -36,6 +36,7 @@ from app.assistant.providers.base import (
     TurnRequest,
 )
 from app.assistant.runs import RunRecorder, create_run, run_status, validate_message_text
+from app.assistant.stops import StopRequests
 from app.assistant.streams import ticking
 from app.assistant.threads import list_messages
 from app.assistant.tools import ToolContext, ToolOutcome, ToolRegistry
@@ -97,6 +98,7 @@ class RunEngine:
         self.instructions = instructions
         self.config = config or EngineConfig()
         self.clock = clock
+        self.stops = StopRequests(sessions, self.config.stop_poll_interval_s)
 
     async def start(self, thread_id: int, text: str, *, user_id: int) -> RunStarted:
         """Persist the user's message and a queued run in one of this person's threads;
@@ -138,6 +140,7 @@ class RunEngine:
         )
         finished = False
         outcome: tuple[RunStatus, str | None] | None = None
+        self.stops.watch(started.run_id)
         try:
             await recorder.set_status(RunStatus.in_progress, started_at=utcnow())
             yield RunStatusChanged(started.run_id, RunStatus.in_progress)
@@ -173,6 +176,7 @@ class RunEngine:
             logger.exception("Run %s crashed", started.run_id)
             outcome = (RunStatus.failed, "Hearth hit an internal error; the text so far was kept.")
         finally:
+            self.stops.forget(started.run_id)
             if not finished and outcome is None:
                 # The consumer closed the stream early: treat it as a stop.
                 await recorder.finish(RunStatus.cancelled)
@@ -190,17 +194,16 @@ class RunEngine:
             items=tuple(await self._conversation(recorder)),
             tools=self.tools.specs,
         )
-        last_checkpoint = last_poll = self.clock()
+        last_checkpoint = self.clock()
         # Ticks come while the provider is silent, so a Stop and the heartbeat do not wait
         # for its next chunk.
         stream = ticking(self.provider.stream_turn(request), self.config.stop_poll_interval_s)
         async with aclosing(stream):
             async for event in stream:
                 now = self.clock()
-                # Poll before using the chunk: nothing that arrives after a Stop is shown.
-                if now - last_poll >= self.config.stop_poll_interval_s:
-                    last_poll = now
-                    await self._raise_if_stop_requested(recorder.run_id)
+                # Look before using the chunk: nothing that arrives after a Stop is shown.
+                if self.stops.requested(recorder.run_id):
+                    raise _StopRequested
                 if isinstance(event, ProviderText) and event.text:
                     recorder.append_text(event.text)
                     yield TextDelta(recorder.run_id, recorder.message_id, event.text)
@@ -368,7 +371,8 @@ class RunEngine:
         last_checkpoint = self.clock()
         while True:
             await asyncio.sleep(self.config.stop_poll_interval_s)
-            await self._raise_if_stop_requested(recorder.run_id)
+            if self.stops.requested(recorder.run_id):
+                raise _StopRequested
             async with self.sessions() as session:
                 status = await call_status(session, tool_call_id)
             if status == ToolCallStatus.running:

@@ -131,6 +131,12 @@ async def run_status(session: AsyncSession, run_id: int) -> str:
     return str(status)
 
 
+async def runs_cancelling(session: AsyncSession, run_ids: Sequence[int]) -> list[int]:
+    """Which of these runs someone asked to stop."""
+    query = select(Run.id).where(col(Run.id).in_(run_ids), col(Run.status) == RunStatus.cancelling)
+    return [run_id for run_id in (await session.exec(query)).all() if run_id is not None]
+
+
 @dataclass(frozen=True)
 class RunMessages:
     """A run's status and the two messages it belongs to (for a viewer joining late)."""

@@ -41,11 +41,13 @@ def configure_sqlite(engine: Engine) -> None:
         event.listen(engine, "connect", _sqlite_pragmas)
 
 
-def create_engine_async(url: str) -> AsyncEngine:
+def create_engine_async(url: str, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
     """The app's async engine for a database URL (any driver spelling)."""
     async_url = to_async_url(url)
     ensure_sqlite_dir(async_url)
-    engine = create_async_engine(async_url, pool_pre_ping=True)
+    engine = create_async_engine(
+        async_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
+    )
     configure_sqlite(engine.sync_engine)
     return engine
 
