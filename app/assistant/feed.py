@@ -27,6 +27,10 @@ EntryKind = Literal["text", "cards", "retry", "end"]
 _ENDED_KEEP_S = 60.0
 # A run's Redis stream is dropped this long after its last entry, even if its end never came.
 _STREAM_TTL_S = 3600
+# Entries for other workers are sent at most this often (the run's end at once): viewers in
+# the driving process get every flush; one XADD per run per interval keeps Redis and the
+# driver's CPU flat as runs multiply.
+_REDIS_INTERVAL_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -139,13 +143,21 @@ class LocalFeed:
 class RedisFeed:
     """Runs driven anywhere: a Redis stream per run, plus memory for the ones driven here."""
 
-    def __init__(self, url: str, prefix: str = "hearth:") -> None:
+    def __init__(
+        self, url: str, prefix: str = "hearth:", interval_s: float = _REDIS_INTERVAL_S
+    ) -> None:
         import redis.asyncio as redis  # only deployments with Redis load the client
 
         self._redis = redis.Redis.from_url(url, decode_responses=True)
         self._prefix = prefix
+        self._interval_s = interval_s
         self._local = LocalFeed()
         self._failing = False
+        # Per run: entries not sent to Redis yet, the task that will send them, and a lock
+        # that keeps sends in order.
+        self._pending: dict[int, list[FeedEntry]] = {}
+        self._senders: dict[int, asyncio.Task[None]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
 
     def _key(self, run_id: int) -> str:
         return f"{self._prefix}run:{run_id}"
@@ -155,22 +167,47 @@ class RedisFeed:
         self._local.open(run_id)
 
     async def publish(self, run_id: int, entries: Sequence[FeedEntry]) -> None:
-        """Append in memory and to the run's stream (one round trip)."""
+        """Append in memory now, and to the run's stream within the interval (its end now)."""
         await self._local.publish(run_id, entries)
         if not entries:
             return
-        key = self._key(run_id)
-        ttl = _ENDED_KEEP_S if entries[-1].kind == "end" else _STREAM_TTL_S
-        try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for entry in entries:
-                    pipe.xadd(key, entry.to_fields())  # type: ignore[arg-type]
-                pipe.expire(key, int(ttl))
-                await pipe.execute()
-        except Exception as exc:
-            self._report(exc)
-        else:
-            self._failing = False
+        pending = self._pending.setdefault(run_id, [])
+        for entry in entries:
+            if pending and entry.kind == "text" and pending[-1].kind == "text":
+                pending[-1] = FeedEntry("text", pending[-1].text + entry.text)
+            else:
+                pending.append(entry)
+        if entries[-1].kind == "end":
+            await self._send(run_id)
+            self._senders.pop(run_id, None)
+            self._locks.pop(run_id, None)
+        elif run_id not in self._senders:
+            self._senders[run_id] = asyncio.create_task(self._send_later(run_id))
+
+    async def _send_later(self, run_id: int) -> None:
+        await asyncio.sleep(self._interval_s)
+        self._senders.pop(run_id, None)
+        await self._send(run_id)
+
+    async def _send(self, run_id: int) -> None:
+        """What is pending, in one round trip; sends of one run never overlap."""
+        lock = self._locks.setdefault(run_id, asyncio.Lock())
+        async with lock:
+            entries = self._pending.pop(run_id, [])
+            if not entries:
+                return
+            key = self._key(run_id)
+            ended = entries[-1].kind == "end"
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for entry in entries:
+                        pipe.xadd(key, entry.to_fields())  # type: ignore[arg-type]
+                    pipe.expire(key, int(_ENDED_KEEP_S if ended else _STREAM_TTL_S))
+                    await pipe.execute()
+            except Exception as exc:
+                self._report(exc)
+            else:
+                self._failing = False
 
     def _report(self, exc: Exception) -> None:
         if not self._failing:

@@ -58,7 +58,9 @@ async def ticking(source: AsyncIterator[T], interval_s: float) -> AsyncIterator[
                 item = queue.get_nowait()
             except asyncio.QueueEmpty:
                 try:
-                    item = await asyncio.wait_for(queue.get(), interval_s)
+                    # asyncio.timeout, not wait_for: no task per item (this runs per token).
+                    async with asyncio.timeout(interval_s):
+                        item = await queue.get()
                 except TimeoutError:
                     yield None
                     continue
@@ -89,7 +91,8 @@ async def batch_events(
             if held is not None:
                 timeout = max(0.0, last_flush + interval_s - time.monotonic())
             try:
-                item = await asyncio.wait_for(queue.get(), timeout)
+                async with asyncio.timeout(timeout):
+                    item = await queue.get()
             except TimeoutError:
                 assert held is not None
                 yield [held]
