@@ -59,3 +59,5 @@ bench: $(VENV)/.test-installed
 	$(PY) bench/stream_wire.py
 	$(PY) bench/stop_latency.py
 	$(PY) bench/board_latency.py
+	$(PY) scripts/check_services.py
+	$(PY) bench/load.py --users 10,50,100,200

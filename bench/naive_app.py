@@ -34,8 +34,11 @@ class NaiveState(rx.State):
     run: int = 0
 
     @rx.event(background=True)
-    async def stream(self, count: int, batch_ms: int, pace_ms: float):
-        """Stream `count` tokens, one update per token (batch_ms=0) or per batch."""
+    async def stream(self, count: int, batch_ms: int, pace_ms: float, tag: str = ""):
+        """Stream `count` tokens, one update per token (batch_ms=0) or per batch.
+
+        `tag` names the file of emission times (bench/load.py runs many at once).
+        """
         async with self:
             self.messages = [Msg("user", f"stream {count}"), Msg("assistant", "")]
             self.done = False
@@ -48,7 +51,7 @@ class NaiveState(rx.State):
                 async with self:
                     self.messages[-1].content += pending
                 pending, last_flush = "", time.monotonic()
-        record_times(times)
+        record_times(times, tag)
         async with self:
             self.messages[-1].content += pending
             self.done = True
@@ -59,7 +62,7 @@ def index() -> rx.Component:
     return rx.box(
         *[
             rx.button(
-                f"{n}/{b}/{p:g}", id=f"run-{n}-{b}-{p:g}", on_click=NaiveState.stream(n, b, p)
+                f"{n}/{b}/{p:g}", id=f"run-{n}-{b}-{p:g}", on_click=NaiveState.stream(n, b, p, "")
             )
             for n in SIZES
             for b in (0, 50)

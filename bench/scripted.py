@@ -1,7 +1,9 @@
 """A scripted provider for benchmarks: "stream N every P ms" answers N four-byte tokens.
 
 Each token is three digits and a space, so the browser's text length says which token it
-shows; emission times are written to $BENCH_TIMES_DIR for latency measurement.
+shows; emission times are written to $BENCH_TIMES_DIR for latency measurement. With many
+replies at once (bench/load.py), "stream N every P ms as TAG" names the file times-TAG.json,
+so each reply's times are found again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from app.assistant.conversation import UserText
 from app.assistant.providers.base import ProviderEvent, ProviderFinish, ProviderText, TurnRequest
 
 TOKEN_BYTES = 4
+PROMPT = re.compile(r"stream (\d+) every ([\d.]+) ms(?: as ([\w.-]+))?")
+
+
+def prompt(count: int, pace_ms: float, tag: str = "") -> str:
+    """The message that asks for `count` tokens every `pace_ms` (named `tag` if given)."""
+    return f"stream {count} every {pace_ms:g} ms" + (f" as {tag}" if tag else "")
 
 
 def token(index: int) -> str:
@@ -36,11 +44,11 @@ async def paced_tokens(count: int, interval_s: float) -> AsyncIterator[tuple[int
         yield index, token(index), time.time()
 
 
-def record_times(times: list[float]) -> None:
+def record_times(times: list[float], tag: str = "") -> None:
     """Save one reply's emission times where the benchmark looks for them."""
     folder = os.environ.get("BENCH_TIMES_DIR")
     if folder:
-        path = Path(folder) / f"times-{time.time_ns()}.json"
+        path = Path(folder) / f"times-{tag or time.time_ns()}.json"
         path.write_text(json.dumps(times))
 
 
@@ -52,7 +60,7 @@ class BenchProvider:
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
         """Stream the tokens the last user message asks for."""
         asked = next((i.text for i in reversed(request.items) if isinstance(i, UserText)), "")
-        match = re.fullmatch(r"stream (\d+) every ([\d.]+) ms", asked.strip())
+        match = PROMPT.fullmatch(asked.strip())
         if match is None:
             yield ProviderText("Say 'stream N every P ms'.")
             yield ProviderFinish("stop")
@@ -62,7 +70,7 @@ class BenchProvider:
         async for _index, text, emitted_at in paced_tokens(count, interval_s):
             times.append(emitted_at)
             yield ProviderText(text)
-        record_times(times)
+        record_times(times, match.group(3) or "")
         yield ProviderFinish("stop")
 
 
