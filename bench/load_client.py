@@ -1,12 +1,13 @@
 """The simulated users of bench/load.py: each a socket.io client on Reflex's /_event socket.
 
 A user speaks as a browser tab does (.web/utils/state.js): it connects with its own client
-token (a UUID) in the query and the page's hydrate event in the CONNECT packet (with the signed-in
-session token as the synced localStorage var `hearth_session`, and router data naming the
-page), waits for its page to load, sends one prompt, and reassembles the reply as the page
-would: Hearth's bare "hs" pushes by offset (as assets/hearth_stream_store.mjs does), the
-naive app's whole message list from each state delta. Every token is checked in order and
-timestamped on arrival (time.time(), the clock the provider records emission times with).
+token (a UUID) in the query and the page's hydrate event in the CONNECT packet (carrying the
+signed-in session token as the synced localStorage var `hearth_session`, and router data
+naming the page), waits for its page to load, sends one prompt, and reassembles the reply as
+the page would: Hearth's bare "hs" pushes by offset (as assets/hearth_stream_store.mjs does)
+and then its final message, the naive app's whole message list from each state delta. Every
+token is checked in order and timestamped on arrival (time.time(), the clock the provider
+records emission times with).
 
 The users of one process share one asyncio loop; bench/load.py can run several processes
 (`serve` below, driven over a pipe: connect, go, close, quit).
