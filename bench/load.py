@@ -687,15 +687,15 @@ cpu: cores of {cores} while streaming; pg = our database's connections and the s
   processes; client = {procs} client process(es); other = the rest of the machine; steal = what
   the hypervisor took from this VM. ms cpu/token: backend CPU per token delivered.
 KB/session: backend RSS growth per signed-in user; redis KB: MEMORY USAGE of the users' keys.
-lost: tokens expected minus received in order; lost unfin.: the part of it in replies that had
-  not finished at the deadline (--grace-s past their due end). live gaps: replies whose live
-  text stopped short, the rest shown by the final message (counted received when it came, so
-  late, not lost). window: first send to the last
-  finished reply (what cpu is averaged over). busy before: cores the machine was busy just
-  before the round; lag: the client loop's wake-up delay (ms); by process: the busiest backend
-  processes (the workers), cores each. db tx/reply: Postgres transactions in Hearth's database
-  per reply while streaming. locks slow/exp: Reflex's "lock held too long" (> 1 s) warnings and
-  expired state locks (> 10 s: the handler's changes are dropped) in the app's log."""
+lost: tokens expected minus received in order; lost unfin.: the part of it in replies still
+  unfinished at the deadline (--grace-s past their due end). live gaps: replies whose live text
+  stopped short and whose final message showed the rest (received late, not lost).
+window: first send to the last finished reply (what cpu is averaged over). busy before: cores
+  the machine was busy just before the round. lag: the client loop's wake-up delay (ms).
+db tx/reply: Postgres transactions in Hearth's database per reply while streaming.
+locks slow/exp: Reflex's "lock held too long" (> 1 s) warnings and expired state locks (> 10 s:
+  the handler's changes are dropped) in the app's log. by process: cores of the busiest backend
+  processes (the two workers)."""
 
 
 def print_tables(rounds: list[Round], client_procs: int, setup: str) -> None:
