@@ -87,6 +87,7 @@ from bench.load_client import (  # noqa: E402
     UserSpec,
     worker_main,
 )
+from bench.naive_project import naive_project  # noqa: E402
 from tests.support.app_server import (  # noqa: E402
     database_url_for,
     separate_web_dir,
@@ -311,21 +312,6 @@ def wait_for_quiet_machine(quiet_cores: float, limit_s: float) -> float:
 
 
 # ---- the apps, their users, the client processes ---------------------------------------------
-
-
-def naive_project(tmp: Path) -> Path:
-    """A project folder for bench/naive_app.py (as bench/stream_wire.py makes it)."""
-    project = tmp / "naive"
-    (project / "naive_app").mkdir(parents=True)
-    shutil.copy(ROOT / "bench" / "naive_app.py", project / "naive_app" / "naive_app.py")
-    (project / "naive_app" / "__init__.py").write_text("")
-    (project / "rxconfig.py").write_text(
-        "import reflex as rx\n"
-        "from reflex_base.plugins.sitemap import SitemapPlugin\n"
-        "config = rx.Config(app_name='naive_app', telemetry_enabled=False,\n"
-        "    plugins=[rx.plugins.RadixThemesPlugin()], disable_plugins=[SitemapPlugin])\n"
-    )
-    return project
 
 
 def read_frontend(url: str) -> Frontend:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.naive_project import naive_project  # noqa: E402
 from bench.scripted import TOKEN_BYTES  # noqa: E402
 from tests.support.app_server import start_app, stop_app  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -208,20 +208,6 @@ def bench_naive(page: Page, url: str, group: int, sizes, paces, times_dir, max_p
     return results
 
 
-def _naive_project(tmp: Path) -> Path:
-    project = tmp / "naive"
-    (project / "naive_app").mkdir(parents=True)
-    shutil.copy(ROOT / "bench" / "naive_app.py", project / "naive_app" / "naive_app.py")
-    (project / "naive_app" / "__init__.py").write_text("")
-    (project / "rxconfig.py").write_text(
-        "import reflex as rx\n"
-        "from reflex_base.plugins.sitemap import SitemapPlugin\n"
-        "config = rx.Config(app_name='naive_app', telemetry_enabled=False,\n"
-        "    plugins=[rx.plugins.RadixThemesPlugin()], disable_plugins=[SitemapPlugin])\n"
-    )
-    return project
-
-
 def _print(results: list[Result]) -> None:
     print(
         f"{'pattern':<22}{'pace':>7}{'tokens':>8}{'bytes':>12}{'frames':>8}{'x reply':>9}"
@@ -262,7 +248,7 @@ def main() -> None:
         }
         print("starting Hearth and the naive app (production builds)...", flush=True)
         hearth_url, hearth = start_app(tmp / "hearth", env)
-        naive_url, naive = start_app(tmp, env, project=_naive_project(tmp))
+        naive_url, naive = start_app(tmp, env, project=naive_project(tmp))
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
