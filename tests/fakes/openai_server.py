@@ -199,6 +199,15 @@ class FakeOpenAI:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
+    def app_env(self) -> dict[str, str]:
+        """The settings that point a running Hearth at this server (Chat Completions)."""
+        return {
+            "HEARTH_PROVIDER": "chat",
+            "HEARTH_BASE_URL": self.base_url,
+            "HEARTH_API_KEY": "test-key",
+            "HEARTH_MODEL": "fake-model",
+        }
+
     def script(self, *turns: Turn) -> None:
         """Queue turns; each request plays the next one."""
         self._turns.extend(turns)

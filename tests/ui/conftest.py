@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.fakes.openai_server import FakeOpenAI
 from tests.support.app_server import database_url_for, start_app, stop_app
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.ui.chat_page import PASSWORD, ChatPage
@@ -40,6 +41,13 @@ def app_url(app_folder: Path) -> Iterator[str]:
     )
     yield url
     stop_app(proc)
+
+
+@pytest.fixture(scope="module")
+def model() -> Iterator[FakeOpenAI]:
+    """A fake OpenAI-compatible server for a module's own app (see `FakeOpenAI.app_env`)."""
+    with FakeOpenAI() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

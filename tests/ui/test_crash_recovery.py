@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,9 @@ STORY = [f"Sentence number {i}. " for i in range(300)]
 
 
 @pytest.fixture(scope="module")
-def model() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def app_env(model: FakeOpenAI) -> dict[str, str]:
     return {
-        "HEARTH_PROVIDER": "chat",
-        "HEARTH_BASE_URL": model.base_url,
-        "HEARTH_API_KEY": "test-key",
-        "HEARTH_MODEL": "fake-model",
+        **model.app_env(),
         "HEARTH_RUN_STALE_AFTER_S": "2",
         "HEARTH_SWEEP_INTERVAL_S": "1",
     }

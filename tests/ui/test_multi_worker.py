@@ -20,18 +20,9 @@ STORY = [f"Sentence number {i}. " for i in range(400)]
 
 
 @pytest.fixture(scope="module")
-def model() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def cluster(model: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     env = {
-        "HEARTH_PROVIDER": "chat",
-        "HEARTH_BASE_URL": model.base_url,
-        "HEARTH_API_KEY": "test-key",
-        "HEARTH_MODEL": "fake-model",
+        **model.app_env(),
         "HEARTH_RUN_STALE_AFTER_S": "3",
         "HEARTH_SWEEP_INTERVAL_S": "1",
     }
