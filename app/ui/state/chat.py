@@ -8,6 +8,7 @@ from contextlib import aclosing
 
 import reflex as rx
 
+from app.accounts.sessions import user_for_token
 from app.assistant import approvals
 from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.events import (
@@ -78,6 +79,38 @@ def _live_view(messages: list[TranscriptMessage], live_message_id: int) -> list[
     return messages
 
 
+async def _drive(started: RunStarted) -> None:
+    """Drive a run started here: what happens goes to the run's feed."""
+    run_id = started.run_id
+    DRIVING[run_id] = asyncio.current_task()  # type: ignore[assignment]
+    services = get_services()
+    error = ""
+    try:
+        batches = batch_events(
+            services.engine.execute(started), services.settings.stream_flush_interval_s
+        )
+        async with aclosing(batches):
+            async for batch in batches:
+                entries, cards, room = [], False, ""
+                for event in batch:
+                    if isinstance(event, TextDelta):
+                        entries.append(FeedEntry("text", event.text))
+                    elif isinstance(event, _CARD_EVENTS):
+                        cards = True
+                    elif isinstance(event, EffectRecorded):
+                        cards, room = True, event.room
+                    elif isinstance(event, RunRetrying):
+                        entries.append(FeedEntry("retry", message=_retry_text(event)))
+                    elif isinstance(event, RunFinished):
+                        error = event.error or ""
+                if cards:
+                    entries.append(FeedEntry("cards", room=room))
+                await services.feed.publish(run_id, entries)
+    finally:
+        DRIVING.pop(run_id, None)
+        await services.feed.publish(run_id, [FeedEntry("end", message=error)])
+
+
 class ChatState(AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
@@ -88,13 +121,15 @@ class ChatState(AuthState):
     running_run_id: int = 0
     live_message_id: int = 0
     live_key: str = ""
-    _started: RunStarted | None = None
+    # Between Send and the run being created (the composer is already clear).
+    starting: bool = False
+    _pending: tuple[int, str] | None = None
     _user_id: int = 0
 
     @rx.var
     def is_running(self) -> bool:
         """Whether a run is going in this thread."""
-        return self.running_run_id != 0
+        return self.running_run_id != 0 or self.starting
 
     @rx.var
     def is_empty(self) -> bool:
@@ -133,7 +168,7 @@ class ChatState(AuthState):
         self._user_id = user.id or 0
         self.messages, self.has_earlier = page.messages, page.has_earlier
         self.current_thread_id = thread_id
-        self.live_key, self.live_message_id = "", 0
+        self.live_key, self.live_message_id, self.starting = "", 0, False
         self.running_run_id = (running.id or 0) if running else 0
         events = [ThreadsState.refresh, RoomsState.refresh]
         if running is not None:
@@ -190,66 +225,59 @@ class ChatState(AuthState):
         return await self._begin(asked)
 
     async def _begin(self, text: str):
-        if self.running_run_id:
+        """Clear the composer at once; the run is created and driven by `start_run`."""
+        if self.running_run_id or self.starting:
             self.prompt = text
             return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
-        user = await self._user()
-        if user is None:
-            self.prompt = text
-            return self._to_login()
-        try:
-            started = await get_services().engine.start(
-                self.current_thread_id, text, user_id=user.id or 0
-            )
-        except AssistantError as exc:
-            # Nothing is lost: the text goes back into the composer.
-            self.prompt = text
-            return rx.toast.error(str(exc))
-        self.prompt = ""
-        await self._reload_screen(user.id or 0)
-        self._started = started
-        self.running_run_id = started.run_id
-        self.live_message_id = started.assistant_message_id
-        self.live_key = Follower(started.run_id).key
-        # Opened before any task starts, so this tab's watcher reads it from memory.
-        get_services().feed.open(started.run_id)
-        return [ChatState.follow_run, ChatState.watch_run, ThreadsState.refresh]
+        self.prompt, self.starting = "", True
+        self._pending = (self.current_thread_id, text)
+        return ChatState.start_run
 
     @rx.event(background=True)
-    async def follow_run(self):
-        """Drive the run this tab started: what happens goes to the run's feed."""
+    async def start_run(self):
+        """Create the run and drive it; the state lock is held only to read and to show.
+
+        The database work happens outside the lock, so a burst of people sending at once
+        never holds their tabs' state for the length of a queue of inserts.
+        """
         async with self:
-            started, self._started = self._started, None
-        if started is None:
+            pending, self._pending = self._pending, None
+            token, first_shown = self.session_token, _first_id(self.messages)
+        if pending is None:
             return
-        run_id = started.run_id
-        DRIVING[run_id] = asyncio.current_task()  # type: ignore[assignment]
+        thread_id, text = pending
         services = get_services()
-        error = ""
-        try:
-            batches = batch_events(
-                services.engine.execute(started), services.settings.stream_flush_interval_s
-            )
-            async with aclosing(batches):
-                async for batch in batches:
-                    entries, cards, room = [], False, ""
-                    for event in batch:
-                        if isinstance(event, TextDelta):
-                            entries.append(FeedEntry("text", event.text))
-                        elif isinstance(event, _CARD_EVENTS):
-                            cards = True
-                        elif isinstance(event, EffectRecorded):
-                            cards, room = True, event.room
-                        elif isinstance(event, RunRetrying):
-                            entries.append(FeedEntry("retry", message=_retry_text(event)))
-                        elif isinstance(event, RunFinished):
-                            error = event.error or ""
-                    if cards:
-                        entries.append(FeedEntry("cards", room=room))
-                    await services.feed.publish(run_id, entries)
-        finally:
-            DRIVING.pop(run_id, None)
-            await services.feed.publish(run_id, [FeedEntry("end", message=error)])
+        async with services.sessions() as session:
+            user = await user_for_token(session, token)
+        started: RunStarted | None = None
+        problem = ""
+        if user is not None:
+            try:
+                started = await services.engine.start(thread_id, text, user_id=user.id or 0)
+            except AssistantError as exc:
+                problem = str(exc)
+        if started is None:
+            async with self:
+                self.starting = False
+                # Nothing is lost: the text goes back into the composer (unless retyped).
+                self.prompt = self.prompt or text
+            yield self._to_login() if user is None else rx.toast.error(problem)
+            return
+        # Opened before anyone follows it, so watchers here read it from memory.
+        services.feed.open(started.run_id)
+        page = await _on_screen(thread_id, first_shown, started.user_id)
+        async with self:
+            self.starting = False
+            if self.current_thread_id == thread_id:
+                self.messages = _live_view(
+                    _merge(self.messages, page), started.assistant_message_id
+                )
+                self.running_run_id = started.run_id
+                self.live_message_id = started.assistant_message_id
+                self.live_key = Follower(started.run_id).key
+        yield ChatState.watch_run
+        yield ThreadsState.refresh
+        await _drive(started)
 
     @rx.event(background=True)
     async def watch_run(self):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from app.accounts.sessions import user_for_token
 from app.assistant import threads
 from app.assistant.errors import AssistantError
 from app.services import get_services
@@ -26,6 +27,16 @@ def thread_href(thread_id: int) -> str:
     return f"/chat/{thread_id}"
 
 
+async def _rows_for(session_token: str) -> list[ThreadRow]:
+    """The sidebar rows of the person this token belongs to (none if signed out)."""
+    async with get_services().sessions() as session:
+        user = await user_for_token(session, session_token)
+        if user is None:
+            return []
+        rows = await threads.list_threads(session, user.id or 0)
+    return [ThreadRow(t.id or 0, t.title, thread_href(t.id or 0)) for t in rows]
+
+
 class ThreadsState(AuthState):
     """The list of threads and the rename/delete dialogs."""
 
@@ -35,16 +46,18 @@ class ThreadsState(AuthState):
     deleting_id: int = 0
     deleting_title: str = ""
 
-    @rx.event
-    async def refresh(self) -> None:
-        """Reload the person's thread list."""
-        user = await self._user()
-        if user is None:
-            self.threads = []
-            return
-        async with get_services().sessions() as session:
-            rows = await threads.list_threads(session, user.id or 0)
-        self.threads = [ThreadRow(t.id or 0, t.title, thread_href(t.id or 0)) for t in rows]
+    @rx.event(background=True)
+    async def refresh(self):
+        """Reload the person's thread list (read outside the state lock)."""
+        async with self:
+            token = self.session_token
+        rows = await _rows_for(token)
+        async with self:
+            self.threads = rows
+
+    async def _reload(self) -> None:
+        """Reload the list inside a handler that already holds the lock."""
+        self.threads = await _rows_for(self.session_token)
 
     @rx.event
     async def new_thread(self):
@@ -54,7 +67,7 @@ class ThreadsState(AuthState):
             return self._to_login()
         async with get_services().sessions() as session:
             thread = await threads.open_empty_thread(session, user.id or 0)
-        await self.refresh()
+        await self._reload()
         return rx.redirect(thread_href(thread.id or 0))
 
     @rx.event
@@ -86,7 +99,7 @@ class ThreadsState(AuthState):
             self.rename_title = title
             return rx.toast.error(str(exc))
         self.renaming_id = 0
-        await self.refresh()
+        await self._reload()
         return None
 
     @rx.event
@@ -113,7 +126,7 @@ class ThreadsState(AuthState):
             self.deleting_id = 0
             return rx.toast.error(str(exc))
         self.deleting_id = 0
-        await self.refresh()
+        await self._reload()
         if self.router.url.path == thread_href(deleted):
             return rx.redirect("/")
         return rx.toast.success("Thread deleted.")
