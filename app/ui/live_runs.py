@@ -1,9 +1,9 @@
-"""Runs this process drives, the tabs here that watch one, and what a watcher must show.
+"""The tabs here that watch a run, and what a watcher must show.
 
-The tab that starts a run drives it: the engine's events go to the run's feed
+Whoever starts a run drives it (`app.assistant.driving`): its events go to the run's feed
 (`app.assistant.feed`), which every tab showing the thread follows, whichever worker its
-socket is on. Only two things are process-local: the driving task, so Stop can cancel it at
-once, and each tab's watcher, so a tab that opens the run again replaces its old one.
+socket is on. Each tab's watcher is process-local, so a tab that opens the run again
+replaces its old one.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ import asyncio
 from dataclasses import dataclass, field
 
 from app.assistant.feed import FeedEntry
-
-# By run id: the task driving it here. The database flag (`cancelling`) is what reaches a run
-# driven by another process.
-DRIVING: dict[int, asyncio.Task] = {}
 
 # By client token: the task showing that tab a run.
 _WATCHING: dict[str, asyncio.Task] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from contextlib import aclosing
 
@@ -10,28 +9,17 @@ import reflex as rx
 
 from app.accounts.sessions import user_for_token
 from app.assistant import approvals
+from app.assistant.driving import DRIVING, start_driving
 from app.assistant.errors import AssistantError, ThreadNotFound
-from app.assistant.events import (
-    ApprovalDecided,
-    ApprovalRequested,
-    EffectRecorded,
-    RunFinished,
-    RunRetrying,
-    RunStarted,
-    TextDelta,
-    ToolCallFinished,
-    ToolCallStarted,
-)
-from app.assistant.feed import FeedEntry
+from app.assistant.events import RunStarted
 from app.assistant.feedback import rate_message
 from app.assistant.runs import active_run, request_stop, run_messages
-from app.assistant.streams import batch_events
 from app.assistant.threads import get_thread, list_threads, open_empty_thread
 from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.assistant.undo import undo_in_thread
 from app.home.errors import HomeError, format_celsius
 from app.services import get_services
-from app.ui.live_runs import DRIVING, Follower, unwatch, watch_as
+from app.ui.live_runs import Follower, unwatch, watch_as
 from app.ui.live_text import push_text
 from app.ui.state.auth import AuthState
 from app.ui.state.rooms import RoomsState
@@ -43,20 +31,11 @@ logger = logging.getLogger(__name__)
 # A watcher that hears nothing from the feed for this long asks the database.
 _IDLE_S = 1.0
 
-_CARD_EVENTS = ToolCallStarted | ToolCallFinished | ApprovalRequested | ApprovalDecided
-
 
 async def _on_screen(thread_id: int, since_id: int | None, user_id: int) -> TranscriptPage:
     """What is on screen, read again (with anything newer)."""
     async with get_services().sessions() as session:
         return await load_transcript(session, thread_id, since_id=since_id, user_id=user_id)
-
-
-def _retry_text(event: RunRetrying) -> str:
-    return (
-        f"{event.reason} Retrying in {event.delay_s:.1f} s "
-        f"(attempt {event.attempt} of {event.max_attempts})."
-    )
 
 
 def _first_id(messages: list[TranscriptMessage]) -> int | None:
@@ -77,38 +56,6 @@ def _live_view(messages: list[TranscriptMessage], live_message_id: int) -> list[
         if message.id == live_message_id and message.parts and message.parts[-1].kind == "text":
             message.parts = message.parts[:-1]
     return messages
-
-
-async def _drive(started: RunStarted) -> None:
-    """Drive a run started here: what happens goes to the run's feed."""
-    run_id = started.run_id
-    DRIVING[run_id] = asyncio.current_task()  # type: ignore[assignment]
-    services = get_services()
-    error = ""
-    try:
-        batches = batch_events(
-            services.engine.execute(started), services.settings.stream_flush_interval_s
-        )
-        async with aclosing(batches):
-            async for batch in batches:
-                entries, cards, room = [], False, ""
-                for event in batch:
-                    if isinstance(event, TextDelta):
-                        entries.append(FeedEntry("text", event.text))
-                    elif isinstance(event, _CARD_EVENTS):
-                        cards = True
-                    elif isinstance(event, EffectRecorded):
-                        cards, room = True, event.room
-                    elif isinstance(event, RunRetrying):
-                        entries.append(FeedEntry("retry", message=_retry_text(event)))
-                    elif isinstance(event, RunFinished):
-                        error = event.error or ""
-                if cards:
-                    entries.append(FeedEntry("cards", room=room))
-                await services.feed.publish(run_id, entries)
-    finally:
-        DRIVING.pop(run_id, None)
-        await services.feed.publish(run_id, [FeedEntry("end", message=error)])
 
 
 class ChatState(AuthState):
@@ -275,9 +222,12 @@ class ChatState(AuthState):
                 self.running_run_id = started.run_id
                 self.live_message_id = started.assistant_message_id
                 self.live_key = Follower(started.run_id).key
+        # Driven by a task of its own: this handler ends now, and Stop cancels only the run.
+        start_driving(
+            services.engine, services.feed, started, services.settings.stream_flush_interval_s
+        )
         yield ChatState.watch_run
         yield ThreadsState.refresh
-        await _drive(started)
 
     @rx.event(background=True)
     async def watch_run(self):
