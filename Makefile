@@ -25,6 +25,11 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(VENV)/.run-i
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
+# The JavaScript chat clients the API tests run (exact versions from the lock file).
+tests/js/node_modules/.installed: tests/js/package-lock.json | $(VENV)/.run-installed
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: $(VENV)/.run-installed
 	$(PY) -m app.deploy release
 	@echo "Hearth is starting (the first start builds the frontend, about a minute)."
@@ -33,7 +38,7 @@ run: $(VENV)/.run-installed
 
 # Every test twice: the default configuration (SQLite, one worker), then the hosted one
 # (Postgres, Redis, two workers per app).
-test: lint
+test: lint tests/js/node_modules/.installed
 	bash scripts/ensure-system-packages
 	$(PY) scripts/check_services.py
 	@echo "== Default configuration: SQLite, one worker =="
@@ -41,11 +46,11 @@ test: lint
 	@echo "== Hosted configuration: Postgres, Redis, two workers =="
 	$(PY) -m pytest
 
-test-local: lint
+test-local: lint tests/js/node_modules/.installed
 	bash scripts/ensure-system-packages
 	env -u HEARTH_TEST_POSTGRES_URL -u HEARTH_TEST_REDIS_URL $(PY) -m pytest
 
-test-hosted: lint
+test-hosted: lint tests/js/node_modules/.installed
 	bash scripts/ensure-system-packages
 	$(PY) scripts/check_services.py
 	$(PY) -m pytest

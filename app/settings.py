@@ -110,6 +110,11 @@ class Settings(BaseSettings):
         ge=1000,
         description="History sent to a model (about 4 characters a token); older turns drop.",
     )
+    api_max_body_bytes: int = Field(
+        default=1_000_000,
+        ge=1000,
+        description="Largest request body the HTTP API accepts (a whole conversation).",
+    )
     max_message_chars: int = Field(
         default=8000, ge=1, description="Longest message a person may send."
     )

@@ -39,3 +39,24 @@ class TooManyAttempts(AccountError):
         super().__init__(
             f"Too many failed sign-ins; try again in {minutes} minute{'s' if minutes > 1 else ''}."
         )
+
+
+class InvalidTokenName(AccountError):
+    """An API token name that is empty or too long."""
+
+
+class TooManyTokens(AccountError):
+    """A person already has as many live API tokens as allowed."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            f"You already have {limit} API tokens; revoke one you no longer use first."
+        )
+
+
+class TokenNotFound(AccountError):
+    """No live API token of this person has that id."""
+
+    def __init__(self) -> None:
+        super().__init__("That API token does not exist or was already revoked.")

@@ -14,7 +14,7 @@ from app.db.models import AuthSession, User, utcnow
 SESSION_LIFETIME = timedelta(days=7)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     # A stolen database must not hand out live sessions: keep only the token's hash.
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -25,7 +25,9 @@ async def start_session(
     """A new token for the user's browser (shown once, never stored as is)."""
     token = secrets.token_urlsafe(32)
     session.add(
-        AuthSession(token_hash=_digest(token), user_id=user.id or 0, expires_at=utcnow() + lifetime)
+        AuthSession(
+            token_hash=token_digest(token), user_id=user.id or 0, expires_at=utcnow() + lifetime
+        )
     )
     await session.commit()
     return token
@@ -39,7 +41,7 @@ async def user_for_token(session: AsyncSession, token: str) -> User | None:
         select(User)
         .join(AuthSession, col(AuthSession.user_id) == col(User.id))
         .where(
-            AuthSession.token_hash == _digest(token),
+            AuthSession.token_hash == token_digest(token),
             col(AuthSession.revoked_at).is_(None),
             col(AuthSession.expires_at) > utcnow(),
         )
@@ -50,7 +52,7 @@ async def user_for_token(session: AsyncSession, token: str) -> User | None:
 async def end_session(session: AsyncSession, token: str) -> None:
     """Sign out: the token stops working at once, on every worker."""
     row = (
-        await session.exec(select(AuthSession).where(AuthSession.token_hash == _digest(token)))
+        await session.exec(select(AuthSession).where(AuthSession.token_hash == token_digest(token)))
     ).first()
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()

@@ -23,16 +23,20 @@ from app.assistant.events import (
     RunRetrying,
     RunStarted,
     RunStatusChanged,
+    StepFinished,
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
+    ToolInputDelta,
 )
 from app.assistant.providers.base import (
     Provider,
     ProviderError,
+    ProviderFinish,
     ProviderRetry,
     ProviderText,
     ProviderToolCall,
+    ProviderToolInput,
     TurnRequest,
 )
 from app.assistant.runs import RunRecorder, create_run, run_status, validate_message_text
@@ -195,6 +199,7 @@ class RunEngine:
             tools=self.tools.specs,
         )
         last_checkpoint = self.clock()
+        finish: ProviderFinish | None = None
         # Ticks come while the provider is silent, so a Stop and the heartbeat do not wait
         # for its next chunk.
         stream = ticking(self.provider.stream_turn(request), self.config.stop_poll_interval_s)
@@ -207,8 +212,12 @@ class RunEngine:
                 if isinstance(event, ProviderText) and event.text:
                     recorder.append_text(event.text)
                     yield TextDelta(recorder.run_id, recorder.message_id, event.text)
+                elif isinstance(event, ProviderToolInput):
+                    yield ToolInputDelta(recorder.run_id, event.call_id, event.name, event.delta)
                 elif isinstance(event, ProviderToolCall):
                     calls.append(event)
+                elif isinstance(event, ProviderFinish):
+                    finish = event
                 elif isinstance(event, ProviderRetry):
                     yield RunRetrying(
                         recorder.run_id,
@@ -222,6 +231,14 @@ class RunEngine:
                     await recorder.checkpoint(step_count=step)
         await recorder.checkpoint(step_count=step)
         await self._raise_if_stop_requested(recorder.run_id)
+        if finish is not None:
+            yield StepFinished(
+                recorder.run_id,
+                step,
+                "tool_calls" if calls else finish.finish_reason,
+                finish.usage.input_tokens,
+                finish.usage.output_tokens,
+            )
 
     async def _run_tools(
         self, recorder: RunRecorder, calls: list[ProviderToolCall]

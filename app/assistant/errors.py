@@ -10,7 +10,7 @@ class AssistantError(Exception):
 class ThreadNotFound(AssistantError):
     """A thread id that names no (undeleted) thread."""
 
-    def __init__(self, thread_id: int) -> None:
+    def __init__(self, thread_id: int | str) -> None:
         self.thread_id = thread_id
         super().__init__(f"Thread {thread_id} not found; it may have been deleted.")
 
@@ -33,3 +33,7 @@ class RunAlreadyActive(AssistantError):
             f"Thread {thread_id} is still answering (run {run_id}); "
             "wait for it to finish or press Stop."
         )
+
+
+class InvalidThreadRef(AssistantError):
+    """A thread id from an API client that Hearth cannot use."""

@@ -97,6 +97,29 @@ class ApprovalDecided:
 
 
 @dataclass(frozen=True)
+class ToolInputDelta:
+    """A fragment of a tool call's arguments as the model writes them (before the call)."""
+
+    run_id: int
+    call_id: str
+    name: str
+    delta: str
+    kind: Literal["tool_input_delta"] = "tool_input_delta"
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    """One model turn ended: why, and the tokens it used (0 where the provider says nothing)."""
+
+    run_id: int
+    step: int
+    finish_reason: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    kind: Literal["step_finished"] = "step_finished"
+
+
+@dataclass(frozen=True)
 class RunRetrying:
     """The model failed before answering; the turn is tried again after `delay_s`."""
 
@@ -122,6 +145,8 @@ RunEvent = (
     RunStarted
     | RunStatusChanged
     | TextDelta
+    | ToolInputDelta
+    | StepFinished
     | ToolCallStarted
     | ToolCallFinished
     | EffectRecorded

@@ -6,14 +6,18 @@ another person's thread exactly like a missing one, so ids leak nothing.
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.errors import InvalidTitle, ThreadNotFound
+from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound
 from app.db.models import Message, Thread, utcnow
 
 DEFAULT_TITLE = "New thread"
 MAX_TITLE_CHARS = 80
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 def title_from_text(text: str) -> str:
@@ -87,8 +91,45 @@ async def rename_thread(session: AsyncSession, thread_id: int, user_id: int, tit
 async def delete_thread(session: AsyncSession, thread_id: int, user_id: int) -> None:
     """Hide a thread from its owner; its runs and effects stay for the ledger."""
     thread = await get_thread(session, thread_id, user_id)
-    thread.deleted_at = utcnow()
+    # The client's name for it is free again: using it later starts a new thread.
+    thread.deleted_at, thread.client_id = utcnow(), None
     await session.commit()
+
+
+def thread_ref(thread: Thread) -> str:
+    """How the HTTP API names a thread: the client's id for it, or Hearth's own number."""
+    return thread.client_id or str(thread.id)
+
+
+async def thread_for_ref(
+    session: AsyncSession, user_id: int, ref: str, *, create: bool = False
+) -> Thread:
+    """The person's thread an API client names: digits are Hearth's thread number, anything
+    else the client's own id (a new thread when `create` and nobody used it yet)."""
+    if ref.isdigit():
+        return await get_thread(session, int(ref), user_id)
+    if not _CLIENT_ID.fullmatch(ref):
+        raise InvalidThreadRef(
+            "A thread id is Hearth's thread number or 1-100 letters, digits, '-' or '_'; "
+            f"got {ref[:40]!r}."
+        )
+    query = select(Thread).where(
+        Thread.user_id == user_id, Thread.client_id == ref, col(Thread.deleted_at).is_(None)
+    )
+    thread = (await session.exec(query)).first()
+    if thread is not None:
+        return thread
+    if not create:
+        raise ThreadNotFound(ref)
+    thread = Thread(user_id=user_id, client_id=ref)
+    session.add(thread)
+    try:
+        await session.commit()
+    except IntegrityError:
+        # Another request created it a moment ago: use that one.
+        await session.rollback()
+        return await thread_for_ref(session, user_id, ref)
+    return thread
 
 
 async def list_messages(session: AsyncSession, thread_id: int) -> list[Message]:

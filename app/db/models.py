@@ -110,6 +110,20 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None)
 
 
+class ApiToken(SQLModel, table=True):
+    """A person's token for the HTTP API: stored only as its SHA-256, named, revocable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    name: str = Field(max_length=60, nullable=False)
+    token_hash: str = Field(max_length=64, unique=True, nullable=False)
+    # The token's first characters, so a person can tell their tokens apart.
+    prefix: str = Field(max_length=12, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    last_used_at: datetime | None = Field(default=None)
+    revoked_at: datetime | None = Field(default=None)
+
+
 class LoginAttempt(SQLModel, table=True):
     """One sign-in attempt, for rate limiting across every worker."""
 
@@ -122,8 +136,12 @@ class LoginAttempt(SQLModel, table=True):
 class Thread(SQLModel, table=True):
     """One conversation. Deleting hides it; its runs and effects stay in the ledger."""
 
+    # An API client names its threads itself (useChat's `id`, assistant-ui's `threadId`).
+    __table_args__ = (sa.UniqueConstraint("user_id", "client_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    client_id: str | None = Field(default=None, max_length=100)
     title: str = Field(default="New thread", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)

@@ -80,7 +80,7 @@ async def test_a_database_behind_the_code_is_unhealthy(configure, database_url: 
     engine.dispose()
     response = await _get(configure(database_url))
     assert response.status_code == 503
-    assert response.json()["database"].startswith("schema at 0002, code expects 0003")
+    assert response.json()["database"].startswith("schema at 0002, code expects 0004")
 
 
 async def test_an_unreachable_database_is_unhealthy(configure, tmp_path: Path) -> None:

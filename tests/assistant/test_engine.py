@@ -17,6 +17,7 @@ from app.assistant.events import (
     RunEvent,
     RunFinished,
     RunStarted,
+    StepFinished,
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
@@ -82,8 +83,11 @@ async def test_text_reply_streams_and_completes(sessions: SessionFactory) -> Non
         "text_delta",
         "text_delta",
         "text_delta",
+        "step_finished",
         "run_finished",
     ]
+    step = next(e for e in events if isinstance(e, StepFinished))
+    assert (step.step, step.finish_reason) == (1, "stop")
     run, (user, assistant) = await _stored(sessions, events[0].run_id)
     assert (run.status, run.step_count, run.error) == ("completed", 1, None)
     assert user.parts == [{"type": "text", "text": "hi"}]
@@ -101,12 +105,16 @@ async def test_one_tool_call_changes_the_room_and_feeds_the_result_back(
     events = await _collect(await _engine(sessions, provider), thread_id, "set kitchen to 19")
     assert [e.kind for e in events if e.kind != "run_status_changed"] == [
         "run_started",
+        "step_finished",
         "tool_call_started",
         "tool_call_finished",
         "effect_recorded",
         "text_delta",
+        "step_finished",
         "run_finished",
     ]
+    steps = [(e.step, e.finish_reason) for e in events if isinstance(e, StepFinished)]
+    assert steps == [(1, "tool_calls"), (2, "stop")]
     statuses = [e.status for e in events if e.kind == "run_status_changed"]
     assert statuses == ["in_progress", "requires_action", "in_progress"]
     finished = next(e for e in events if isinstance(e, ToolCallFinished))

@@ -53,6 +53,16 @@ class ProviderToolCall:
     kind: Literal["tool_call"] = "tool_call"
 
 
+@dataclass(frozen=True)
+class ProviderToolInput:
+    """A fragment of a tool call's arguments, streamed before the complete ProviderToolCall."""
+
+    call_id: str
+    name: str
+    delta: str
+    kind: Literal["tool_input"] = "tool_input"
+
+
 FinishReason = Literal["stop", "tool_calls", "length", "content_filter"]
 
 
@@ -76,7 +86,7 @@ class ProviderRetry:
     kind: Literal["retry"] = "retry"
 
 
-ProviderEvent = ProviderText | ProviderToolCall | ProviderFinish | ProviderRetry
+ProviderEvent = ProviderText | ProviderToolInput | ProviderToolCall | ProviderFinish | ProviderRetry
 
 
 class ProviderError(Exception):

@@ -17,6 +17,7 @@ from app.assistant.providers.base import (
     ProviderFinish,
     ProviderText,
     ProviderToolCall,
+    ProviderToolInput,
     TurnRequest,
     Usage,
 )
@@ -68,7 +69,7 @@ class _PartialCall:
 
 
 class ChatCompletionsProvider:
-    """Streams a turn from `/chat/completions`; tool calls are emitted once complete."""
+    """Streams a turn from `/chat/completions`: text and tool arguments as they arrive."""
 
     name = "chat"
 
@@ -107,20 +108,23 @@ class ChatCompletionsProvider:
                 for choice in chunk.choices:
                     if choice.delta.content:
                         yield ProviderText(choice.delta.content)
-                    # Arguments arrive in fragments keyed by index; use them only at the end.
+                    # Arguments arrive in fragments keyed by index: shown as they come, used
+                    # only once complete.
                     for fragment in choice.delta.tool_calls or []:
                         call = calls.setdefault(fragment.index, _PartialCall())
-                        call.call_id = fragment.id or call.call_id
+                        call.call_id = fragment.id or call.call_id or f"call_{fragment.index}"
                         if fragment.function is not None:
                             call.name = fragment.function.name or call.name
-                            call.arguments.append(fragment.function.arguments or "")
+                            if fragment.function.arguments:
+                                call.arguments.append(fragment.function.arguments)
+                                yield ProviderToolInput(
+                                    call.call_id, call.name, fragment.function.arguments
+                                )
                     if choice.finish_reason:
                         finish = _FINISH.get(choice.finish_reason, "stop")
         if finish is None:
             raise ProviderError("The model's stream ended before the reply was finished.")
         for index in sorted(calls):
             call = calls[index]
-            yield ProviderToolCall(
-                call.call_id or f"call_{index}", call.name, "".join(call.arguments)
-            )
+            yield ProviderToolCall(call.call_id, call.name, "".join(call.arguments))
         yield ProviderFinish("tool_calls" if calls else finish, usage)

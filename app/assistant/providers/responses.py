@@ -15,6 +15,7 @@ from app.assistant.providers.base import (
     ProviderFinish,
     ProviderText,
     ProviderToolCall,
+    ProviderToolInput,
     TurnRequest,
     Usage,
 )
@@ -56,7 +57,7 @@ class ResponsesProvider:
         self.client = client or make_client(config)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
-        """Text deltas as they arrive; function calls once their arguments are done."""
+        """Text and function arguments as they arrive; each call once its arguments are done."""
         kwargs: dict[str, Any] = {
             "model": self.config.model,
             "input": response_input(request),
@@ -77,6 +78,8 @@ class ResponsesProvider:
                 for t in request.tools
             ]
         calls: list[ProviderToolCall] = []
+        # Function calls being written, by item id: their call id and name.
+        opened: dict[str, tuple[str, str]] = {}
         finished: ProviderFinish | None = None
         async with provider_errors(self.config.model):
             stream = await self.client.responses.create(**kwargs)
@@ -84,6 +87,12 @@ class ResponsesProvider:
                 match event.type:
                     case "response.output_text.delta":
                         yield ProviderText(event.delta)
+                    case "response.output_item.added" if event.item.type == "function_call":
+                        opened[event.item.id or ""] = (event.item.call_id, event.item.name)
+                    case "response.function_call_arguments.delta" if event.delta:
+                        call_id, name = opened.get(event.item_id, ("", ""))
+                        if call_id:
+                            yield ProviderToolInput(call_id, name, event.delta)
                     case "response.output_item.done" if event.item.type == "function_call":
                         item = event.item
                         calls.append(ProviderToolCall(item.call_id, item.name, item.arguments))

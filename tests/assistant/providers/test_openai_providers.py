@@ -11,9 +11,11 @@ from app.assistant.events import (
     RunEvent,
     RunFinished,
     RunRetrying,
+    StepFinished,
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
+    ToolInputDelta,
 )
 from app.db.models import Message, Room
 from app.db.session import SessionFactory
@@ -81,6 +83,19 @@ async def test_one_tool_call_round_trip(
     assert [(e.call_id, e.name, json.loads(e.arguments)) for e in started] == [
         ("call_k", "set_room_temperature", {"room": "kitchen", "celsius": 19})
     ]
+    # The arguments streamed in fragments before the call, and add up to it.
+    inputs = [e for e in events if isinstance(e, ToolInputDelta)]
+    assert len(inputs) > 1 and {(e.call_id, e.name) for e in inputs} == {
+        ("call_k", "set_room_temperature")
+    }
+    assert "".join(e.delta for e in inputs) == SET_KITCHEN.arguments
+    assert events.index(inputs[-1]) < events.index(started[0])
+    steps = [
+        (e.finish_reason, e.input_tokens, e.output_tokens)
+        for e in events
+        if isinstance(e, StepFinished)
+    ]
+    assert steps == [("tool_calls", 12, 7), ("stop", 12, 7)]
     assert _finished(events).status == "completed"
     second = harness.conversation(1)
     if api == "chat":

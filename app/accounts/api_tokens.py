@@ -1,0 +1,90 @@
+"""API tokens: per-person bearer tokens for the HTTP API, stored only as hashes, revocable.
+
+A token is shown once, when it is created; the database keeps its SHA-256 and its first
+characters (so a person can tell their tokens apart in the list).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.accounts.errors import InvalidTokenName, TokenNotFound, TooManyTokens
+from app.accounts.sessions import token_digest
+from app.db.models import ApiToken, User, utcnow
+
+TOKEN_PREFIX = "hth_"
+MAX_NAME_CHARS = 60
+MAX_LIVE_TOKENS = 20
+_SHOWN_CHARS = 12
+# `last_used_at` is written at most this often per token (not on every request).
+_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidTokenName("Give the token a name, such as the app that will use it.")
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidTokenName(
+            f"A token name is at most {MAX_NAME_CHARS} characters; this one has {len(name)}."
+        )
+    return name
+
+
+async def create_api_token(session: AsyncSession, user_id: int, name: str) -> tuple[ApiToken, str]:
+    """A new token for the person: its row and the token itself (shown once)."""
+    name = _clean_name(name)
+    if len(await list_api_tokens(session, user_id)) >= MAX_LIVE_TOKENS:
+        raise TooManyTokens(MAX_LIVE_TOKENS)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user_id, name=name, token_hash=token_digest(token), prefix=token[:_SHOWN_CHARS]
+    )
+    session.add(row)
+    await session.commit()
+    await session.refresh(row)
+    return row, token
+
+
+async def list_api_tokens(session: AsyncSession, user_id: int) -> list[ApiToken]:
+    """The person's live tokens, newest first."""
+    query = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+        .order_by(col(ApiToken.id).desc())
+    )
+    return list((await session.exec(query)).all())
+
+
+async def revoke_api_token(session: AsyncSession, user_id: int, token_id: int) -> ApiToken:
+    """Stop one of the person's tokens working, at once, on every worker."""
+    row = await session.get(ApiToken, token_id)
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        raise TokenNotFound()
+    row.revoked_at = utcnow()
+    await session.commit()
+    return row
+
+
+async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
+    """The token's owner, or None for an unknown or revoked token."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    query = (
+        select(ApiToken, User)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(ApiToken.token_hash == token_digest(token), col(ApiToken.revoked_at).is_(None))
+    )
+    found = (await session.exec(query)).first()
+    if found is None:
+        return None
+    row, user = found
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= _USE_RESOLUTION:
+        row.last_used_at = now
+        await session.commit()
+    return user

@@ -1,0 +1,27 @@
+"""Who is calling: `Authorization: Bearer <token>`, a per-person API token."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from app.accounts.api_tokens import user_for_api_token
+from app.api.errors import ApiError
+from app.db.models import User
+from app.services import get_services
+
+_HOW = "Send 'Authorization: Bearer <token>' with an API token (create one under API tokens)."
+
+
+async def api_user(request: Request) -> User:
+    """The token's owner; 401 for no token, a malformed header, or an unknown or revoked one."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise ApiError(401, f"No API token. {_HOW}")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, f"The Authorization header is not a bearer token. {_HOW}")
+    async with get_services().sessions() as session:
+        user = await user_for_api_token(session, token.strip())
+    if user is None:
+        raise ApiError(401, "This API token is unknown or was revoked.")
+    return user

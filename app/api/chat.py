@@ -1,0 +1,110 @@
+"""`POST /api/chat`: a run in one of the caller's threads, streamed in the client's format.
+
+The run is the same as one started in the web UI: driven in this process, followed live by
+any tab showing the thread (on any worker), stoppable from there. The client going away
+(fetch aborted) cancels it like Stop: the text so far is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from app.api.auth import api_user
+from app.api.chat_request import ChatRequest, parse_chat, read_json
+from app.api.errors import ApiError, bad_request, not_found
+from app.api.wire.data_stream import DataStreamWriter
+from app.api.wire.messages import message_id
+from app.api.wire.parts import Narrator
+from app.api.wire.ui_message_stream import UiMessageStreamWriter
+from app.assistant.driving import start_driving
+from app.assistant.errors import (
+    AssistantError,
+    InvalidMessage,
+    RunAlreadyActive,
+    ThreadNotFound,
+)
+from app.assistant.events import RunEvent, RunStarted
+from app.assistant.threads import thread_for_ref, thread_ref
+from app.db.models import Message, Thread
+from app.services import Services, get_services
+
+
+async def _begin(services: Services, user_id: int, chat: ChatRequest) -> tuple[Thread, RunStarted]:
+    try:
+        async with services.sessions() as session:
+            ref = chat.thread_ref or f"api-{uuid.uuid4().hex[:16]}"
+            thread = await thread_for_ref(session, user_id, ref, create=True)
+        started = await services.engine.start(thread.id or 0, chat.text, user_id=user_id)
+    except ThreadNotFound as exc:
+        raise not_found(str(exc)) from exc
+    except RunAlreadyActive as exc:
+        raise ApiError(409, str(exc)) from exc
+    except InvalidMessage as exc:
+        raise bad_request("messages", str(exc)) from exc
+    except AssistantError as exc:
+        raise bad_request("threadId", str(exc)) from exc
+    return thread, started
+
+
+async def _stream(
+    services: Services, started: RunStarted, writer: DataStreamWriter | UiMessageStreamWriter
+) -> AsyncIterator[str]:
+    queue: asyncio.Queue[Sequence[RunEvent] | None] = asyncio.Queue()
+
+    async def sink(batch: Sequence[RunEvent]) -> None:
+        queue.put_nowait(batch)
+
+    task = start_driving(
+        services.engine,
+        services.feed,
+        started,
+        services.settings.stream_flush_interval_s,
+        sink,
+    )
+    task.add_done_callback(lambda _: queue.put_nowait(None))
+    narrator = Narrator()
+    try:
+        if opening := writer.opening():
+            yield opening
+        while (batch := await queue.get()) is not None:
+            out = "".join(writer.write(p) for event in batch for p in narrator.take(event))
+            if out:
+                yield out
+        yield "".join(writer.write(p) for p in narrator.end()) + writer.closing()
+    finally:
+        if not task.done():
+            # The client went away: stop the run as Stop would (its text is kept). The task
+            # ends on its own; waiting here could be cancelled again.
+            task.cancel()
+
+
+async def chat_endpoint(request: Request) -> Response:
+    """Start a run from the request's last user message and stream it back."""
+    services = get_services()
+    try:
+        user = await api_user(request)
+        body = await read_json(request, services.settings.api_max_body_bytes)
+        chat = parse_chat(request, body)
+        thread, started = await _begin(services, user.id or 0, chat)
+    except ApiError as exc:
+        return exc.response()
+    reply_id = message_id(Message(id=started.assistant_message_id, thread_id=0, role="assistant"))
+    metadata = {"threadId": thread_ref(thread), "runId": started.run_id}
+    writer: DataStreamWriter | UiMessageStreamWriter
+    if chat.protocol == "ui-message-stream":
+        writer = UiMessageStreamWriter(reply_id, metadata)
+    else:
+        writer = DataStreamWriter(reply_id)
+    headers = {
+        **writer.headers,
+        "x-hearth-thread-id": thread_ref(thread),
+        "x-hearth-run-id": str(started.run_id),
+    }
+    return StreamingResponse(
+        _stream(services, started, writer), media_type=writer.media_type, headers=headers
+    )

@@ -1,0 +1,251 @@
+"""A run as the JavaScript chat clients see one: steps, text, tool calls, results, data, end.
+
+Both wire formats (the data stream protocol and the AI SDK UI message stream) say the same
+things in different words; `Narrator` turns Hearth's run events into these neutral parts
+once, and each format only spells them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.assistant.driving import retry_text
+from app.assistant.events import (
+    ApprovalDecided,
+    ApprovalRequested,
+    EffectRecorded,
+    RunEvent,
+    RunFinished,
+    RunRetrying,
+    StepFinished,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    ToolInputDelta,
+)
+
+# The AI SDK's finish reasons, from Hearth's.
+_FINISH = {
+    "stop": "stop",
+    "tool_calls": "tool-calls",
+    "length": "length",
+    "content_filter": "content-filter",
+}
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens used, as the clients count them."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens
+        )
+
+
+@dataclass(frozen=True)
+class StartStep:
+    """A model turn begins."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Reply text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolInputStart:
+    """The model began writing a tool call."""
+
+    call_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ToolInput:
+    """More of a tool call's arguments (JSON text)."""
+
+    call_id: str
+    delta: str
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A complete tool call with its arguments."""
+
+    call_id: str
+    name: str
+    args: Any
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    """What a tool call returned (an object with `error` when it failed or was denied)."""
+
+    call_id: str
+    name: str
+    result: Any
+    is_error: bool
+
+
+@dataclass(frozen=True)
+class Data:
+    """Something Hearth adds beside the text: an effect, an approval, a retry."""
+
+    name: str
+    data: dict[str, Any]
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Error:
+    """The run failed; the text says why (safe to show)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FinishStep:
+    """A model turn ended."""
+
+    reason: str
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class Finish:
+    """The reply ended."""
+
+    reason: str
+    usage: Usage
+    status: str
+
+
+Part = (
+    StartStep
+    | Text
+    | ToolInputStart
+    | ToolInput
+    | ToolCall
+    | ToolResult
+    | Data
+    | Error
+    | FinishStep
+    | Finish
+)
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text) if text else {}
+    except ValueError:
+        return text
+
+
+@dataclass
+class Narrator:
+    """Turns one run's events into parts, in the order the clients expect.
+
+    A step's finish waits until its tool calls have run, so each step reads: start, text and
+    tool calls, their results, finish.
+    """
+
+    usage: Usage = field(default_factory=Usage)
+    _in_step: bool = False
+    _step_end: FinishStep | None = None
+    _inputs: set[str] = field(default_factory=set)
+    _calls: dict[int, tuple[str, str]] = field(default_factory=dict)
+    _status: str = ""
+    _reason: str = "stop"
+
+    def _begin(self) -> list[Part]:
+        parts: list[Part] = []
+        if self._step_end is not None:
+            parts.append(self._step_end)
+            self._step_end, self._in_step = None, False
+        if not self._in_step:
+            parts.append(StartStep())
+            self._in_step = True
+        return parts
+
+    def take(self, event: RunEvent) -> list[Part]:
+        """The parts one event adds."""
+        match event:
+            case TextDelta(text=text) if text:
+                return [*self._begin(), Text(text)]
+            case ToolInputDelta(call_id=call_id, name=name, delta=delta):
+                parts = self._begin()
+                if call_id not in self._inputs:
+                    self._inputs.add(call_id)
+                    parts.append(ToolInputStart(call_id, name))
+                return [*parts, ToolInput(call_id, delta)]
+            case StepFinished():
+                usage = Usage(event.input_tokens, event.output_tokens)
+                self.usage += usage
+                self._reason = _FINISH.get(event.finish_reason, "other")
+                self._step_end = FinishStep(self._reason, usage)
+                return []
+            case ApprovalRequested():
+                return [
+                    Data(
+                        "approval",
+                        {
+                            "tool": event.name,
+                            "state": "waiting",
+                            "expires_at": event.expires_at.isoformat(),
+                        },
+                        f"approval-{event.tool_call_id}",
+                    )
+                ]
+            case ApprovalDecided():
+                state = "approved" if event.approved else "denied"
+                return [Data("approval", {"state": state}, f"approval-{event.tool_call_id}")]
+            case ToolCallStarted():
+                self._calls[event.tool_call_id] = (event.call_id, event.name)
+                return [ToolCall(event.call_id, event.name, _json_or_text(event.arguments))]
+            case ToolCallFinished():
+                call_id, name = self._calls.get(event.tool_call_id, (str(event.tool_call_id), ""))
+                return [
+                    ToolResult(call_id, name, _json_or_text(event.output), event.status != "done")
+                ]
+            case EffectRecorded():
+                return [
+                    Data(
+                        "effect",
+                        {
+                            "effect_id": event.effect_id,
+                            "room": event.room,
+                            "old_celsius": event.old_celsius,
+                            "new_celsius": event.new_celsius,
+                        },
+                        f"effect-{event.effect_id}",
+                    )
+                ]
+            case RunRetrying():
+                return [Data("retry", {"message": retry_text(event)})]
+            case RunFinished():
+                self._status = event.status
+                parts: list[Part] = []
+                if event.error:
+                    parts.append(Error(event.error))
+                return parts
+        return []
+
+    def end(self) -> list[Part]:
+        """The reply's last parts: the open step's finish, then the finish."""
+        parts: list[Part] = []
+        if self._step_end is not None:
+            parts.append(self._step_end)
+        elif self._in_step:
+            parts.append(FinishStep("other", Usage()))
+        status = self._status or "cancelled"
+        reason = {"completed": self._reason, "failed": "error"}.get(status, "other")
+        parts.append(Finish(reason, self.usage, status))
+        return parts

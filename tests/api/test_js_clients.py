@@ -1,0 +1,166 @@
+"""`POST /api/chat` decoded by the clients' own code: assistant-ui's data stream runtime
+pipeline and the AI SDK's `useChat` (`AbstractChat`), run by Node against a real server, with
+a fake OpenAI-compatible model behind it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from app.accounts.api_tokens import create_api_token
+from app.db.models import Effect, Message, Room, Run
+from app.db.session import SessionFactory
+from tests.fakes.openai_server import Call, FakeOpenAI, Turn
+from tests.support.api_server import run_client, serve_api
+from tests.support.people import person
+
+SET_KITCHEN = Call("set_room_temperature", '{"room": "kitchen", "celsius": 19}', "call_k")
+
+
+@pytest.fixture
+def api(database_url: str, fake: FakeOpenAI, tmp_path: Path) -> Iterator[str]:
+    with serve_api(
+        {"HEARTH_DATABASE_URL": database_url, **fake.app_env()}, tmp_path / "api.log"
+    ) as url:
+        yield url
+
+
+@pytest.fixture
+async def token(sessions: SessionFactory) -> str:
+    async with sessions() as session:
+        _, token = await create_api_token(session, await person(session, "alice"), "tests")
+    return token
+
+
+def _text(parts: list[dict], kind: str = "text") -> str:
+    return "".join(p["text"] for p in parts if p["type"] == kind)
+
+
+async def test_assistant_ui_text(api: str, token: str, fake: FakeOpenAI) -> None:
+    fake.script(Turn(text=["Hel", "lo ", "there."], usage=(30, 4)))
+    out = run_client("assistant-ui", api, token, "chat-1", say="hi")
+    assert out["protocol"] == "data-stream" and out["threadId"] == "chat-1"
+    message = out["message"]
+    assert _text(message["content"]) == "Hello there."
+    assert message["status"] == {"type": "complete", "reason": "stop"}
+    assert message["metadata"]["steps"][0]["usage"] == {"promptTokens": 30, "completionTokens": 4}
+    assert fake.requests[0]["body"]["messages"][-1] == {"role": "user", "content": "hi"}
+
+
+async def test_assistant_ui_tool_call_result_and_effect(
+    api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory
+) -> None:
+    fake.script(Turn(calls=[SET_KITCHEN]), Turn(text=["Kitchen is 19 °C."]))
+    out = run_client("assistant-ui", api, token, "chat-2", say="kitchen to 19")
+    content = out["message"]["content"]
+    call = next(p for p in content if p["type"] == "tool-call")
+    assert (call["toolCallId"], call["toolName"], call["args"]) == (
+        "call_k",
+        "set_room_temperature",
+        {"room": "kitchen", "celsius": 19},
+    )
+    assert call["argsText"] == SET_KITCHEN.arguments
+    assert (call["result"]["celsius"], call["result"]["previous_celsius"]) == (19, 22)
+    assert _text(content) == "Kitchen is 19 °C."
+    (effect,) = out["message"]["metadata"]["unstable_data"]
+    assert (effect["type"], effect["room"], effect["old_celsius"], effect["new_celsius"]) == (
+        "effect",
+        "kitchen",
+        22,
+        19,
+    )
+    assert len(out["message"]["metadata"]["steps"]) == 2
+    async with sessions() as session:
+        ledger = (await session.exec(select(Effect))).one()
+        kitchen = (await session.exec(select(Room).where(Room.name == "kitchen"))).one()
+    assert (ledger.id, kitchen.celsius) == (effect["effect_id"], 19)
+
+
+async def test_use_chat_text_then_a_second_turn_in_the_same_thread(
+    api: str, token: str, fake: FakeOpenAI
+) -> None:
+    fake.script(Turn(text=["One."], usage=(10, 2)), Turn(text=["Two."], usage=(20, 3)))
+    out = run_client("use-chat", api, token, "chat-3", say="first||second")
+    assert out["protocol"] == "ui-message-stream" and out["chatStatus"] == "ready"
+    assert out["errors"] == []
+    roles = [m["role"] for m in out["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant"]
+    assert [_text(m["parts"]) for m in out["messages"]] == ["first", "One.", "second", "Two."]
+    metadata = out["messages"][-1]["metadata"]
+    assert metadata["threadId"] == "chat-3" and metadata["status"] == "completed"
+    assert metadata["usage"] == {"inputTokens": 20, "outputTokens": 3, "totalTokens": 23}
+    # Hearth keeps the history: the second request to the model carries the first turn.
+    second = fake.requests[1]["body"]["messages"]
+    assert [m["content"] for m in second if m["role"] != "system"] == ["first", "One.", "second"]
+
+
+async def test_use_chat_tool_call_effect_and_steps(api: str, token: str, fake: FakeOpenAI) -> None:
+    fake.script(Turn(calls=[SET_KITCHEN]), Turn(text=["Done: 19 °C."]))
+    out = run_client("use-chat", api, token, "chat-4", say="kitchen to 19")
+    parts = out["messages"][-1]["parts"]
+    kinds = [p["type"] for p in parts]
+    assert kinds == [
+        "step-start",
+        "tool-set_room_temperature",
+        "data-effect",
+        "step-start",
+        "text",
+    ]
+    tool = parts[1]
+    assert tool["state"] == "output-available" and tool["toolCallId"] == "call_k"
+    assert tool["input"] == {"room": "kitchen", "celsius": 19}
+    assert tool["output"]["celsius"] == 19
+    assert parts[2]["data"]["room"] == "kitchen" and parts[2]["data"]["new_celsius"] == 19
+    assert [d["type"] for d in out["data"]] == ["data-effect"]
+
+
+async def test_a_failed_run_is_an_error_part(api: str, token: str, fake: FakeOpenAI) -> None:
+    fake.script(*[Turn(status=400)] * 2)
+    ui = run_client("use-chat", api, token, "chat-5", say="hi")
+    assert ui["chatStatus"] == "error" and len(ui["errors"]) == 1
+    assert "400" in ui["errors"][0] or "model" in ui["errors"][0].lower()
+    aui = run_client("assistant-ui", api, token, "chat-6", say="hi")
+    assert aui["message"]["status"]["type"] == "incomplete"
+    assert aui["message"]["status"]["reason"] == "error"
+
+
+@pytest.mark.parametrize("scenario", ["assistant-ui-abort", "use-chat-abort"])
+async def test_abort_mid_stream_keeps_the_text_and_the_server_goes_on(
+    scenario: str, api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory
+) -> None:
+    words = [f"word{i} " for i in range(200)]
+    fake.script(Turn(text=words, delay_s=0.02), Turn(text=["Still here."]))
+    run_client(scenario, api, token, "chat-7", say="talk")
+    async with sessions() as session:
+        for _ in range(100):
+            run = (await session.exec(select(Run))).one()
+            await session.refresh(run)
+            if run.status == "cancelled":
+                break
+            await asyncio.sleep(0.1)
+        reply = (await session.exec(select(Message).where(Message.role == "assistant"))).one()
+    assert run.status == "cancelled"
+    kept = _text(reply.parts)
+    assert kept.startswith("word0 word1 ") and len(kept) < len("".join(words))
+    after = run_client("use-chat", api, token, "chat-8", say="again")
+    assert _text(after["messages"][-1]["parts"]) == "Still here."
+
+
+async def test_auth_failures(
+    api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory
+) -> None:
+    missing = run_client("assistant-ui", api, "", "chat-9", say="hi")
+    assert missing["status"] == 401 and "API token" in missing["body"]["error"]["message"]
+    wrong = run_client("assistant-ui", api, "hth_not-a-token", "chat-9", say="hi")
+    assert wrong["status"] == 401 and "unknown or was revoked" in wrong["body"]["error"]["message"]
+    async with sessions() as session:
+        bob = await person(session, "bob")
+        from app.assistant.threads import create_thread
+
+        bobs = await create_thread(session, bob)
+    other = run_client("assistant-ui", api, token, str(bobs.id), say="hi")
+    assert other["status"] == 404 and fake.requests == []

