@@ -18,7 +18,7 @@ from app.api.auth import api_user
 from app.api.chat_request import ChatRequest, parse_chat, read_json
 from app.api.errors import ApiError, bad_request, not_found
 from app.api.wire.data_stream import DataStreamWriter
-from app.api.wire.messages import message_id
+from app.api.wire.messages import message_ref
 from app.api.wire.parts import Narrator
 from app.api.wire.ui_message_stream import UiMessageStreamWriter
 from app.assistant.driving import start_driving
@@ -30,7 +30,7 @@ from app.assistant.errors import (
 )
 from app.assistant.events import RunEvent, RunStarted
 from app.assistant.threads import thread_for_ref, thread_ref
-from app.db.models import Message, Thread
+from app.db.models import Thread
 from app.services import Services, get_services
 
 
@@ -93,7 +93,7 @@ async def chat_endpoint(request: Request) -> Response:
         thread, started = await _begin(services, user.id or 0, chat)
     except ApiError as exc:
         return exc.response()
-    reply_id = message_id(Message(id=started.assistant_message_id, thread_id=0, role="assistant"))
+    reply_id = message_ref(started.assistant_message_id)
     metadata = {"threadId": thread_ref(thread), "runId": started.run_id}
     writer: DataStreamWriter | UiMessageStreamWriter
     if chat.protocol == "ui-message-stream":

@@ -24,9 +24,9 @@ def _effect(part: dict[str, Any]) -> dict[str, Any]:
     return {k: part[k] for k in ("effect_id", "room", "old_celsius", "new_celsius") if k in part}
 
 
-def message_id(message: Message) -> str:
+def message_ref(message_id: int | None) -> str:
     """The id clients see for a stored message."""
-    return f"msg-{message.id}"
+    return f"msg-{message_id}"
 
 
 def ui_message(message: Message) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def ui_message(message: Message) -> dict[str, Any]:
                     }
                 )
     return {
-        "id": message_id(message),
+        "id": message_ref(message.id),
         "role": message.role,
         "parts": parts,
         "metadata": {"status": message.status, "createdAt": message.created_at.isoformat()},
@@ -89,7 +89,7 @@ def content_message(message: Message) -> dict[str, Any]:
             case "effect":
                 content.append({"type": "data", "name": "effect", "data": _effect(part)})
     return {
-        "id": message_id(message),
+        "id": message_ref(message.id),
         "role": message.role,
         "content": content,
         "createdAt": message.created_at.isoformat(),
