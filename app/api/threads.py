@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -35,7 +36,7 @@ def thread_json(thread: Thread) -> dict[str, Any]:
     }
 
 
-async def _thread(session: Any, user_id: int, ref: str) -> Thread:
+async def _thread(session: AsyncSession, user_id: int, ref: str) -> Thread:
     try:
         return await thread_for_ref(session, user_id, ref)
     except ThreadNotFound as exc:

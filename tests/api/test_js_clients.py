@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from app.accounts.api_tokens import create_api_token
+from app.assistant.threads import create_thread
 from app.db.models import Effect, Message, Room, Run
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
@@ -159,8 +160,6 @@ async def test_auth_failures(
     assert wrong["status"] == 401 and "unknown or was revoked" in wrong["body"]["error"]["message"]
     async with sessions() as session:
         bob = await person(session, "bob")
-        from app.assistant.threads import create_thread
-
         bobs = await create_thread(session, bob)
     other = run_client("assistant-ui", api, token, str(bobs.id), say="hi")
     assert other["status"] == 404 and fake.requests == []

@@ -7,14 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.support.app_server import free_port
+from tests.support.app_server import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "tests" / "js"
@@ -46,17 +44,7 @@ def serve_api(env: dict[str, str], log: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the API did not start:\n{log.read_text()}")
-            time.sleep(0.1)
+        wait_until_answering(f"{url}/api/health", "the API", proc, log, timeout_s=30, every_s=0.1)
         yield url
     finally:
         proc.terminate()

@@ -86,21 +86,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def wait_until_answering(
+    url: str,
+    what: str,
+    proc: subprocess.Popen | None,
+    log: Path,
+    timeout_s: float = START_TIMEOUT_S,
+    every_s: float = 0.5,
+) -> None:
+    """Poll `url` until it answers 200; raise with the log's tail if the process exits first
+    or the time runs out."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
-        time.sleep(1)
-    raise RuntimeError(
-        f"the app never answered {url} in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}"
-    )
+        time.sleep(every_s)
+    raise RuntimeError(f"{what} never answered {url} in {timeout_s:g}s:\n{log.read_text()[-3000:]}")
 
 
 def separate_web_dir(name: str) -> Path:
@@ -162,8 +169,8 @@ def start_app(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(url + "/ping", proc, log)
-        _wait_until_serving(url + "/", proc, log)
+        wait_until_answering(url + "/ping", "the app", proc, log, every_s=1)
+        wait_until_answering(url + "/", "the app", proc, log, every_s=1)
     except BaseException:
         stop_app(proc)
         raise

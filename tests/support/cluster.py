@@ -13,8 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from tests.support.app_server import (
     database_url_for,
     free_port,
     separate_web_dir,
+    wait_until_answering,
 )
 
 NGINX = "/usr/sbin/nginx"
@@ -77,21 +76,6 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _wait_for(url: str, what: str, proc: subprocess.Popen | None, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{what} exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} never answered {url}:\n{log.read_text()[-3000:]}")
-
-
 def export_frontend(public_url: str, folder: Path) -> Path:
     """`reflex export --frontend-only` with the proxy's address baked in; returns the files."""
     web_dir = separate_web_dir("cluster")
@@ -126,7 +110,9 @@ def start_backend(name: str, env: dict[str, str], folder: Path) -> Backend:
     )
     backend = Backend(name, port, proc, log)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/api/health", f"backend {name}", proc, log)
+        wait_until_answering(
+            f"http://127.0.0.1:{port}/api/health", f"backend {name}", proc, log, START_TIMEOUT_S
+        )
     except BaseException:
         backend.stop()
         raise
@@ -186,7 +172,7 @@ def start_nginx(port: int, static: Path, backends: dict[str, Backend], folder: P
     proc = subprocess.Popen(
         [NGINX, "-c", str(conf)], stdout=log.open("w"), stderr=subprocess.STDOUT
     )
-    _wait_for(f"http://127.0.0.1:{port}/api/health", "nginx", proc, log)
+    wait_until_answering(f"http://127.0.0.1:{port}/api/health", "nginx", proc, log, START_TIMEOUT_S)
     return proc
 
 

@@ -18,8 +18,8 @@ from app.api.wire.parts import (
     ToolInput,
     ToolInputStart,
     ToolResult,
-    Usage,
 )
+from app.assistant.providers.base import Usage
 
 MEDIA_TYPE = "text/plain; charset=utf-8"
 HEADERS = {"x-vercel-ai-data-stream": "v1"}

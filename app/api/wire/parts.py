@@ -25,6 +25,7 @@ from app.assistant.events import (
     ToolCallStarted,
     ToolInputDelta,
 )
+from app.assistant.providers.base import Usage
 
 # The AI SDK's finish reasons, from Hearth's.
 _FINISH = {
@@ -33,19 +34,6 @@ _FINISH = {
     "length": "length",
     "content_filter": "content-filter",
 }
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Tokens used, as the clients count them."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens
-        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +78,6 @@ class ToolResult:
     """What a tool call returned (an object with `error` when it failed or was denied)."""
 
     call_id: str
-    name: str
     result: Any
     is_error: bool
 
@@ -161,7 +148,7 @@ class Narrator:
     _in_step: bool = False
     _step_end: FinishStep | None = None
     _inputs: set[str] = field(default_factory=set)
-    _calls: dict[int, tuple[str, str]] = field(default_factory=dict)
+    _call_ids: dict[int, str] = field(default_factory=dict)
     _status: str = ""
     _reason: str = "stop"
 
@@ -208,13 +195,11 @@ class Narrator:
                 state = "approved" if event.approved else "denied"
                 return [Data("approval", {"state": state}, f"approval-{event.tool_call_id}")]
             case ToolCallStarted():
-                self._calls[event.tool_call_id] = (event.call_id, event.name)
+                self._call_ids[event.tool_call_id] = event.call_id
                 return [ToolCall(event.call_id, event.name, _json_or_text(event.arguments))]
             case ToolCallFinished():
-                call_id, name = self._calls.get(event.tool_call_id, (str(event.tool_call_id), ""))
-                return [
-                    ToolResult(call_id, name, _json_or_text(event.output), event.status != "done")
-                ]
+                call_id = self._call_ids.get(event.tool_call_id, str(event.tool_call_id))
+                return [ToolResult(call_id, _json_or_text(event.output), event.status != "done")]
             case EffectRecorded():
                 return [
                     Data(
