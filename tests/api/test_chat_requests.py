@@ -28,6 +28,8 @@ async def client(
     transport = httpx.ASGITransport(app=build_api())
     async with httpx.AsyncClient(transport=transport, base_url="http://hearth.test") as client:
         yield client
+    # Close the app's pool in this event loop (aiosqlite's threads outlive it otherwise).
+    await get_services().sessions.kw["bind"].dispose()
     get_services.cache_clear()
     get_settings.cache_clear()
 
