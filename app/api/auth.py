@@ -9,7 +9,7 @@ from app.api.errors import ApiError
 from app.db.models import User
 from app.services import get_services
 
-_HOW = "Send 'Authorization: Bearer <token>' with an API token (create one under API tokens)."
+_HOW = "Send 'Authorization: Bearer <token>' with one of your API tokens."
 
 
 async def api_user(request: Request) -> User:

@@ -152,15 +152,20 @@ class Narrator:
     _status: str = ""
     _reason: str = "stop"
 
+    def _open(self) -> list[Part]:
+        """Start a step if none is open (a step's tool calls come after its model turn)."""
+        if self._in_step:
+            return []
+        self._in_step = True
+        return [StartStep()]
+
     def _begin(self) -> list[Part]:
+        """New model output: finish the step whose turn ended, and start the next."""
         parts: list[Part] = []
         if self._step_end is not None:
-            parts.append(self._step_end)
+            parts += [*self._open(), self._step_end]
             self._step_end, self._in_step = None, False
-        if not self._in_step:
-            parts.append(StartStep())
-            self._in_step = True
-        return parts
+        return parts + self._open()
 
     def take(self, event: RunEvent) -> list[Part]:
         """The parts one event adds."""
@@ -196,7 +201,10 @@ class Narrator:
                 return [Data("approval", {"state": state}, f"approval-{event.tool_call_id}")]
             case ToolCallStarted():
                 self._call_ids[event.tool_call_id] = event.call_id
-                return [ToolCall(event.call_id, event.name, _json_or_text(event.arguments))]
+                return [
+                    *self._open(),
+                    ToolCall(event.call_id, event.name, _json_or_text(event.arguments)),
+                ]
             case ToolCallFinished():
                 call_id = self._call_ids.get(event.tool_call_id, str(event.tool_call_id))
                 return [ToolResult(call_id, _json_or_text(event.output), event.status != "done")]
@@ -227,7 +235,7 @@ class Narrator:
         """The reply's last parts: the open step's finish, then the finish."""
         parts: list[Part] = []
         if self._step_end is not None:
-            parts.append(self._step_end)
+            parts += [*self._open(), self._step_end]
         elif self._in_step:
             parts.append(FinishStep("other", Usage()))
         status = self._status or "cancelled"
