@@ -14,10 +14,12 @@ from app.ui.components.stream import hearth_stream_root
 from app.ui.pages.admin import admin_page, admin_thread_page
 from app.ui.pages.chat import chat_page
 from app.ui.pages.login import login_page, signup_page
+from app.ui.pages.tokens import tokens_page
 from app.ui.state.admin import AdminState
 from app.ui.state.admin_manage import AdminThreadState
 from app.ui.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, LoginState
 from app.ui.state.chat import ChatState
+from app.ui.state.tokens import TOKENS_ROUTE, TokensState
 
 
 async def _sweep_stale_runs() -> None:
@@ -47,6 +49,9 @@ app.add_page(
     route="/admin/thread/[admin_thread_id]",
     on_load=AdminThreadState.open_thread,
     title="Thread · Hearth admin",
+)
+app.add_page(
+    tokens_page, route=TOKENS_ROUTE, on_load=TokensState.open_tokens, title="API tokens · Hearth"
 )
 app.register_lifespan_task(_sweep_stale_runs)
 live_text.bind(app)

@@ -9,7 +9,10 @@ from app.api.errors import ApiError
 from app.db.models import User
 from app.services import get_services
 
-_HOW = "Send 'Authorization: Bearer <token>' with one of your API tokens."
+_HOW = (
+    "Send 'Authorization: Bearer <token>' with one of your API tokens "
+    "(create one in Hearth under API tokens, /tokens)."
+)
 
 
 async def api_user(request: Request) -> User:
@@ -23,5 +26,7 @@ async def api_user(request: Request) -> User:
     async with get_services().sessions() as session:
         user = await user_for_api_token(session, token.strip())
     if user is None:
-        raise ApiError(401, "This API token is unknown or was revoked.")
+        raise ApiError(
+            401, "This API token is unknown or was revoked; create a new one under API tokens."
+        )
     return user

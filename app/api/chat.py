@@ -21,10 +21,12 @@ from app.api.wire.data_stream import DataStreamWriter
 from app.api.wire.messages import message_ref
 from app.api.wire.parts import Narrator
 from app.api.wire.ui_message_stream import UiMessageStreamWriter
+from app.assistant.client_tools import ClientContext
 from app.assistant.driving import start_driving
 from app.assistant.errors import (
     AssistantError,
     InvalidMessage,
+    InvalidToolResults,
     RunAlreadyActive,
     ThreadNotFound,
 )
@@ -34,17 +36,35 @@ from app.db.models import Thread
 from app.services import Services, get_services
 
 
+def _check_tool_names(services: Services, chat: ChatRequest) -> None:
+    """A client's tool may not take the name of one of Hearth's."""
+    own = {spec.name for spec in services.engine.tools.specs}
+    for spec in chat.tools:
+        if spec.name in own:
+            raise bad_request(
+                f"tools.{spec.name}",
+                f"is the name of one of Hearth's own tools ({', '.join(sorted(own))}); "
+                "give yours another name.",
+            )
+
+
 async def _begin(services: Services, user_id: int, chat: ChatRequest) -> tuple[Thread, RunStarted]:
+    """The thread and the run: a new user message, or a continuation from tool results."""
+    engine = services.engine
     try:
         async with services.sessions() as session:
             ref = chat.thread_ref or f"api-{uuid.uuid4().hex[:16]}"
-            thread = await thread_for_ref(session, user_id, ref, create=True)
-        started = await services.engine.start(thread.id or 0, chat.text, user_id=user_id)
+            resuming = bool(chat.tool_results)
+            thread = await thread_for_ref(session, user_id, ref, create=not resuming)
+        if resuming:
+            started = await engine.resume(thread.id or 0, chat.tool_results, user_id=user_id)
+        else:
+            started = await engine.start(thread.id or 0, chat.text, user_id=user_id)
     except ThreadNotFound as exc:
         raise not_found(str(exc)) from exc
     except RunAlreadyActive as exc:
         raise ApiError(409, str(exc)) from exc
-    except InvalidMessage as exc:
+    except (InvalidMessage, InvalidToolResults) as exc:
         raise bad_request("messages", str(exc)) from exc
     except AssistantError as exc:
         raise bad_request("threadId", str(exc)) from exc
@@ -52,7 +72,10 @@ async def _begin(services: Services, user_id: int, chat: ChatRequest) -> tuple[T
 
 
 async def _stream(
-    services: Services, started: RunStarted, writer: DataStreamWriter | UiMessageStreamWriter
+    services: Services,
+    started: RunStarted,
+    client: ClientContext,
+    writer: DataStreamWriter | UiMessageStreamWriter,
 ) -> AsyncIterator[str]:
     queue: asyncio.Queue[Sequence[RunEvent] | None] = asyncio.Queue()
 
@@ -65,9 +88,10 @@ async def _stream(
         started,
         services.settings.stream_flush_interval_s,
         sink,
+        client,
     )
     task.add_done_callback(lambda _: queue.put_nowait(None))
-    narrator = Narrator()
+    narrator = Narrator(client.tool_names)
     try:
         if opening := writer.opening():
             yield opening
@@ -84,12 +108,14 @@ async def _stream(
 
 
 async def chat_endpoint(request: Request) -> Response:
-    """Start a run from the request's last user message and stream it back."""
+    """Start a run from the request's new user message (or carry one on from the results of
+    the client's tools) and stream it back."""
     services = get_services()
     try:
         user = await api_user(request)
         body = await read_json(request, services.settings.api_max_body_bytes)
         chat = parse_chat(request, body)
+        _check_tool_names(services, chat)
         thread, started = await _begin(services, user.id or 0, chat)
     except ApiError as exc:
         return exc.response()
@@ -97,7 +123,7 @@ async def chat_endpoint(request: Request) -> Response:
     metadata = {"threadId": thread_ref(thread), "runId": started.run_id}
     writer: DataStreamWriter | UiMessageStreamWriter
     if chat.protocol == "ui-message-stream":
-        writer = UiMessageStreamWriter(reply_id, metadata)
+        writer = UiMessageStreamWriter(reply_id, metadata, continues=bool(chat.tool_results))
     else:
         writer = DataStreamWriter(reply_id)
     headers = {
@@ -105,6 +131,11 @@ async def chat_endpoint(request: Request) -> Response:
         "x-hearth-thread-id": thread_ref(thread),
         "x-hearth-run-id": str(started.run_id),
     }
+    # A front end on another origin (CORS: Reflex's `cors_allowed_origins`) must be able to
+    # read the format header, or assistant-ui guesses the format.
+    headers["access-control-expose-headers"] = ", ".join(headers)
     return StreamingResponse(
-        _stream(services, started, writer), media_type=writer.media_type, headers=headers
+        _stream(services, started, ClientContext(chat.tools, chat.system), writer),
+        media_type=writer.media_type,
+        headers=headers,
     )

@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from app.api.chat import chat_endpoint
 from app.api.health import health
+from app.api.openapi import openapi_endpoint
 from app.api.threads import delete_endpoint, list_endpoint, read_endpoint
 
 
@@ -15,9 +16,10 @@ def build_api() -> Starlette:
     return Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
+            Route("/api/openapi.json", openapi_endpoint, methods=["GET"]),
             Route("/api/chat", chat_endpoint, methods=["POST"]),
             Route("/api/threads", list_endpoint, methods=["GET"]),
-            Route("/api/threads/{ref}", read_endpoint, methods=["GET"]),
-            Route("/api/threads/{ref}", delete_endpoint, methods=["DELETE"]),
+            Route("/api/threads/{thread_id}", read_endpoint, methods=["GET"]),
+            Route("/api/threads/{thread_id}", delete_endpoint, methods=["DELETE"]),
         ]
     )

@@ -66,7 +66,7 @@ async def read_endpoint(request: Request) -> Response:
                 "format", f"is 'ui' (useChat) or 'content' (assistant-ui), not {shape!r}."
             )
         async with get_services().sessions() as session:
-            thread = await _thread(session, user.id or 0, request.path_params["ref"])
+            thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
             messages = await list_messages(session, thread.id or 0)
     except ApiError as exc:
         return exc.response()
@@ -79,7 +79,7 @@ async def delete_endpoint(request: Request) -> Response:
     try:
         user = await api_user(request)
         async with get_services().sessions() as session:
-            thread = await _thread(session, user.id or 0, request.path_params["ref"])
+            thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
             await delete_thread(session, thread.id or 0, user.id or 0)
     except ApiError as exc:
         return exc.response()

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import aclosing
 
+from app.assistant.client_tools import ClientContext
 from app.assistant.engine import RunEngine
 from app.assistant.events import (
     ApprovalDecided,
@@ -66,11 +67,13 @@ def start_driving(
     started: RunStarted,
     flush_interval_s: float,
     sink: Sink | None = None,
+    client: ClientContext | None = None,
 ) -> asyncio.Task[None]:
     """Drive a started run in a task of its own (registered in `DRIVING` at once), so that
-    whoever started it (an event handler, an HTTP response) can end without ending it."""
+    whoever started it (an event handler, an HTTP response) can end without ending it;
+    `client` is what an API request adds (its tools, its system text)."""
     feed.open(started.run_id)
-    task = asyncio.create_task(_drive(engine, feed, started, flush_interval_s, sink))
+    task = asyncio.create_task(_drive(engine, feed, started, flush_interval_s, sink, client))
     DRIVING[started.run_id] = task
     return task
 
@@ -81,13 +84,14 @@ async def _drive(
     started: RunStarted,
     flush_interval_s: float,
     sink: Sink | None,
+    client: ClientContext | None,
 ) -> None:
     """The run to its end (text merged per flush interval), to its viewers and the sink;
     cancelling the task stops the run and keeps its text."""
     run_id = started.run_id
     error = ""
     try:
-        batches = batch_events(engine.execute(started), flush_interval_s)
+        batches = batch_events(engine.execute(started, client), flush_interval_s)
         async with aclosing(batches):
             async for batch in batches:
                 for event in batch:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.approvals import call_status, tool_modes
+from app.assistant.client_tools import ClientContext, ClientToolResult, create_continuation
 from app.assistant.conversation import ConversationItem, fit_to_budget, items_from_messages
 from app.assistant.events import (
     ApprovalDecided,
@@ -44,7 +45,16 @@ from app.assistant.stops import StopRequests
 from app.assistant.streams import ticking
 from app.assistant.threads import list_messages
 from app.assistant.tools import ToolContext, ToolOutcome, ToolRegistry
-from app.db.models import EffectSource, RunStatus, ToolCall, ToolCallStatus, ToolMode, utcnow
+from app.db.models import (
+    EffectSource,
+    Message,
+    Run,
+    RunStatus,
+    ToolCall,
+    ToolCallStatus,
+    ToolMode,
+    utcnow,
+)
 from app.db.session import SessionFactory
 from app.home.rooms import EffectOrigin
 
@@ -83,6 +93,16 @@ async def _no_instructions(_session: AsyncSession) -> str:
     return ""
 
 
+def _started(run: Run, user_id: int, reply: Message, asked: Message | None = None) -> RunStarted:
+    return RunStarted(
+        run_id=run.id or 0,
+        thread_id=run.thread_id,
+        user_id=user_id,
+        user_message_id=(asked.id or 0) if asked is not None else 0,  # 0: carried on, not asked
+        assistant_message_id=reply.id or 0,
+    )
+
+
 class RunEngine:
     """Drives runs: persist, stream a turn, run tools, feed results back, end exactly once."""
 
@@ -117,13 +137,24 @@ class RunEngine:
                 max_steps=self.config.max_steps,
                 provider=self.provider.name,
             )
-        return RunStarted(
-            run_id=run.id or 0,
-            thread_id=thread_id,
-            user_id=user_id,
-            user_message_id=user_message.id or 0,
-            assistant_message_id=assistant_message.id or 0,
-        )
+        return _started(run, user_id, assistant_message, user_message)
+
+    async def resume(
+        self, thread_id: int, results: Sequence[ClientToolResult], *, user_id: int
+    ) -> RunStarted:
+        """Store an API client's results for the calls its tools were asked to run, and queue
+        the run that carries on from them (no new user message); InvalidToolResults says
+        what does not match."""
+        async with self.sessions() as session:
+            run, assistant_message = await create_continuation(
+                session,
+                thread_id,
+                user_id,
+                results,
+                max_steps=self.config.max_steps,
+                provider=self.provider.name,
+            )
+        return _started(run, user_id, assistant_message)
 
     async def run(self, thread_id: int, text: str, *, user_id: int) -> AsyncIterator[RunEvent]:
         """Start a run and follow it to its end."""
@@ -133,8 +164,15 @@ class RunEngine:
             async for event in events:
                 yield event
 
-    async def execute(self, started: RunStarted) -> AsyncIterator[RunEvent]:
-        """Drive a started run to exactly one terminal status, yielding what happens."""
+    async def execute(
+        self, started: RunStarted, client: ClientContext | None = None
+    ) -> AsyncIterator[RunEvent]:
+        """Drive a started run to exactly one terminal status, yielding what happens.
+
+        With a `client` (an API request), its tools are offered too; a turn that calls one
+        ends the run, the call left waiting for the client's result.
+        """
+        client = client or ClientContext()
         recorder = RunRecorder(
             self.sessions,
             started.run_id,
@@ -150,13 +188,17 @@ class RunEngine:
             yield RunStatusChanged(started.run_id, RunStatus.in_progress)
             for step in range(1, self.config.max_steps + 1):
                 calls: list[ProviderToolCall] = []
-                async for event in self._stream_turn(recorder, step, calls):
+                async for event in self._stream_turn(recorder, step, calls, client):
                     yield event
                 if not calls:
                     outcome = (RunStatus.completed, None)
                     break
-                async for event in self._run_tools(recorder, calls):
+                async for event in self._run_tools(recorder, calls, client.tool_names):
                     yield event
+                if any(c.name in client.tool_names for c in calls):
+                    # The client runs those; its next request carries on (`resume`).
+                    outcome = (RunStatus.completed, None)
+                    break
                 await recorder.set_status(RunStatus.in_progress)
                 yield RunStatusChanged(started.run_id, RunStatus.in_progress)
             if outcome is None:
@@ -191,12 +233,19 @@ class RunEngine:
             yield RunFinished(started.run_id, status, error)
 
     async def _stream_turn(
-        self, recorder: RunRecorder, step: int, calls: list[ProviderToolCall]
+        self,
+        recorder: RunRecorder,
+        step: int,
+        calls: list[ProviderToolCall],
+        client: ClientContext,
     ) -> AsyncIterator[RunEvent]:
+        instructions = await self._instructions()
+        if client.system:
+            instructions = f"{instructions}\n\n{client.system}" if instructions else client.system
         request = TurnRequest(
-            instructions=await self._instructions(),
+            instructions=instructions,
             items=tuple(await self._conversation(recorder)),
-            tools=self.tools.specs,
+            tools=self.tools.specs + client.tools,
         )
         last_checkpoint = self.clock()
         finish: ProviderFinish | None = None
@@ -241,13 +290,19 @@ class RunEngine:
             )
 
     async def _run_tools(
-        self, recorder: RunRecorder, calls: list[ProviderToolCall]
+        self, recorder: RunRecorder, calls: list[ProviderToolCall], client_tools: frozenset[str]
     ) -> AsyncIterator[RunEvent]:
         ids = await recorder.add_tool_calls([(c.call_id, c.name, c.arguments) for c in calls])
         yield RunStatusChanged(recorder.run_id, RunStatus.requires_action)
         async with self.sessions() as session:
             modes = await tool_modes(session)
         for tool_call_id, call in zip(ids, calls, strict=True):
+            if call.name in client_tools:
+                await self._await_client(tool_call_id)
+                yield ToolCallStarted(
+                    recorder.run_id, tool_call_id, call.call_id, call.name, call.arguments
+                )
+                continue
             approved = True
             if modes.get(call.name) == ToolMode.ask:
                 expires_at = utcnow() + timedelta(seconds=self.config.approval_timeout_s)
@@ -367,6 +422,13 @@ class RunEngine:
                 }
             )
         await recorder.checkpoint(session)
+
+    async def _await_client(self, tool_call_id: int) -> None:
+        async with self.sessions() as session:
+            row = await session.get(ToolCall, tool_call_id)
+            assert row is not None
+            row.status = ToolCallStatus.awaiting_client
+            await session.commit()
 
     async def _ask(self, recorder: RunRecorder, tool_call_id: int, expires_at: datetime) -> None:
         async with self.sessions() as session:

@@ -37,3 +37,7 @@ class RunAlreadyActive(AssistantError):
 
 class InvalidThreadRef(AssistantError):
     """A thread id from an API client that Hearth cannot use."""
+
+
+class InvalidToolResults(AssistantError):
+    """Tool results from an API client that do not match the calls waiting for them."""

@@ -40,7 +40,8 @@ class TextDelta:
 
 @dataclass(frozen=True)
 class ToolCallStarted:
-    """The model asked for a tool; it is about to run."""
+    """The model asked for a tool; it is about to run (or, an API client's own tool, to be
+    run by the client: no ToolCallFinished follows in this run)."""
 
     run_id: int
     tool_call_id: int

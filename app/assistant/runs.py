@@ -58,6 +58,31 @@ async def active_run(session: AsyncSession, thread_id: int) -> Run | None:
     return (await session.exec(query)).first()
 
 
+async def refuse_if_answering(session: AsyncSession, thread_id: int) -> None:
+    """RunAlreadyActive while the thread has a run that has not ended."""
+    running = await active_run(session, thread_id)
+    if running is not None:
+        raise RunAlreadyActive(thread_id, running.id or 0)
+
+
+async def queue_run(session: AsyncSession, thread_id: int, *, max_steps: int, provider: str) -> Run:
+    """A queued run in the thread (flushed, in the caller's transaction)."""
+    run = Run(thread_id=thread_id, status=RunStatus.queued, max_steps=max_steps, provider=provider)
+    session.add(run)
+    await session.flush()
+    return run
+
+
+async def add_reply(session: AsyncSession, run: Run) -> Message:
+    """The run's (empty) assistant message (flushed, in the caller's transaction)."""
+    message = Message(
+        thread_id=run.thread_id, run_id=run.id, role=Role.assistant, status=MessageStatus.incomplete
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
 async def create_run(
     session: AsyncSession,
     thread_id: int,
@@ -69,18 +94,23 @@ async def create_run(
 ) -> tuple[Run, Message, Message]:
     """Persist the user's message, a queued run and its (empty) assistant message."""
     thread = await get_thread(session, thread_id, user_id)
-    running = await active_run(session, thread_id)
-    if running is not None:
-        raise RunAlreadyActive(thread_id, running.id or 0)
+    await refuse_if_answering(session, thread_id)
+    # Calls of the client's own tools still waiting will never be answered now.
+    await session.exec(
+        update(ToolCall)
+        .where(
+            ToolCall.status == ToolCallStatus.awaiting_client,
+            col(ToolCall.run_id).in_(select(Run.id).where(Run.thread_id == thread_id)),
+        )
+        .values(status=ToolCallStatus.cancelled, finished_at=utcnow())
+    )
     if thread.title == DEFAULT_TITLE:
         first = (
             await session.exec(select(Message.id).where(Message.thread_id == thread_id))
         ).first()
         if first is None:
             thread.title = title_from_text(text)
-    run = Run(thread_id=thread_id, status=RunStatus.queued, max_steps=max_steps, provider=provider)
-    session.add(run)
-    await session.flush()
+    run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
     user_message = Message(
         thread_id=thread_id,
         run_id=run.id,
@@ -90,10 +120,7 @@ async def create_run(
     )
     session.add(user_message)
     await session.flush()
-    assistant_message = Message(
-        thread_id=thread_id, run_id=run.id, role=Role.assistant, status=MessageStatus.incomplete
-    )
-    session.add(assistant_message)
+    assistant_message = await add_reply(session, run)
     thread.updated_at = utcnow()
     await session.commit()
     logger.info("Run %s queued on thread %s", run.id, thread_id)

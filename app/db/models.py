@@ -53,6 +53,8 @@ class ToolCallStatus(StrEnum):
 
     pending = "pending"
     awaiting_approval = "awaiting_approval"
+    # A tool of the API client's own (a "frontend tool"): its result comes in a later request.
+    awaiting_client = "awaiting_client"
     running = "running"
     done = "done"
     error = "error"

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import reflex as rx
+from starlette.applications import Starlette
 
 from app.accounts.api_tokens import create_api_token, revoke_api_token
 from app.api.routes import build_api
@@ -18,20 +20,27 @@ from tests.support.people import person
 
 
 @pytest.fixture
-async def client(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[httpx.AsyncClient]:
+async def api_settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """The app's settings and services on the test database (a 5,000-byte body limit)."""
     monkeypatch.setenv("HEARTH_DATABASE_URL", database_url)
     monkeypatch.setenv("HEARTH_API_MAX_BODY_BYTES", "5000")
     get_settings.cache_clear()
     get_services.cache_clear()
-    transport = httpx.ASGITransport(app=build_api())
-    async with httpx.AsyncClient(transport=transport, base_url="http://hearth.test") as client:
-        yield client
+    yield
     # Close the app's pool in this event loop (aiosqlite's threads outlive it otherwise).
     await get_services().sessions.kw["bind"].dispose()
     get_services.cache_clear()
     get_settings.cache_clear()
+
+
+def _client(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hearth.test")
+
+
+@pytest.fixture
+async def client(api_settings: None) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(build_api()) as client:
+        yield client
 
 
 @pytest.fixture
@@ -48,7 +57,36 @@ async def alice(sessions: SessionFactory) -> dict[str, str]:
         (b"", "body", "is empty"),
         (b"[1, 2]", "body", "must be a JSON object"),
         (b'{"messages": []}', "messages", "non-empty list"),
-        (b'{"messages": [{"role": "assistant", "content": "hi"}]}', "messages.0.role", "'user'"),
+        (b'{"messages": [{"role": "assistant", "content": "hi"}]}', "messages", "no user message"),
+        (
+            b'{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", '
+            b'"content": "hello"}]}',
+            "messages.1",
+            "the new user message, or the results",
+        ),
+        (
+            b'{"messages": [{"role": "user", "content": "hi"}, {"role": "system", "content": "x"}]}',
+            "messages.1.role",
+            "'user', 'assistant' or 'tool'",
+        ),
+        (
+            b'{"messages": [{"role": "user", "content": "hi"}, {"role": "tool", "content": '
+            b'[{"type": "tool-result", "toolCallId": "c1", "output": {"type": "xml"}}]}]}',
+            "messages.1.content.0.output.type",
+            "'json', 'text'",
+        ),
+        (
+            b'{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "parts": '
+            b'[{"type": "tool-locate", "state": "output-available", "output": 1}]}]}',
+            "messages.1.parts.0.toolCallId",
+            "1 to 100 characters",
+        ),
+        (
+            b'{"messages": [{"role": "user", "content": "hi"}], '
+            b'"tools": {"set_room_temperature": {"parameters": {}}}}',
+            "tools.set_room_temperature",
+            "one of Hearth's own tools",
+        ),
         (b'{"messages": [{"role": "user", "parts": "hi"}]}', "messages.0.parts", "list of parts"),
         (
             b'{"messages": [{"role": "user", "content": [{"text": "x"}]}]}',
@@ -149,3 +187,66 @@ async def test_threads_list_read_delete_and_another_persons_is_404(
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "format"
     assert (await client.delete(f"/api/threads/{mine.id}", headers=alice)).status_code == 204
     assert (await client.get("/api/threads", headers=alice)).json()["threads"] == []
+
+
+async def test_tool_results_need_a_known_thread_with_a_call_waiting(
+    client: httpx.AsyncClient, alice: dict[str, str], sessions: SessionFactory
+) -> None:
+    async with sessions() as session:
+        mine = await create_thread(session, await person(session, "alice"), "Mine")
+    answered = {"type": "tool-result", "toolCallId": "c1", "output": {"type": "json", "value": 1}}
+    body = {
+        "messages": [
+            {"role": "user", "content": "where am I?"},
+            {"role": "assistant", "content": [{"type": "tool-call", "toolCallId": "c1"}]},
+            {"role": "tool", "content": [answered]},
+        ]
+    }
+    unknown = await client.post("/api/chat", json={**body, "threadId": "nope"}, headers=alice)
+    assert unknown.status_code == 404, unknown.text
+    idle = await client.post("/api/chat", json={**body, "threadId": str(mine.id)}, headers=alice)
+    assert idle.status_code == 400, idle.text
+    error = idle.json()["error"]
+    assert (
+        error["field"] == "messages"
+        and "No tool call in this thread is waiting" in error["message"]
+    )
+
+
+async def test_the_openapi_description_is_served_without_a_token(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"] == "3.1.0"
+    # It states the limit this deployment applies (HEARTH_API_MAX_BODY_BYTES=5000 here).
+    assert "5,000 bytes" in document["paths"]["/api/chat"]["post"]["description"]
+
+
+async def test_a_front_end_on_another_origin_can_read_the_stream_headers(
+    api_settings: None, alice: dict[str, str]
+) -> None:
+    """Through the CORS middleware Reflex puts on the API (as `make run` serves it)."""
+    api = build_api()
+    rx.App._add_cors(api)
+    origin = {"Origin": "http://127.0.0.1:5173"}
+    async with _client(api) as client:
+        preflight = await client.options(
+            "/api/chat",
+            headers={
+                **origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == origin["Origin"]
+        reply = await client.post(
+            "/api/chat",
+            json={"messages": [{"role": "user", "content": "hi"}]},
+            headers={**alice, **origin},
+        )
+    assert reply.status_code == 200 and reply.headers["access-control-allow-origin"]
+    exposed = reply.headers["access-control-expose-headers"].split(", ")
+    assert "x-vercel-ai-data-stream" in exposed and "x-hearth-thread-id" in exposed

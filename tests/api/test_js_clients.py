@@ -5,15 +5,16 @@ a fake OpenAI-compatible model behind it."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.accounts.api_tokens import create_api_token
 from app.assistant.threads import create_thread
-from app.db.models import Effect, Message, Room, Run
+from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
 from tests.support.api_server import run_client, serve_api
@@ -41,14 +42,19 @@ def _text(parts: list[dict], kind: str = "text") -> str:
     return "".join(p["text"] for p in parts if p["type"] == kind)
 
 
-async def test_assistant_ui_text(api: str, token: str, fake: FakeOpenAI) -> None:
+@pytest.mark.parametrize("protocol", ["", "ui-message-stream"])
+async def test_assistant_ui_text(api: str, token: str, fake: FakeOpenAI, protocol: str) -> None:
+    """By default assistant-ui gets the data stream; asked by query, the UI message stream
+    (assistant-ui reads either, by the response header)."""
     fake.script(Turn(text=["Hel", "lo ", "there."], usage=(30, 4)))
-    out = run_client("assistant-ui", api, token, "chat-1", say="hi")
-    assert out["protocol"] == "data-stream" and out["threadId"] == "chat-1"
+    out = run_client("assistant-ui", api, token, "chat-1", say="hi", protocol=protocol)
+    assert out["protocol"] == (protocol or "data-stream") and out["threadId"] == "chat-1"
     message = out["message"]
     assert _text(message["content"]) == "Hello there."
     assert message["status"] == {"type": "complete", "reason": "stop"}
-    assert message["metadata"]["steps"][0]["usage"] == {"promptTokens": 30, "completionTokens": 4}
+    if not protocol:  # the data stream's step finish carries the step's usage
+        usage = message["metadata"]["steps"][0]["usage"]
+        assert usage == {"promptTokens": 30, "completionTokens": 4}
     assert fake.requests[0]["body"]["messages"][-1] == {"role": "user", "content": "hi"}
 
 
@@ -127,6 +133,72 @@ async def test_a_failed_run_is_an_error_part(api: str, token: str, fake: FakeOpe
     aui = run_client("assistant-ui", api, token, "chat-6", say="hi")
     assert aui["message"]["status"]["type"] == "incomplete"
     assert aui["message"]["status"]["reason"] == "error"
+
+
+LOCATE = Call("get_device_location", '{"precision": "city"}', "call_loc")
+LYON = {"city": "Lyon", "precision": "city"}
+
+
+async def _round_trip_stored(sessions: SessionFactory) -> None:
+    """Both runs completed; the client's call holds its result."""
+    async with sessions() as session:
+        runs = (await session.exec(select(Run).order_by(col(Run.id)))).all()
+        call = (await session.exec(select(ToolCall))).one()
+    assert [r.status for r in runs] == ["completed", "completed"]
+    assert (call.name, call.status, call.result) == ("get_device_location", "done", LYON)
+
+
+def _model_saw_the_result(fake: FakeOpenAI) -> None:
+    offered = [t["function"]["name"] for t in fake.requests[0]["body"]["tools"]]
+    assert "get_device_location" in offered and "set_room_temperature" in offered
+    answer = next(m for m in fake.requests[1]["body"]["messages"] if m["role"] == "tool")
+    assert answer["tool_call_id"] == "call_loc" and json.loads(answer["content"]) == LYON
+
+
+@pytest.mark.parametrize("protocol", ["", "ui-message-stream"])
+async def test_assistant_ui_frontend_tool_round_trip(
+    api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory, protocol: str
+) -> None:
+    fake.script(Turn(calls=[LOCATE]), Turn(text=["You are ", "in Lyon."]))
+    out = run_client("assistant-ui-tool", api, token, "chat-10", "where am I?", protocol)
+    assert [r["status"] for r in out["rounds"]] == [200, 200]
+    content = out["message"]["content"]
+    call = next(p for p in content if p["type"] == "tool-call")
+    assert (call["toolName"], call["args"], call["result"]) == (
+        "get_device_location",
+        {"precision": "city"},
+        LYON,
+    )
+    assert _text(content) == "You are in Lyon."
+    assert out["message"]["status"] == {"type": "complete", "reason": "stop"}
+    _model_saw_the_result(fake)
+    await _round_trip_stored(sessions)
+
+
+async def test_use_chat_frontend_tool_round_trip(
+    api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory
+) -> None:
+    fake.script(Turn(calls=[LOCATE]), Turn(text=["You are ", "in Lyon."]))
+    out = run_client("use-chat-tool", api, token, "chat-11", say="where am I?")
+    assert out["errors"] == [] and out["chatStatus"] == "ready"
+    assert out["requests"] == [200, 200] and out["toolCalls"] == ["get_device_location"]
+    (user, reply) = out["messages"]
+    assert user["role"] == "user"
+    assert [p["type"] for p in reply["parts"]] == [
+        "step-start",
+        "tool-get_device_location",
+        "step-start",
+        "text",
+    ]
+    tool = reply["parts"][1]
+    assert (tool["state"], tool["input"], tool["output"]) == (
+        "output-available",
+        {"precision": "city"},
+        LYON,
+    )
+    assert _text(reply["parts"]) == "You are in Lyon."
+    _model_saw_the_result(fake)
+    await _round_trip_stored(sessions)
 
 
 @pytest.mark.parametrize("scenario", ["assistant-ui-abort", "use-chat-abort"])

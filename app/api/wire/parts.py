@@ -50,10 +50,11 @@ class Text:
 
 @dataclass(frozen=True)
 class ToolInputStart:
-    """The model began writing a tool call."""
+    """The model began writing a tool call (`by_hearth`: Hearth runs it, not the client)."""
 
     call_id: str
     name: str
+    by_hearth: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,13 @@ class ToolInput:
 
 @dataclass(frozen=True)
 class ToolCall:
-    """A complete tool call with its arguments."""
+    """A complete tool call with its arguments (`by_hearth`: Hearth runs it; otherwise it is
+    one of the client's own tools, for the client to run)."""
 
     call_id: str
     name: str
     args: Any
+    by_hearth: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ Part = (
 )
 
 
-def _json_or_text(text: str) -> Any:
+def json_or_text(text: str) -> Any:
+    """Stored JSON text (tool arguments, outputs) as a value; text that is not JSON as is."""
     try:
         return json.loads(text) if text else {}
     except ValueError:
@@ -141,9 +145,11 @@ class Narrator:
     """Turns one run's events into parts, in the order the clients expect.
 
     A step's finish waits until its tool calls have run, so each step reads: start, text and
-    tool calls, their results, finish.
+    tool calls, their results, finish. `client_tools` are the names of the tools the client
+    runs itself.
     """
 
+    client_tools: frozenset[str] = frozenset()
     usage: Usage = field(default_factory=Usage)
     _in_step: bool = False
     _step_end: FinishStep | None = None
@@ -176,7 +182,7 @@ class Narrator:
                 parts = self._begin()
                 if call_id not in self._inputs:
                     self._inputs.add(call_id)
-                    parts.append(ToolInputStart(call_id, name))
+                    parts.append(ToolInputStart(call_id, name, name not in self.client_tools))
                 return [*parts, ToolInput(call_id, delta)]
             case StepFinished():
                 usage = Usage(event.input_tokens, event.output_tokens)
@@ -203,11 +209,16 @@ class Narrator:
                 self._call_ids[event.tool_call_id] = event.call_id
                 return [
                     *self._open(),
-                    ToolCall(event.call_id, event.name, _json_or_text(event.arguments)),
+                    ToolCall(
+                        event.call_id,
+                        event.name,
+                        json_or_text(event.arguments),
+                        event.name not in self.client_tools,
+                    ),
                 ]
             case ToolCallFinished():
                 call_id = self._call_ids.get(event.tool_call_id, str(event.tool_call_id))
-                return [ToolResult(call_id, _json_or_text(event.output), event.status != "done")]
+                return [ToolResult(call_id, json_or_text(event.output), event.status != "done")]
             case EffectRecorded():
                 return [
                     Data(

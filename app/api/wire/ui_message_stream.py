@@ -38,15 +38,23 @@ class UiMessageStreamWriter:
     media_type = MEDIA_TYPE
     headers = HEADERS
 
-    def __init__(self, message_id: str, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message_id: str, metadata: dict[str, Any] | None = None, *, continues: bool = False
+    ) -> None:
         self.message_id = message_id
         self.metadata = metadata or {}
+        # A reply carried on after the client's tool results goes on in the client's own
+        # assistant message: the start names no new one.
+        self.continues = continues
         self._text_id = ""
         self._blocks = 0
 
     def opening(self) -> str:
-        """The message's start, with its id and Hearth's metadata (thread, run)."""
-        chunk = {"type": "start", "messageId": self.message_id, "messageMetadata": self.metadata}
+        """The message's start, with its id (unless it continues the client's) and Hearth's
+        metadata (thread, run)."""
+        chunk: dict[str, Any] = {"type": "start", "messageMetadata": self.metadata}
+        if not self.continues:
+            chunk["messageId"] = self.message_id
         return _event(chunk)
 
     def _end_text(self) -> str:
@@ -68,17 +76,23 @@ class UiMessageStreamWriter:
         match part:
             case StartStep():
                 chunk: dict[str, Any] = {"type": "start-step"}
-            case ToolInputStart(call_id=call_id, name=name):
+            case ToolInputStart(call_id=call_id, name=name, by_hearth=by_hearth):
                 chunk = {"type": "tool-input-start", "toolCallId": call_id, "toolName": name}
+                if by_hearth:
+                    chunk["providerExecuted"] = True
             case ToolInput(call_id=call_id, delta=delta):
                 chunk = {"type": "tool-input-delta", "toolCallId": call_id, "inputTextDelta": delta}
-            case ToolCall(call_id=call_id, name=name, args=args):
+            case ToolCall(call_id=call_id, name=name, args=args, by_hearth=by_hearth):
+                # Hearth's own tools are "provider-executed": useChat's onToolCall is for
+                # the client's tools only.
                 chunk = {
                     "type": "tool-input-available",
                     "toolCallId": call_id,
                     "toolName": name,
                     "input": args,
                 }
+                if by_hearth:
+                    chunk["providerExecuted"] = True
             case ToolResult(call_id=call_id, result=result, is_error=is_error):
                 chunk = {"type": "tool-output-available", "toolCallId": call_id, "output": result}
                 if is_error and isinstance(result, dict) and result.get("error"):

@@ -12,11 +12,15 @@ _STATUS_COLORS = {
     "running": "blue",
     "pending": "gray",
     "awaiting_approval": "amber",
+    "awaiting_client": "amber",
     "done": "green",
     "error": "red",
     "denied": "red",
 }
-_STATUS_LABELS = {"awaiting_approval": "waiting for you"}
+_STATUS_LABELS = {
+    "awaiting_approval": "waiting for you",
+    "awaiting_client": "waiting for the app that asked",
+}
 
 
 def _approval(part: Part) -> rx.Component:

@@ -91,7 +91,7 @@ def _delete_dialog() -> rx.Component:
 
 
 def account_footer() -> rx.Component:
-    """Who is signed in, the admin view for admins, and Sign out."""
+    """Who is signed in, the admin view for admins, API tokens, and Sign out."""
     return rx.vstack(
         rx.cond(
             AuthState.is_admin,
@@ -100,6 +100,13 @@ def account_footer() -> rx.Component:
                 href="/admin",
                 underline="none",
             ),
+        ),
+        rx.link(
+            rx.hstack(
+                rx.icon("key-round", size=14), rx.text("API tokens", size="2"), align="center"
+            ),
+            href="/tokens",
+            underline="none",
         ),
         rx.hstack(
             rx.icon("circle-user", size=16),

@@ -1,0 +1,161 @@
+"""`/tokens`: the person's API tokens, for apps built on assistant-ui or the AI SDK's useChat."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.accounts.api_tokens import MAX_NAME_CHARS
+from app.ui.components.dialogs import confirm_dialog
+from app.ui.state.tokens import TokenRow, TokensState
+
+
+def _new_token() -> rx.Component:
+    """The token just made: shown once, with Copy."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("key-round")),
+        rx.vstack(
+            rx.text(
+                "Your new token “" + TokensState.new_token_name + "”. Copy it now: "
+                "Hearth keeps only its hash and cannot show it again.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.code(TokensState.new_token, class_name="new-token", size="2"),
+                rx.button(
+                    rx.icon("copy", size=14),
+                    "Copy",
+                    size="1",
+                    variant="soft",
+                    # In the browser, within the click: no round trip, so the
+                    # clipboard write keeps the click's user activation.
+                    on_click=[
+                        rx.set_clipboard(TokensState.new_token),
+                        rx.toast.success("Token copied."),
+                    ],
+                ),
+                rx.button(
+                    "Done", size="1", variant="ghost", on_click=TokensState.dismiss_new_token
+                ),
+                align="center",
+                wrap="wrap",
+            ),
+            spacing="2",
+        ),
+        color_scheme="green",
+        role="status",
+        width="100%",
+    )
+
+
+def _create_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label("Name", html_for="token-name", class_name="field-label"),
+            rx.hstack(
+                rx.input(
+                    id="token-name",
+                    name="name",
+                    placeholder="e.g. kitchen tablet app",
+                    max_length=MAX_NAME_CHARS,
+                    aria_invalid=rx.cond(TokensState.name_error != "", "true", "false"),
+                    aria_describedby="token-name-error",
+                    width="20em",
+                ),
+                rx.button(rx.icon("plus", size=14), "Create token", type="submit"),
+                align="center",
+            ),
+            rx.cond(
+                TokensState.name_error != "",
+                rx.text(
+                    TokensState.name_error,
+                    id="token-name-error",
+                    role="alert",
+                    color_scheme="red",
+                    size="2",
+                ),
+            ),
+            spacing="1",
+        ),
+        on_submit=TokensState.create,
+        reset_on_submit=True,
+    )
+
+
+def _token_row(row: TokenRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row.name),
+        rx.table.cell(rx.code(row.prefix, size="1")),
+        rx.table.cell(row.created, white_space="nowrap"),
+        rx.table.cell(row.last_used, white_space="nowrap"),
+        rx.table.cell(
+            rx.button(
+                "Revoke",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                aria_label="Revoke " + row.name,
+                on_click=TokensState.start_revoke(row.id, row.name),
+            )
+        ),
+        data_token=row.name,
+    )
+
+
+def _token_list() -> rx.Component:
+    return rx.cond(
+        TokensState.tokens.length() > 0,  # type: ignore[attr-defined]
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Name"),
+                    rx.table.column_header_cell("Starts with"),
+                    rx.table.column_header_cell("Created (UTC)"),
+                    rx.table.column_header_cell("Last used (UTC)"),
+                    rx.table.column_header_cell(rx.text("Actions", class_name="hearth-sr-only")),
+                )
+            ),
+            rx.table.body(rx.foreach(TokensState.tokens, _token_row)),
+            width="100%",
+        ),
+        rx.text("You have no API tokens.", color_scheme="gray", size="2"),
+    )
+
+
+def tokens_page() -> rx.Component:
+    """Signed-in people only (checked on the server by every handler)."""
+    return rx.box(
+        rx.hstack(
+            rx.icon("flame", color="var(--orange-9)"),
+            rx.heading("API tokens", size="5", as_="h1"),
+            rx.spacer(),
+            rx.link("Back to chat", href="/"),
+            rx.text(TokensState.username, size="2", color_scheme="gray"),
+            align="center",
+            width="100%",
+        ),
+        rx.text(
+            "An app built on assistant-ui or the AI SDK's useChat talks to Hearth as you with a "
+            "token: it sends ",
+            rx.code("Authorization: Bearer <token>"),
+            " to ",
+            rx.code("/api/chat"),
+            ". The API is described at ",
+            rx.link("/api/openapi.json", href="/api/openapi.json", is_external=True),
+            ". Revoke a token you no longer use; apps using it are refused at once.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(TokensState.new_token != "", _new_token()),
+        _create_form(),
+        _token_list(),
+        confirm_dialog(
+            "Revoke token?",
+            "Apps using “" + TokensState.revoking_name + "” will be refused from their next "
+            "request. This cannot be undone.",
+            "Revoke",
+            open=TokensState.revoking_id != 0,
+            on_cancel=TokensState.cancel_revoke,
+            on_confirm=TokensState.confirm_revoke,
+        ),
+        class_name="tokens-page",
+    )

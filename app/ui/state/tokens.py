@@ -1,0 +1,115 @@
+"""`/tokens`: a person's API tokens — create one (shown once), see when each was used, revoke."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from app.accounts.api_tokens import create_api_token, list_api_tokens, revoke_api_token
+from app.accounts.errors import AccountError
+from app.db.models import ApiToken
+from app.services import get_services
+from app.ui.state.admin import format_when
+from app.ui.state.auth import AuthState
+
+TOKENS_ROUTE = "/tokens"
+
+
+@dataclass
+class TokenRow:
+    """One live token as the list shows it (never the token itself)."""
+
+    id: int
+    name: str
+    prefix: str
+    created: str
+    last_used: str
+
+
+def _row(token: ApiToken) -> TokenRow:
+    return TokenRow(
+        id=token.id or 0,
+        name=token.name,
+        prefix=token.prefix + "…",
+        created=format_when(token.created_at),
+        last_used=format_when(token.last_used_at) if token.last_used_at else "never",
+    )
+
+
+class TokensState(AuthState):
+    """The token list, the create form, the token just made, and the revoke dialog."""
+
+    tokens: list[TokenRow] = []
+    name_error: str = ""
+    # The token just created: shown once, until the person dismisses it or leaves the page.
+    new_token: str = ""
+    new_token_name: str = ""
+    revoking_id: int = 0
+    revoking_name: str = ""
+
+    async def _load(self, user_id: int) -> None:
+        async with get_services().sessions() as session:
+            self.tokens = [_row(t) for t in await list_api_tokens(session, user_id)]
+
+    @rx.event
+    async def open_tokens(self):
+        """Signed-in people only; a token shown earlier is not shown again."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
+        self.new_token, self.new_token_name, self.name_error = "", "", ""
+        self.revoking_id = 0
+        await self._load(user.id or 0)
+        return None
+
+    @rx.event
+    async def create(self, form_data: dict):
+        """Make a token with the typed name and show it once."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
+        try:
+            async with get_services().sessions() as session:
+                row, token = await create_api_token(
+                    session, user.id or 0, str(form_data.get("name", ""))
+                )
+        except AccountError as exc:
+            self.name_error = str(exc)
+            return None
+        self.name_error = ""
+        self.new_token, self.new_token_name = token, row.name
+        await self._load(user.id or 0)
+        return None
+
+    @rx.event
+    def dismiss_new_token(self) -> None:
+        """Forget the new token (it cannot be shown again)."""
+        self.new_token, self.new_token_name = "", ""
+
+    @rx.event
+    def start_revoke(self, token_id: int, name: str) -> None:
+        """Ask before revoking."""
+        self.revoking_id, self.revoking_name = token_id, name
+
+    @rx.event
+    def cancel_revoke(self) -> None:
+        """Keep the token."""
+        self.revoking_id, self.revoking_name = 0, ""
+
+    @rx.event
+    async def confirm_revoke(self):
+        """Revoke: every app using the token is refused from its next request."""
+        user = await self._user()
+        if user is None:
+            return self._to_login()
+        token_id, name = self.revoking_id, self.revoking_name
+        self.revoking_id, self.revoking_name = 0, ""
+        try:
+            async with get_services().sessions() as session:
+                await revoke_api_token(session, user.id or 0, token_id)
+        except AccountError as exc:
+            await self._load(user.id or 0)
+            return rx.toast.error(str(exc))
+        await self._load(user.id or 0)
+        return rx.toast.success(f"Revoked “{name}”; apps using it are refused from now on.")
