@@ -1,7 +1,7 @@
 """`GET /api/openapi.json`: the OpenAPI 3.1 description of Hearth's HTTP API.
 
 Written out by hand (the routes are plain Starlette): the request bodies both clients send,
-the two streamed answers, the thread endpoints, the errors. `tests/api/test_openapi.py`
+the two streamed answers, approvals, the thread endpoints, the errors. `tests/api/test_openapi.py`
 validates it and checks that every route is described.
 """
 
@@ -28,6 +28,15 @@ def _error(description: str) -> dict[str, Any]:
 
 _UNAUTHORIZED = _error("No API token, not a bearer token, or an unknown or revoked one.")
 _NOT_FOUND = _error("No such thread of the caller's (another person's is 404 too).")
+
+_APPROVAL_ID = {
+    "name": "approval_id",
+    "in": "path",
+    "required": True,
+    "description": "The id the stream gave: `approvalId` of a `tool-approval-request` chunk, or "
+    "`approval_id` of an `approval` data part.",
+    "schema": {"type": "string"},
+}
 
 _THREAD_ID = {
     "name": "thread_id",
@@ -135,6 +144,16 @@ _SCHEMAS: dict[str, Any] = {
             "createdAt": {"type": "string", "format": "date-time"},
             "updatedAt": {"type": "string", "format": "date-time"},
         },
+    },
+    "ApprovalAnswer": {
+        "type": "object",
+        "required": ["approved"],
+        "properties": {"approved": {"type": "boolean", "description": "false denies."}},
+    },
+    "ApprovalAnswered": {
+        "type": "object",
+        "required": ["approvalId", "approved"],
+        "properties": {"approvalId": {"type": "string"}, "approved": {"type": "boolean"}},
     },
     "ThreadMessages": {
         "type": "object",
@@ -288,6 +307,31 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                         "204": {"description": "Deleted."},
                         "401": _UNAUTHORIZED,
                         "404": _NOT_FOUND,
+                    },
+                },
+            },
+            "/api/approvals/{approval_id}": {
+                "parameters": [_APPROVAL_ID],
+                "post": {
+                    "operationId": "answerApproval",
+                    "summary": 'Approve or deny an "ask first" tool call while its run waits',
+                    "description": "The run waiting for this answer sees it within a second and "
+                    "carries on in its open stream (`tool-approval-response`, then the tool's "
+                    "output, or `tool-output-denied`). Only the thread's owner can answer, "
+                    "once; a request not answered in time ends the run.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("ApprovalAnswer")}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Answered.",
+                            "content": {"application/json": {"schema": _ref("ApprovalAnswered")}},
+                        },
+                        "400": _error("`approved` is missing or not a boolean."),
+                        "401": _UNAUTHORIZED,
+                        "404": _error("No such approval in the caller's threads."),
+                        "409": _error("Answered already, or no longer waiting."),
                     },
                 },
             },

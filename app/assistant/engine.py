@@ -308,7 +308,12 @@ class RunEngine:
                 expires_at = utcnow() + timedelta(seconds=self.config.approval_timeout_s)
                 await self._ask(recorder, tool_call_id, expires_at)
                 yield ApprovalRequested(
-                    recorder.run_id, tool_call_id, call.name, call.arguments, expires_at
+                    recorder.run_id,
+                    tool_call_id,
+                    call.call_id,
+                    call.name,
+                    call.arguments,
+                    expires_at,
                 )
                 approved = await self._wait_for_decision(recorder, tool_call_id, call, expires_at)
                 yield ApprovalDecided(recorder.run_id, tool_call_id, approved)

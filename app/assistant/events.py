@@ -81,6 +81,7 @@ class ApprovalRequested:
 
     run_id: int
     tool_call_id: int
+    call_id: str  # the model's id for the call
     name: str
     arguments: str
     expires_at: datetime

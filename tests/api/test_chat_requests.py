@@ -3,51 +3,16 @@ checked; the REST view of threads (served by the real Starlette app, in process)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 import reflex as rx
-from starlette.applications import Starlette
 
 from app.accounts.api_tokens import create_api_token, revoke_api_token
 from app.api.routes import build_api
 from app.assistant.threads import create_thread
 from app.db.session import SessionFactory
-from app.services import get_services
-from app.settings import get_settings
+from tests.support.api_server import api_client
 from tests.support.people import person
-
-
-@pytest.fixture
-async def api_settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
-    """The app's settings and services on the test database (a 5,000-byte body limit)."""
-    monkeypatch.setenv("HEARTH_DATABASE_URL", database_url)
-    monkeypatch.setenv("HEARTH_API_MAX_BODY_BYTES", "5000")
-    get_settings.cache_clear()
-    get_services.cache_clear()
-    yield
-    # Close the app's pool in this event loop (aiosqlite's threads outlive it otherwise).
-    await get_services().sessions.kw["bind"].dispose()
-    get_services.cache_clear()
-    get_settings.cache_clear()
-
-
-def _client(app: Starlette) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hearth.test")
-
-
-@pytest.fixture
-async def client(api_settings: None) -> AsyncIterator[httpx.AsyncClient]:
-    async with _client(build_api()) as client:
-        yield client
-
-
-@pytest.fixture
-async def alice(sessions: SessionFactory) -> dict[str, str]:
-    async with sessions() as session:
-        _, token = await create_api_token(session, await person(session, "alice"), "tests")
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.mark.parametrize(
@@ -231,7 +196,7 @@ async def test_a_front_end_on_another_origin_can_read_the_stream_headers(
     api = build_api()
     rx.App._add_cors(api)
     origin = {"Origin": "http://127.0.0.1:5173"}
-    async with _client(api) as client:
+    async with api_client(api) as client:
         preflight = await client.options(
             "/api/chat",
             headers={

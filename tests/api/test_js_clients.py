@@ -13,7 +13,9 @@ import pytest
 from sqlmodel import col, select
 
 from app.accounts.api_tokens import create_api_token
+from app.assistant.approvals import set_tool_mode
 from app.assistant.threads import create_thread
+from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
@@ -199,6 +201,67 @@ async def test_use_chat_frontend_tool_round_trip(
     assert _text(reply["parts"]) == "You are in Lyon."
     _model_saw_the_result(fake)
     await _round_trip_stored(sessions)
+
+
+async def _ask_first(sessions: SessionFactory) -> None:
+    """The admin sets set_room_temperature to "ask first"."""
+    async with sessions() as session:
+        admin = await person(session, "admin")
+        known = [spec.name for spec in home_tool_registry().specs]
+        await set_tool_mode(session, "set_room_temperature", "ask", known, admin)
+
+
+async def _kitchen_and_call(sessions: SessionFactory) -> tuple[float, ToolCall]:
+    async with sessions() as session:
+        kitchen = (await session.exec(select(Room).where(Room.name == "kitchen"))).one()
+        call = (await session.exec(select(ToolCall))).one()
+    return kitchen.celsius, call
+
+
+@pytest.mark.parametrize("approve", [True, False])
+async def test_use_chat_ask_first_answered_over_http(
+    api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory, approve: bool
+) -> None:
+    await _ask_first(sessions)
+    fake.script(Turn(calls=[SET_KITCHEN]), Turn(text=["Answered."]))
+    out = run_client("use-chat-approve", api, token, "chat-12", "kitchen to 19", approve=approve)
+    assert out["errors"] == [] and out["chatStatus"] == "ready"
+    (answer,) = out["answered"]
+    assert answer["status"] == 200
+    tool = next(p for p in out["messages"][-1]["parts"] if p["type"] == "tool-set_room_temperature")
+    # The stream's own approval chunks moved the part: requested, responded, then its outcome.
+    assert tool["approval"] == {"id": answer["approvalId"], "approved": approve}
+    assert tool["state"] == ("output-available" if approve else "output-denied")
+    assert _text(out["messages"][-1]["parts"]) == "Answered."
+    celsius, call = await _kitchen_and_call(sessions)
+    assert str(call.id) == answer["approvalId"] and call.call_id == tool["toolCallId"]
+    assert (celsius, call.status) == ((19, "done") if approve else (22, "denied"))
+    told = next(m for m in fake.requests[1]["body"]["messages"] if m["role"] == "tool")
+    assert ("denied" in told["content"].lower()) is not approve
+
+
+@pytest.mark.parametrize("protocol", ["", "ui-message-stream"])
+async def test_assistant_ui_ask_first_answered_over_http(
+    api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory, protocol: str
+) -> None:
+    await _ask_first(sessions)
+    fake.script(Turn(calls=[SET_KITCHEN]), Turn(text=["Kitchen is 19 °C."]))
+    out = run_client("assistant-ui-approve", api, token, "chat-13", "kitchen to 19", protocol)
+    (answer,) = out["answered"]
+    assert answer["status"] == 200
+    # The data stream sends data parts as they are; the UI message stream as `{name, data}`.
+    data = [
+        {"type": d["name"], **d["data"]} if "name" in d else d
+        for d in out["message"]["metadata"]["unstable_data"]
+    ]
+    approvals = [d for d in data if d["type"] == "approval"]
+    assert [a["state"] for a in approvals] == ["waiting", "approved"]
+    assert approvals[0]["tool_call_id"] == "call_k" and approvals[0]["tool"] == SET_KITCHEN.name
+    call = next(p for p in out["message"]["content"] if p["type"] == "tool-call")
+    assert call["result"]["celsius"] == 19
+    assert _text(out["message"]["content"]) == "Kitchen is 19 °C."
+    celsius, stored = await _kitchen_and_call(sessions)
+    assert (celsius, stored.status, str(stored.id)) == (19, "done", answer["approvalId"])
 
 
 @pytest.mark.parametrize("scenario", ["assistant-ui-abort", "use-chat-abort"])

@@ -39,7 +39,7 @@ const located = (input) => ({ city: "Lyon", precision: input?.precision ?? "city
 // the body (`toLanguageModelMessages([...messages, current])`, the tools as JSON schemas), and
 // the answer decoded, run through `unstable_toolResultStream` (which runs frontend tools)
 // and accumulated into a ThreadMessage.
-async function assistantUiTurn(messages, { abortAfterChars = 0, tools = {}, current } = {}) {
+async function assistantUiTurn(messages, { abortAfterChars = 0, tools = {}, current, onMessage } = {}) {
   const controller = new AbortController();
   const response = await fetch(api, {
     method: "POST",
@@ -66,6 +66,7 @@ async function assistantUiTurn(messages, { abortAfterChars = 0, tools = {}, curr
   try {
     for await (const message of asAsyncIterableStream(stream)) {
       last = message;
+      await onMessage?.(message);
       const text = message.content.filter((p) => p.type === "text").map((p) => p.text).join("");
       if (abortAfterChars && text.length >= abortAfterChars) {
         controller.abort();
@@ -130,6 +131,38 @@ async function assistantUiReply(text, tools) {
   return { rounds, message };
 }
 
+// "Ask first": the person's answer goes to POST /api/approvals/{id} while the stream waits
+// (HEARTH_APPROVE=no denies). Each approval id is answered once.
+const approve = process.env.HEARTH_APPROVE !== "no";
+const answered = [];
+
+async function answer(approvalId) {
+  if (answered.some((a) => a.approvalId === approvalId)) return;
+  answered.push({ approvalId, status: 0 });
+  const response = await fetch(`${baseUrl}/api/approvals/${approvalId}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ approved: approve }),
+  });
+  answered.at(-1).status = response.status;
+}
+
+// assistant-ui has no approval part: the request is Hearth's `approval` data part, which its
+// accumulator keeps in the message's `metadata.unstable_data` (as sent in the data stream;
+// as `{name, data}` from the UI message stream).
+const dataPart = (data) => (data?.name ? { type: data.name, ...data.data } : data);
+
+async function assistantUiApproving(text) {
+  const out = await assistantUiTurn([userMessage(text)], {
+    onMessage: async (message) => {
+      for (const data of (message.metadata?.unstable_data ?? []).map(dataPart)) {
+        if (data?.type === "approval" && data.state === "waiting") await answer(data.approval_id);
+      }
+    },
+  });
+  return { ...out, answered };
+}
+
 // useChat, framework-free: AbstractChat with a plain state (what @ai-sdk/react's Chat adds is
 // React re-rendering).
 class PlainState {
@@ -155,7 +188,7 @@ class Chat extends AbstractChat {
 // With `withTools`, the frontend tool is declared in the request body (useChat sends no tool
 // schemas of its own), run in `onToolCall`, and its output sent back automatically when the
 // last step's calls all have one (`lastAssistantMessageIsCompleteWithToolCalls`).
-async function useChatTurns(texts, { abortAfterChars = 0, withTools = false } = {}) {
+async function useChatTurns(texts, { abortAfterChars = 0, withTools = false, approving = false } = {}) {
   const errors = [];
   const chunks = [];
   const toolCalls = [];
@@ -208,6 +241,17 @@ async function useChatTurns(texts, { abortAfterChars = 0, withTools = false } = 
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
+    if (approving) {
+      // The tool part in state "approval-requested" carries the approval id.
+      let done = false;
+      sending.finally(() => { done = true; });
+      while (!done) {
+        for (const part of chat.messages.at(-1)?.parts ?? []) {
+          if (part.state === "approval-requested") await answer(part.approval.id);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
     await sending;
   }
   return {
@@ -217,6 +261,7 @@ async function useChatTurns(texts, { abortAfterChars = 0, withTools = false } = 
     chatStatus: chat.status,
     requests,
     toolCalls,
+    answered,
     errors,
     data: chunks,
     messages: chat.messages,
@@ -234,6 +279,9 @@ const scenarios = {
   "use-chat-tool": async () =>
     useChatTurns([process.env.HEARTH_SAY ?? "where am I?"], { withTools: true }),
   "use-chat": async () => useChatTurns((process.env.HEARTH_SAY ?? "hello").split("||")),
+  "assistant-ui-approve": async () => assistantUiApproving(process.env.HEARTH_SAY ?? "hello"),
+  "use-chat-approve": async () =>
+    useChatTurns([process.env.HEARTH_SAY ?? "hello"], { approving: true }),
   "use-chat-abort": async () =>
     useChatTurns([process.env.HEARTH_SAY ?? "hello"], { abortAfterChars: 40 }),
 };

