@@ -6,11 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app.assistant.runs import create_run
 from app.assistant.threads import create_thread
-from app.db.models import ToolCall, ToolCallStatus
+from app.db.models import ToolCall
 from app.db.session import SessionFactory
-from tests.support.people import person
+from tests.support.people import person, waiting_for_approval
 
 
 async def _waiting_call(sessions: SessionFactory, owner: str = "alice") -> int:
@@ -18,19 +17,14 @@ async def _waiting_call(sessions: SessionFactory, owner: str = "alice") -> int:
     async with sessions() as session:
         user_id = await person(session, owner)
         thread = await create_thread(session, user_id)
-        run, _, reply = await create_run(
-            session, thread.id or 0, user_id, "kitchen to 19", max_steps=4, provider="test"
+        _, call = await waiting_for_approval(
+            session,
+            thread.id or 0,
+            user_id,
+            "kitchen to 19",
+            "call_k",
+            '{"room": "kitchen", "celsius": 19}',
         )
-        call = ToolCall(
-            run_id=run.id or 0,
-            message_id=reply.id or 0,
-            call_id="call_k",
-            name="set_room_temperature",
-            arguments='{"room": "kitchen", "celsius": 19}',
-            status=ToolCallStatus.awaiting_approval,
-        )
-        session.add(call)
-        await session.commit()
         return call.id or 0
 
 

@@ -1,4 +1,5 @@
-"""People in test databases: a thread owner made without hashing a password."""
+"""People in test databases: a thread owner made without hashing a password, and what they
+can be waiting for."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.engine import RunEngine
 from app.assistant.events import RunEvent
+from app.assistant.runs import create_run
 from app.assistant.threads import DEFAULT_TITLE, create_thread
-from app.db.models import Thread, User, UserRole
+from app.db.models import Run, Thread, ToolCall, ToolCallStatus, User, UserRole
 
 
 async def person(
@@ -39,3 +41,24 @@ async def run_in(engine: RunEngine, thread_id: int, text: str) -> AsyncIterator[
     async with aclosing(engine.run(thread_id, text, user_id=thread.user_id)) as events:
         async for event in events:
             yield event
+
+
+async def waiting_for_approval(
+    session: AsyncSession, thread_id: int, user_id: int, text: str, call_id: str, arguments: str
+) -> tuple[Run, ToolCall]:
+    """A run in the thread, asked `text`, whose set_room_temperature call waits for the
+    owner's Approve or Deny (no engine drives it)."""
+    run, _, reply = await create_run(
+        session, thread_id, user_id, text, max_steps=8, provider="test"
+    )
+    call = ToolCall(
+        run_id=run.id or 0,
+        message_id=reply.id or 0,
+        call_id=call_id,
+        name="set_room_temperature",
+        arguments=arguments,
+        status=ToolCallStatus.awaiting_approval,
+    )
+    session.add(call)
+    await session.commit()
+    return run, call

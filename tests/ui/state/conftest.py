@@ -11,14 +11,13 @@ from sqlmodel import select
 import app.app  # noqa: F401  (registers every state and page route)
 from app.accounts.sessions import start_session
 from app.assistant.engine import RunEngine
-from app.assistant.runs import create_run
 from app.assistant.tools import home_tool_registry
-from app.db.models import Effect, Message, Role, ToolCall, ToolCallStatus, User, UserRole
+from app.db.models import Effect, Message, Role, User, UserRole
 from app.db.session import SessionFactory
 from app.services import get_services
 from app.settings import get_settings
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
-from tests.support.people import owned_thread, person, run_in
+from tests.support.people import owned_thread, person, run_in, waiting_for_approval
 
 
 @pytest.fixture
@@ -71,19 +70,14 @@ async def world(services: None, sessions: SessionFactory) -> AsyncIterator[World
         effect = (await session.exec(select(Effect))).one()
         reply = await session.get(Message, events[0].assistant_message_id)
         assert reply is not None and reply.role == Role.assistant
-        run, _, waiting = await create_run(
-            session, thread_id, thread.user_id or 0, "and the bedroom", max_steps=8, provider="t"
+        run, call = await waiting_for_approval(
+            session,
+            thread_id,
+            thread.user_id or 0,
+            "and the bedroom",
+            "c2",
+            '{"room": "bedroom", "celsius": 18}',
         )
-        call = ToolCall(
-            run_id=run.id or 0,
-            message_id=waiting.id or 0,
-            call_id="c2",
-            name="set_room_temperature",
-            arguments='{"room": "bedroom", "celsius": 18}',
-            status=ToolCallStatus.awaiting_approval,
-        )
-        session.add(call)
-        await session.commit()
     yield World(
         alice=await _token(sessions, "owner", UserRole.user),
         mallory=await _token(sessions, "mallory", UserRole.user),
