@@ -414,6 +414,7 @@ class RunEngine:
                 "name": call.name,
                 "output": outcome.output_json,
                 "is_error": outcome.is_error,
+                "status": str(status),
             }
         )
         for effect in outcome.effects:

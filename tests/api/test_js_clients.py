@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlmodel import col, select
 
@@ -238,6 +239,10 @@ async def test_use_chat_ask_first_answered_over_http(
     assert (celsius, call.status) == ((19, "done") if approve else (22, "denied"))
     told = next(m for m in fake.requests[1]["body"]["messages"] if m["role"] == "tool")
     assert ("denied" in told["content"].lower()) is not approve
+    # Loaded again later, the thread's history says what the stream said.
+    history = httpx.get(f"{api}/api/threads/chat-12", headers={"Authorization": f"Bearer {token}"})
+    stored = next(p for p in history.json()["messages"][-1]["parts"] if p["type"] == tool["type"])
+    assert stored["state"] == tool["state"]
 
 
 @pytest.mark.parametrize("protocol", ["", "ui-message-stream"])

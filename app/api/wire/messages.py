@@ -37,7 +37,11 @@ def ui_message(message: Message) -> dict[str, Any]:
                     "input": json_or_text(part["arguments"]),
                 }
                 result = results.get(part["call_id"])
-                if result is not None and result.get("is_error"):
+                if result is not None and result.get("status") == "denied":
+                    # As the live stream left it: asked, answered no, never run.
+                    approval = {"id": str(result["tool_call_id"]), "approved": False}
+                    tool |= {"state": "output-denied", "approval": approval}
+                elif result is not None and result.get("is_error"):
                     output = json_or_text(result["output"])
                     error = output.get("error") if isinstance(output, dict) else output
                     tool |= {"state": "output-error", "errorText": str(error)}
