@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.assistant.transcript import Part, TranscriptMessage
 from app.ui.components.dialogs import confirm_dialog
+from app.ui.components.page_header import page_header
 from app.ui.state.admin import SOURCES, AdminState, BoardRoom, LedgerView
 from app.ui.state.admin_manage import (
     AdminThreadState,
@@ -410,15 +411,10 @@ def admin_page() -> rx.Component:
             AdminState.is_admin,
             rx.moment(interval=500, on_change=AdminState.tick, display="none"),
         ),
-        rx.hstack(
-            rx.icon("flame", color="var(--orange-9)"),
-            rx.heading("Hearth admin", size="5", as_="h1"),
-            rx.spacer(),
-            rx.link("Back to chat", href="/"),
-            rx.text(AdminState.username, size="2", color_scheme="gray"),
+        page_header(
+            "Hearth admin",
+            AdminState.username,
             rx.button("Sign out", size="1", variant="ghost", on_click=AdminState.sign_out),
-            align="center",
-            width="100%",
         ),
         rx.tabs.root(
             rx.tabs.list(

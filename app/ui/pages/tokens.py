@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.accounts.api_tokens import MAX_NAME_CHARS
 from app.ui.components.dialogs import confirm_dialog
+from app.ui.components.page_header import page_header
 from app.ui.state.tokens import TokenRow, TokensState
 
 
@@ -124,15 +125,7 @@ def _token_list() -> rx.Component:
 def tokens_page() -> rx.Component:
     """Signed-in people only (checked on the server by every handler)."""
     return rx.box(
-        rx.hstack(
-            rx.icon("flame", color="var(--orange-9)"),
-            rx.heading("API tokens", size="5", as_="h1"),
-            rx.spacer(),
-            rx.link("Back to chat", href="/"),
-            rx.text(TokensState.username, size="2", color_scheme="gray"),
-            align="center",
-            width="100%",
-        ),
+        page_header("API tokens", TokensState.username),
         rx.text(
             "An app built on assistant-ui or the AI SDK's useChat talks to Hearth as you with a "
             "token: it sends ",
