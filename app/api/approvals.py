@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.api.auth import api_user
-from app.api.chat_request import read_json
+from app.api.bodies import read_json
 from app.api.errors import ApiError, bad_request, not_found
 from app.assistant.approvals import ApprovalClosed, ApprovalNotFound, decide
 from app.services import get_services
@@ -26,7 +26,7 @@ async def approval_endpoint(request: Request) -> Response:
     raw_id = request.path_params["approval_id"]
     try:
         user = await api_user(request)
-        body = await read_json(request, MAX_BODY_BYTES)
+        body = await read_json(request, MAX_BODY_BYTES, '{"approved": true} or {"approved": false}')
         approved = body.get("approved") if isinstance(body, dict) else None
         if not isinstance(approved, bool):
             raise bad_request("approved", "must be true (approve) or false (deny).")

@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from app.api.auth import api_user
-from app.api.chat_request import ChatRequest, parse_chat, read_json
+from app.api.bodies import read_json
+from app.api.chat_request import ChatRequest, parse_chat
 from app.api.errors import ApiError, bad_request, not_found
 from app.api.wire.data_stream import DataStreamWriter
 from app.api.wire.messages import message_ref
@@ -113,7 +114,9 @@ async def chat_endpoint(request: Request) -> Response:
     services = get_services()
     try:
         user = await api_user(request)
-        body = await read_json(request, services.settings.api_max_body_bytes)
+        body = await read_json(
+            request, services.settings.api_max_body_bytes, "a JSON object with `messages`"
+        )
         chat = parse_chat(request, body)
         _check_tool_names(services, chat)
         thread, started = await _begin(services, user.id or 0, chat)

@@ -13,7 +13,6 @@ parameter, the `x-hearth-protocol` header, then the body's shape (messages with 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -39,23 +38,6 @@ class ChatRequest:
     system: str = ""
     tools: tuple[ToolSpec, ...] = ()
     tool_results: tuple[ClientToolResult, ...] = ()
-
-
-async def read_json(request: Request, max_bytes: int) -> Any:
-    """The body as JSON; 400 for a body over `max_bytes` or not JSON."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise bad_request("body", f"is over the limit of {max_bytes:,} bytes.")
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    if not raw.strip():
-        raise bad_request("body", "is empty; send a JSON object with `messages`.")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise bad_request("body", f"is not JSON ({exc}).") from exc
 
 
 def _protocol(request: Request, body: dict[str, Any]) -> Protocol:

@@ -78,6 +78,18 @@ async def test_a_bad_answer_names_the_field_and_changes_nothing(
     assert await _status(sessions, call_id) == "awaiting_approval"
 
 
+async def test_an_empty_body_says_what_to_send(
+    client: httpx.AsyncClient, alice: dict[str, str], sessions: SessionFactory
+) -> None:
+    call_id = await _waiting_call(sessions)
+    refused = await client.post(f"/api/approvals/{call_id}", content=b"", headers=alice)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == (
+        'body: is empty; send {"approved": true} or {"approved": false}.'
+    )
+    assert await _status(sessions, call_id) == "awaiting_approval"
+
+
 async def test_another_persons_or_an_unknown_approval_is_404(
     client: httpx.AsyncClient, alice: dict[str, str], sessions: SessionFactory
 ) -> None:
