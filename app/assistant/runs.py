@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import case, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
@@ -66,10 +67,21 @@ async def refuse_if_answering(session: AsyncSession, thread_id: int) -> None:
 
 
 async def queue_run(session: AsyncSession, thread_id: int, *, max_steps: int, provider: str) -> Run:
-    """A queued run in the thread (flushed, in the caller's transaction)."""
+    """A queued run in the thread (flushed, in the caller's transaction).
+
+    The database refuses a second live run in a thread (`uq_run_live_per_thread`), so of
+    requests racing past `refuse_if_answering` exactly one gets here: the others' whole
+    transaction (their user message with it) is rolled back and they get RunAlreadyActive.
+    """
     run = Run(thread_id=thread_id, status=RunStatus.queued, max_steps=max_steps, provider=provider)
     session.add(run)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        running = await active_run(session, thread_id)
+        logger.info("Thread %s: a second live run was refused by the database", thread_id)
+        raise RunAlreadyActive(thread_id, (running.id or 0) if running else 0) from None
     return run
 
 

@@ -46,6 +46,10 @@ class RunStatus(StrEnum):
 TERMINAL_RUN_STATUSES = frozenset(
     {RunStatus.cancelled, RunStatus.failed, RunStatus.completed, RunStatus.expired}
 )
+LIVE_RUN_STATUSES = tuple(s.value for s in RunStatus if s not in TERMINAL_RUN_STATUSES)
+# The database itself allows one live run per thread (a partial unique index): two requests
+# racing to start a reply cannot both insert one, on SQLite or Postgres.
+_LIVE_RUN = sa.text("status IN (" + ", ".join(f"'{s}'" for s in LIVE_RUN_STATUSES) + ")")
 
 
 class ToolCallStatus(StrEnum):
@@ -152,6 +156,16 @@ class Thread(SQLModel, table=True):
 
 class Run(SQLModel, table=True):
     """One assistant run over a thread, with its status and heartbeat."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_run_live_per_thread",
+            "thread_id",
+            unique=True,
+            sqlite_where=_LIVE_RUN,
+            postgresql_where=_LIVE_RUN,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="thread.id", index=True, nullable=False)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+from sqlmodel import select
+
+from app.assistant.errors import RunAlreadyActive
 from app.assistant.runs import create_run, expire_stale_runs, request_stop, run_status
 from app.assistant.sweeper import sweep_stale_runs
 from app.db.models import Message, Run, RunStatus, ToolCall, utcnow
@@ -109,3 +113,60 @@ async def test_only_the_owner_can_stop_a_run(sessions: SessionFactory) -> None:
         assert not await request_stop(session, run_id, await person(session, "mallory"))
         assert await run_status(session, run_id) == "queued"
         assert await request_stop(session, run_id, await person(session))
+
+
+async def test_racing_starts_make_exactly_one_run_and_one_user_message(
+    sessions: SessionFactory,
+) -> None:
+    """Eight requests start a reply in one thread at the same moment: the database lets one in."""
+    async with sessions() as session:
+        thread = await owned_thread(session)
+    thread_id, user_id = thread.id or 0, thread.user_id or 0
+
+    async def start(n: int) -> str:
+        async with sessions() as session:
+            try:
+                await create_run(
+                    session,
+                    thread_id,
+                    user_id,
+                    f"set the kitchen to {18 + n}",
+                    max_steps=8,
+                    provider="test",
+                )
+            except RunAlreadyActive:
+                return "refused"
+        return "started"
+
+    outcomes = await asyncio.gather(*(start(n) for n in range(8)))
+    async with sessions() as session:
+        runs = (await session.exec(select(Run).where(Run.thread_id == thread_id))).all()
+        asked = (
+            await session.exec(
+                select(Message).where(Message.thread_id == thread_id, Message.role == "user")
+            )
+        ).all()
+    assert sorted(outcomes) == ["refused"] * 7 + ["started"]
+    assert len(runs) == 1 and len(asked) == 1
+    assert asked[0].run_id == runs[0].id
+
+
+async def test_a_new_run_may_start_once_the_last_one_ended(sessions: SessionFactory) -> None:
+    run_id, _ = await _run(sessions)
+    async with sessions() as session:
+        run = await session.get(Run, run_id)
+        assert run is not None
+        thread_id = run.thread_id
+        with pytest.raises(RunAlreadyActive):
+            await create_run(
+                session, thread_id, await person(session), "again", max_steps=8, provider="test"
+            )
+    async with sessions() as session:
+        run = await session.get(Run, run_id)
+        assert run is not None
+        run.status = RunStatus.completed
+        await session.commit()
+        again, _, _ = await create_run(
+            session, thread_id, await person(session), "again", max_steps=8, provider="test"
+        )
+    assert again.id != run_id

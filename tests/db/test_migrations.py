@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
 import app.db.models  # noqa: F401
@@ -31,3 +31,36 @@ def test_downgrade_to_base_and_back_up(database_url: str) -> None:
         inspect(engine).get_table_names()
     )
     engine.dispose()
+
+
+def test_threads_with_several_live_runs_keep_only_the_newest(database_url: str) -> None:
+    """Runs that raced past the old check are expired before the index goes on."""
+    config = alembic_config(database_url)
+    command.downgrade(config, "0004")
+    engine = create_engine(to_sync_url(database_url))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO "user" (username, password_hash, role, created_at) '
+                "VALUES ('u', '!', 'user', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO thread (user_id, title, created_at, updated_at) "
+                "VALUES (1, 't', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        for status in ("in_progress", "queued", "completed"):
+            conn.execute(
+                text(
+                    "INSERT INTO run (thread_id, status, step_count, max_steps, provider, "
+                    "created_at) VALUES (1, :s, 0, 8, 'offline', CURRENT_TIMESTAMP)"
+                ),
+                {"s": status},
+            )
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        statuses = conn.execute(text("SELECT status FROM run ORDER BY id")).scalars().all()
+    engine.dispose()
+    assert statuses == ["expired", "queued", "completed"]
