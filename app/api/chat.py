@@ -30,9 +30,10 @@ from app.assistant.errors import (
     InvalidToolResults,
     RunAlreadyActive,
     ThreadNotFound,
+    ThreadRefTaken,
 )
 from app.assistant.events import RunEvent, RunStarted
-from app.assistant.threads import thread_for_ref, thread_ref
+from app.assistant.threads import get_thread, thread_for_ref, thread_ref
 from app.db.models import Thread
 from app.services import Services, get_services
 
@@ -49,18 +50,46 @@ def _check_tool_names(services: Services, chat: ChatRequest) -> None:
             )
 
 
+def _ref(chat: ChatRequest) -> str:
+    """The thread the client names, or a new one's id."""
+    return chat.thread_ref or f"api-{uuid.uuid4().hex[:16]}"
+
+
+async def _start(services: Services, user_id: int, chat: ChatRequest) -> RunStarted:
+    """A run from the new user message; a thread the client names for the first time is made
+    with the run, so a refused request leaves no empty thread behind."""
+    engine = services.engine
+    ref = _ref(chat)
+    for _ in range(2):
+        async with services.sessions() as session:
+            try:
+                thread = await thread_for_ref(session, user_id, ref)
+            except ThreadNotFound:
+                if ref.isdigit():
+                    raise
+                thread = None
+        if thread is not None:
+            return await engine.start(thread.id or 0, chat.text, user_id=user_id)
+        try:
+            return await engine.start(None, chat.text, user_id=user_id, client_id=ref)
+        except ThreadRefTaken:
+            continue  # Another request made it a moment ago: join that one.
+    raise ThreadNotFound(ref)
+
+
 async def _begin(services: Services, user_id: int, chat: ChatRequest) -> tuple[Thread, RunStarted]:
     """The thread and the run: a new user message, or a continuation from tool results."""
-    engine = services.engine
     try:
-        async with services.sessions() as session:
-            ref = chat.thread_ref or f"api-{uuid.uuid4().hex[:16]}"
-            resuming = bool(chat.tool_results)
-            thread = await thread_for_ref(session, user_id, ref, create=not resuming)
-        if resuming:
-            started = await engine.resume(thread.id or 0, chat.tool_results, user_id=user_id)
+        if chat.tool_results:
+            async with services.sessions() as session:
+                thread = await thread_for_ref(session, user_id, _ref(chat))
+            started = await services.engine.resume(
+                thread.id or 0, chat.tool_results, user_id=user_id
+            )
         else:
-            started = await engine.start(thread.id or 0, chat.text, user_id=user_id)
+            started = await _start(services, user_id, chat)
+        async with services.sessions() as session:
+            thread = await get_thread(session, started.thread_id, user_id)
     except ThreadNotFound as exc:
         raise not_found(str(exc)) from exc
     except RunAlreadyActive as exc:

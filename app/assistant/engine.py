@@ -124,9 +124,12 @@ class RunEngine:
         self.clock = clock
         self.stops = StopRequests(sessions, self.config.stop_poll_interval_s)
 
-    async def start(self, thread_id: int, text: str, *, user_id: int) -> RunStarted:
-        """Persist the user's message and a queued run in one of this person's threads;
-        ThreadNotFound, InvalidMessage and RunAlreadyActive refuse."""
+    async def start(
+        self, thread_id: int | None, text: str, *, user_id: int, client_id: str | None = None
+    ) -> RunStarted:
+        """Persist the user's message and a queued run in one of this person's threads (or,
+        with no `thread_id`, a new one, made only if the run is); ThreadNotFound,
+        InvalidMessage, RunAlreadyActive and ThreadRefTaken refuse."""
         text = validate_message_text(text, self.config.max_message_chars)
         async with self.sessions() as session:
             run, user_message, assistant_message = await create_run(
@@ -136,6 +139,7 @@ class RunEngine:
                 text,
                 max_steps=self.config.max_steps,
                 provider=self.provider.name,
+                client_id=client_id,
             )
         return _started(run, user_id, assistant_message, user_message)
 

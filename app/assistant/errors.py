@@ -39,5 +39,13 @@ class InvalidThreadRef(AssistantError):
     """A thread id from an API client that Hearth cannot use."""
 
 
+class ThreadRefTaken(AssistantError):
+    """Another request made the thread an API client named a moment ago: use that one."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        super().__init__(f"Thread {ref!r} was just created by another request.")
+
+
 class InvalidToolResults(AssistantError):
     """Tool results from an API client that do not match the calls waiting for them."""

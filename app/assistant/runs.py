@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from app.assistant.errors import InvalidMessage, RunAlreadyActive
-from app.assistant.threads import DEFAULT_TITLE, get_thread, title_from_text
+from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
 from app.db.models import (
     TERMINAL_RUN_STATUSES,
     Message,
@@ -97,16 +97,22 @@ async def add_reply(session: AsyncSession, run: Run) -> Message:
 
 async def create_run(
     session: AsyncSession,
-    thread_id: int,
+    thread_id: int | None,
     user_id: int,
     text: str,
     *,
     max_steps: int,
     provider: str,
+    client_id: str | None = None,
 ) -> tuple[Run, Message, Message]:
-    """Persist the user's message, a queued run and its (empty) assistant message."""
-    thread = await get_thread(session, thread_id, user_id)
-    await refuse_if_answering(session, thread_id)
+    """Persist the user's message, a queued run and its (empty) assistant message, all or
+    nothing. With no `thread_id` the thread is new (named `client_id` by an API client)."""
+    if thread_id is None:
+        thread = await add_thread(session, user_id, client_id)
+        thread_id = thread.id or 0
+    else:
+        thread = await get_thread(session, thread_id, user_id)
+        await refuse_if_answering(session, thread_id)
     # Calls of the client's own tools still waiting will never be answered now.
     await session.exec(
         update(ToolCall)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound
+from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound, ThreadRefTaken
 from app.db.models import Message, Thread, utcnow
 
 DEFAULT_TITLE = "New thread"
@@ -101,34 +101,43 @@ def thread_ref(thread: Thread) -> str:
     return thread.client_id or str(thread.id)
 
 
-async def thread_for_ref(
-    session: AsyncSession, user_id: int, ref: str, *, create: bool = False
-) -> Thread:
-    """The person's thread an API client names: digits are Hearth's thread number, anything
-    else the client's own id (a new thread when `create` and nobody used it yet)."""
-    if ref.isdigit():
-        return await get_thread(session, int(ref), user_id)
+def check_client_ref(ref: str) -> str:
+    """An API client's own name for a thread, or InvalidThreadRef saying what is allowed."""
     if not _CLIENT_ID.fullmatch(ref):
         raise InvalidThreadRef(
             "A thread id is Hearth's thread number or 1-100 letters, digits, '-' or '_'; "
             f"got {ref[:40]!r}."
         )
+    return ref
+
+
+async def thread_for_ref(session: AsyncSession, user_id: int, ref: str) -> Thread:
+    """The person's thread an API client names: digits are Hearth's thread number, anything
+    else the client's own id (ThreadNotFound if nobody used it yet)."""
+    if ref.isdigit():
+        return await get_thread(session, int(ref), user_id)
     query = select(Thread).where(
-        Thread.user_id == user_id, Thread.client_id == ref, col(Thread.deleted_at).is_(None)
+        Thread.user_id == user_id,
+        Thread.client_id == check_client_ref(ref),
+        col(Thread.deleted_at).is_(None),
     )
     thread = (await session.exec(query)).first()
-    if thread is not None:
-        return thread
-    if not create:
+    if thread is None:
         raise ThreadNotFound(ref)
-    thread = Thread(user_id=user_id, client_id=ref)
+    return thread
+
+
+async def add_thread(session: AsyncSession, user_id: int, client_id: str | None) -> Thread:
+    """A new thread (flushed, in the caller's transaction, so a refused request that asked
+    for it leaves nothing behind); ThreadRefTaken if another request just made one with
+    the same client id."""
+    thread = Thread(user_id=user_id, client_id=client_id)
     session.add(thread)
     try:
-        await session.commit()
+        await session.flush()
     except IntegrityError:
-        # Another request created it a moment ago: use that one.
         await session.rollback()
-        return await thread_for_ref(session, user_id, ref)
+        raise ThreadRefTaken(client_id or "") from None
     return thread
 
 
