@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import logging
 import os
-import shutil
 import sys
 import time
 
@@ -90,15 +89,44 @@ def release(settings: Settings, wait_s: float = _DATABASE_WAIT_S) -> None:
         print(message)
 
 
+# A worker that dies (kill -9, out of memory) is started again by granian after this pause;
+# one that dies again within granian's 5.5 s window ends the server (a crash loop), and the
+# host's supervisor (systemd, compose's `restart: unless-stopped`) takes over.
+RESPAWN_INTERVAL_S = 1.0
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Replace this process with the backend's workers (granian, Reflex's prod server)."""
-    reflex = shutil.which("reflex") or os.path.join(os.path.dirname(sys.executable), "reflex")
-    env = {**os.environ, "GRANIAN_WORKERS": str(settings.worker_count)}
-    args = [reflex, "run", "--env", "prod", "--backend-only"]
-    args += ["--backend-host", host, "--backend-port", str(port)]
+    """Serve the backend's workers (granian, Reflex's production server) until stopped;
+    a dead worker is replaced, the others serving on meanwhile.
+
+    This is what `reflex run --env prod --backend-only` does, but with granian's respawn of
+    failed workers on: Reflex builds its granian server without it, and one worker dying
+    then ends every worker.
+    """
+    from granian.constants import Interfaces
+    from granian.server import Server
+    from reflex.utils.exec import get_app_instance_from_file
+
+    # Reflex reads these in every worker: production mode, the frontend served elsewhere.
+    os.environ.update(
+        REFLEX_ENV_MODE="prod",
+        REFLEX_SKIP_COMPILE="true",
+        REFLEX_MOUNT_FRONTEND_COMPILED_APP="false",
+        REFLEX_BACKEND_HOST=host,
+        REFLEX_BACKEND_PORT=str(port),
+    )
     print(f"Serving the backend on {host}:{port} with {settings.worker_count} worker(s).")
     sys.stdout.flush()
-    os.execve(reflex, args, env)
+    Server(
+        target=get_app_instance_from_file(),
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=settings.worker_count,
+        respawn_failed_workers=True,
+        respawn_interval=RESPAWN_INTERVAL_S,
+    ).serve()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -95,6 +95,7 @@ def build_services(settings: Settings) -> Services:
         config=EngineConfig(
             max_steps=settings.max_steps,
             checkpoint_interval_s=settings.checkpoint_interval_s,
+            save_text_within_s=settings.save_text_within_s,
             max_message_chars=settings.max_message_chars,
             max_context_chars=settings.max_context_chars,
             approval_timeout_s=settings.approval_timeout_s,

@@ -97,7 +97,16 @@ class Settings(BaseSettings):
     language: str = Field(default="en", description="Language of the offline assistant.")
     max_steps: int = Field(default=8, ge=1, le=50, description="Model turns allowed per run.")
     checkpoint_interval_s: float = Field(
-        default=1.0, gt=0, le=10, description="How often streaming text is saved."
+        default=1.0,
+        gt=0,
+        le=10,
+        description="How often a live run's heartbeat is written (with its text so far).",
+    )
+    save_text_within_s: float = Field(
+        default=0.2,
+        gt=0,
+        le=10,
+        description="Streamed text is saved at most this long after it arrives.",
     )
     stream_flush_interval_s: float = Field(
         default=0.05,
@@ -118,11 +127,13 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(
         default=8000, ge=1, description="Longest message a person may send."
     )
+    # A dead worker's run is expired within run_stale_after_s + sweep_interval_s (12 s);
+    # a live one beats every checkpoint_interval_s (1 s), ten times inside that window.
     run_stale_after_s: float = Field(
-        default=60, gt=0, description="A run with no heartbeat for this long is expired."
+        default=10, gt=0, description="A run with no heartbeat for this long is expired."
     )
     sweep_interval_s: float = Field(
-        default=30, gt=0, description="How often stale runs are looked for."
+        default=2, gt=0, description="How often stale runs are looked for."
     )
     approval_timeout_s: float = Field(
         default=300,

@@ -68,7 +68,11 @@ class EngineConfig:
     """Limits and rhythms of a run."""
 
     max_steps: int = 8
+    # The heartbeat: how often a live run says its worker is alive (with its text so far).
     checkpoint_interval_s: float = 1.0
+    # Streamed text is saved at most this long after it arrives, so a worker killed mid-reply
+    # loses no more than what was on screen for that long.
+    save_text_within_s: float = 0.2
     stop_poll_interval_s: float = 0.2
     max_message_chars: int = 8000
     max_context_chars: int = 60_000
@@ -252,10 +256,18 @@ class RunEngine:
             tools=self.tools.specs + client.tools,
         )
         last_checkpoint = self.clock()
+        unsaved_since: float | None = None  # when the oldest text not yet saved arrived
         finish: ProviderFinish | None = None
-        # Ticks come while the provider is silent, so a Stop and the heartbeat do not wait
-        # for its next chunk.
-        stream = ticking(self.provider.stream_turn(request), self.config.stop_poll_interval_s)
+
+        def next_tick_s() -> float:
+            if unsaved_since is None:
+                return self.config.stop_poll_interval_s
+            due = unsaved_since + self.config.save_text_within_s - self.clock()
+            return max(0.0, min(due, self.config.stop_poll_interval_s))
+
+        # Ticks come while the provider is silent, so a Stop, the heartbeat and the saving
+        # of text already shown do not wait for its next chunk.
+        stream = ticking(self.provider.stream_turn(request), next_tick_s)
         async with aclosing(stream):
             async for event in stream:
                 now = self.clock()
@@ -264,6 +276,8 @@ class RunEngine:
                     raise _StopRequested
                 if isinstance(event, ProviderText) and event.text:
                     recorder.append_text(event.text)
+                    if unsaved_since is None:
+                        unsaved_since = now
                     yield TextDelta(recorder.run_id, recorder.message_id, event.text)
                 elif isinstance(event, ProviderToolInput):
                     yield ToolInputDelta(recorder.run_id, event.call_id, event.name, event.delta)
@@ -279,8 +293,12 @@ class RunEngine:
                         event.delay_s,
                         event.reason,
                     )
-                if now - last_checkpoint >= self.config.checkpoint_interval_s:
-                    last_checkpoint = now
+                text_due = (
+                    unsaved_since is not None
+                    and now - unsaved_since >= self.config.save_text_within_s
+                )
+                if text_due or now - last_checkpoint >= self.config.checkpoint_interval_s:
+                    last_checkpoint, unsaved_since = now, None
                     await recorder.checkpoint(step_count=step)
         await recorder.checkpoint(step_count=step)
         await self._raise_if_stop_requested(recorder.run_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import TypeVar
 
@@ -47,8 +47,12 @@ async def _stop(producer: asyncio.Task[None]) -> None:
     await asyncio.wait([producer])
 
 
-async def ticking(source: AsyncIterator[T], interval_s: float) -> AsyncIterator[T | None]:
-    """The source's items, plus None whenever `interval_s` passes without one."""
+async def ticking(
+    source: AsyncIterator[T], interval_s: float | Callable[[], float]
+) -> AsyncIterator[T | None]:
+    """The source's items, plus None whenever `interval_s` (or what it returns now) passes
+    without one."""
+    wait_s = interval_s if callable(interval_s) else lambda: interval_s
     queue: asyncio.Queue[object] = asyncio.Queue()
     producer = _pump(source, queue)
     try:
@@ -59,7 +63,7 @@ async def ticking(source: AsyncIterator[T], interval_s: float) -> AsyncIterator[
             except asyncio.QueueEmpty:
                 try:
                     # asyncio.timeout, not wait_for: no task per item (this runs per token).
-                    async with asyncio.timeout(interval_s):
+                    async with asyncio.timeout(wait_s()):
                         item = await queue.get()
                 except TimeoutError:
                     yield None
