@@ -33,8 +33,7 @@ tests/js/node_modules/.installed: tests/js/package-lock.json | $(VENV)/.run-inst
 run: $(VENV)/.run-installed
 	$(PY) -m app.deploy release
 	@echo "Hearth is starting (the first start builds the frontend, about a minute)."
-	@echo "Open http://127.0.0.1:$(PORT)/ when it says 'App running'."
-	$(VENV)/bin/reflex run --env prod --backend-host 127.0.0.1 --frontend-port $(PORT) --backend-port $(PORT)
+	$(PY) -m app.deploy serve --frontend --host 127.0.0.1 --port $(PORT)
 
 # Every test twice: the default configuration (SQLite, one worker), then the hosted one
 # (Postgres, Redis, two workers per app).

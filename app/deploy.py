@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import logging
 import os
+import subprocess
 import sys
 import time
 
@@ -95,26 +96,44 @@ def release(settings: Settings, wait_s: float = _DATABASE_WAIT_S) -> None:
 RESPAWN_INTERVAL_S = 1.0
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
-    """Serve the backend's workers (granian, Reflex's production server) until stopped;
-    a dead worker is replaced, the others serving on meanwhile.
+def build_frontend(port: int) -> None:
+    """Build the pages into .web/build/client, talking to the backend on `port` of whatever
+    host serves them (Reflex's `reflex export`, as `reflex run --env prod` builds them)."""
+    reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
+    env = {**os.environ, "REFLEX_FRONTEND_PORT": str(port), "REFLEX_BACKEND_PORT": str(port)}
+    subprocess.run(
+        [reflex, "export", "--frontend-only", "--no-zip", "--env", "prod"], env=env, check=True
+    )
 
-    This is what `reflex run --env prod --backend-only` does, but with granian's respawn of
-    failed workers on: Reflex builds its granian server without it, and one worker dying
+
+def serve(settings: Settings, host: str, port: int, *, frontend: bool = False) -> None:
+    """Serve the backend's workers (granian, Reflex's production server) until stopped;
+    a dead worker is replaced, the others serving on meanwhile. With `frontend`, the pages
+    are built first and served on the same port (what `make run` does).
+
+    This is what `reflex run --env prod [--backend-only]` does, but with granian's respawn
+    of failed workers on: Reflex builds its granian server without it, and one worker dying
     then ends every worker.
     """
+    if frontend:
+        build_frontend(port)
+        print(f"Pages built: open http://{host}:{port}/ once a worker has started.")
     from granian.constants import Interfaces
     from granian.server import Server
+    from reflex.istate.manager import reset_disk_state_manager
     from reflex.utils.exec import get_app_instance_from_file
+    from reflex_base import constants
+    from reflex_base.environment import environment
 
-    # Reflex reads these in every worker: production mode, the frontend served elsewhere.
-    os.environ.update(
-        REFLEX_ENV_MODE="prod",
-        REFLEX_SKIP_COMPILE="true",
-        REFLEX_MOUNT_FRONTEND_COMPILED_APP="false",
-        REFLEX_BACKEND_HOST=host,
-        REFLEX_BACKEND_PORT=str(port),
-    )
+    # Read in every worker, as `reflex run` sets them: production mode, the pages already
+    # built (by `build_frontend`, or elsewhere) and served here only with `frontend`.
+    environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
+    environment.REFLEX_SKIP_COMPILE.set(True)
+    environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.set(frontend)
+    os.environ.update(REFLEX_BACKEND_HOST=host, REFLEX_BACKEND_PORT=str(port))
+    # Tabs' state from an earlier start is dropped, as `reflex run` does (with one worker
+    # and no Redis it is kept on disk); a respawned worker keeps it.
+    reset_disk_state_manager()
     print(f"Serving the backend on {host}:{port} with {settings.worker_count} worker(s).")
     sys.stdout.flush()
     Server(
@@ -137,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="run the backend workers")
     serve_parser.add_argument("--host", default="0.0.0.0")
     serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument(
+        "--frontend", action="store_true", help="build the pages and serve them on the same port"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -147,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "release":
         release(settings)
     else:
-        serve(settings, args.host, args.port)
+        serve(settings, args.host, args.port, frontend=args.frontend)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Run the real app (`reflex run --env prod`) on a free port with a fresh database.
+"""Run the real app (as `make run` does) on a free port with a fresh database.
 
 In the hosted configuration (HEARTH_TEST_POSTGRES_URL and HEARTH_TEST_REDIS_URL set, as the
 second pass of `make test` does) each app gets its own Postgres database, keeps Reflex's
@@ -129,7 +129,8 @@ def start_app(
     project: Path = ROOT,
     web_dir: Path | None = None,
 ) -> tuple[str, subprocess.Popen]:
-    """Migrate a fresh database and run `reflex run --env prod` in a project folder."""
+    """Migrate a fresh database and serve Hearth as `make run` does (another project, such
+    as the benchmarks' naive app, with `reflex run --env prod`)."""
     port = port or free_port()
     tmp.mkdir(parents=True, exist_ok=True)
     if web_dir is not None:
@@ -147,20 +148,16 @@ def start_app(
     env["GRANIAN_WORKERS"] = env.get("HEARTH_WORKERS", "1")
     subprocess.run([sys.executable, "-m", "app.db.migrate"], cwd=ROOT, env=env, check=True)
     log = tmp / "app.log"
-    reflex = Path(sys.executable).parent / "reflex"
+    if project == ROOT:
+        # What `make run` runs: the pages built, then served by workers granian respawns.
+        command = [sys.executable, "-m", "app.deploy", "serve", "--frontend"]
+        command += ["--host", "127.0.0.1", "--port", str(port)]
+    else:
+        reflex = str(Path(sys.executable).parent / "reflex")
+        command = [reflex, "run", "--env", "prod", "--backend-host", "127.0.0.1"]
+        command += ["--frontend-port", str(port), "--backend-port", str(port)]
     proc = subprocess.Popen(
-        [
-            str(reflex),
-            "run",
-            "--env",
-            "prod",
-            "--backend-host",
-            "127.0.0.1",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ],
+        command,
         cwd=project,
         env=env,
         stdout=log.open("w"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,41 @@ def test_a_killed_server_leaves_the_reply_expired_and_retry_works(
         }
     finally:
         stop_app(proc)
+
+
+def test_a_killed_worker_is_replaced_and_the_open_page_recovers(
+    page: Page, model: FakeOpenAI, tmp_path: Path
+) -> None:
+    """`kill -9` of the one worker under `make run` (the default settings): granian starts
+    another, the page reconnects by itself, the reply is expired within 15 s with its text,
+    and Retry answers, with no restart by hand."""
+    url, proc = start_app(tmp_path, model.app_env(), web_dir=separate_web_dir("worker-kill"))
+    try:
+        chat = ChatPage(page, url)
+        chat.sign_up()
+        chat.open_new_thread()
+        model.script(Turn(text=STORY, delay_s=0.03))
+        chat.send("tell me a long story")
+        live = page.locator(".live-text .hearth-stream-text")
+        expect(live).to_contain_text("Sentence number 40.", timeout=30_000)
+        (worker,) = _children(proc.pid)
+        os.kill(worker, signal.SIGKILL)
+        killed_at = time.monotonic()
+        reply = chat.assistant_messages.last
+        expect(reply).to_contain_text(
+            "The worker running this reply stopped; the text so far was kept.", timeout=20_000
+        )
+        assert time.monotonic() - killed_at <= 15
+        assert reply.locator(".markdown").inner_text().startswith("Sentence number 0.")
+        assert _children(proc.pid) not in ([], [worker])
+
+        model.script(Turn(text=["The ", "end."]))
+        reply.get_by_role("button", name="Retry").click()
+        expect(chat.wait_until_answered()).to_have_text("The end.")
+    finally:
+        stop_app(proc)
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        return [int(child) for child in listing.read().split()]
