@@ -103,7 +103,7 @@ class Settings(BaseSettings):
         description="How often a live run's heartbeat is written (with its text so far).",
     )
     save_text_within_s: float = Field(
-        default=0.2,
+        default=0.15,
         gt=0,
         le=10,
         description="Streamed text is saved at most this long after it arrives.",

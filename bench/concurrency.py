@@ -82,7 +82,7 @@ def _quantiles(values: list[float]) -> tuple[float, float]:
 def fresh_database(kind: str, postgres_url: str, folder: Path) -> tuple[str, str]:
     """A migrated database: its URL and (Postgres) its name, to drop afterwards."""
     if kind == "sqlite":
-        url = f"sqlite:///{folder / 'bench.db'}"
+        url = f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:8]}.db'}"
         upgrade_to_head(url)
         return url, ""
     name = f"hearth_bench_{uuid.uuid4().hex[:8]}"

@@ -72,7 +72,7 @@ class EngineConfig:
     checkpoint_interval_s: float = 1.0
     # Streamed text is saved at most this long after it arrives, so a worker killed mid-reply
     # loses no more than what was on screen for that long.
-    save_text_within_s: float = 0.2
+    save_text_within_s: float = 0.15
     stop_poll_interval_s: float = 0.2
     max_message_chars: int = 8000
     max_context_chars: int = 60_000
