@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.ui.chat_page import ChatPage
+from tests.ui.chat_page import ChatPage, watch_for_csp_violations
 from tests.ui.conftest import LISTED_ORIGIN
 
 pytestmark = pytest.mark.browser
@@ -76,23 +76,6 @@ class ElsewhereSite:
 def elsewhere() -> Iterator[ElsewhereSite]:
     with ElsewhereSite() as site:
         yield site
-
-
-def _watch_for_csp_violations(page: Page) -> list[str]:
-    """Every CSP violation the page reports, from the console and from the DOM event."""
-    seen: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            seen.append(message.text)
-
-    page.on("console", on_console)
-    page.context.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e => "
-        "console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + "
-        "e.blockedURI));"
-    )
-    return seen
 
 
 def _websocket_handshake(app_url: str, origin: str) -> tuple[int, dict[str, str]]:
@@ -182,7 +165,7 @@ def test_cors_and_the_websocket_refuse_a_foreign_origin_and_accept_a_listed_one(
 def test_a_reply_streams_under_the_csp_and_its_foreign_image_is_a_link_never_fetched(
     page: Page, app_url: str, elsewhere: ElsewhereSite
 ) -> None:
-    violations = _watch_for_csp_violations(page)
+    violations = watch_for_csp_violations(page)
     chat = ChatPage(page, app_url)
     chat.sign_up()
     chat.open_new_thread()
