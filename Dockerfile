@@ -26,7 +26,8 @@ FROM base AS frontend
 # The address browsers use is baked into the build: pass yours with --build-arg.
 ARG PUBLIC_URL=http://localhost:8080
 ENV HEARTH_PUBLIC_URL=$PUBLIC_URL
-RUN reflex export --frontend-only --no-zip && mv .web/build/client /frontend
+RUN reflex export --frontend-only --no-zip && mv .web/build/client /frontend \
+    && python -m app.deploy nginx-headers /frontend > /nginx-headers.conf
 
 FROM base AS app
 RUN useradd --system --home-dir /srv/hearth hearth && chown -R hearth /srv/hearth
@@ -40,4 +41,5 @@ CMD ["python", "-m", "app.deploy", "serve", "--host", "0.0.0.0", "--port", "8000
 FROM nginx:1.27-bookworm AS proxy
 COPY deploy/nginx/hearth.conf /etc/nginx/conf.d/default.conf
 COPY deploy/nginx/locations.conf /etc/nginx/hearth/locations.conf
+COPY --from=frontend /nginx-headers.conf /etc/nginx/hearth/headers.conf
 COPY --from=frontend /frontend /srv/hearth

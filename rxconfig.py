@@ -26,5 +26,8 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="orange", radius="large"))],
     disable_plugins=[SitemapPlugin],
+    # CORS: the app's own pages need none; other origins only when listed (Reflex's default
+    # is every origin, with credentials).
+    cors_allowed_origins=settings.allowed_origins,
     **hosted,
 )

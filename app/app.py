@@ -5,12 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from app.api.routes import build_api
+from app.api.security_headers import security_headers
 from app.assistant.sweeper import sweep_stale_runs
 from app.logs import configure_logging
 from app.services import get_services
 from app.settings import get_settings
 from app.ui import live_text
 from app.ui.components.stream import hearth_stream_root
+from app.ui.frontend import built_frontend_dir
 from app.ui.pages.admin import admin_page, admin_thread_page
 from app.ui.pages.chat import chat_page
 from app.ui.pages.login import login_page, signup_page
@@ -20,6 +22,7 @@ from app.ui.state.admin_manage import AdminThreadState
 from app.ui.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, LoginState
 from app.ui.state.chat import ChatState
 from app.ui.state.tokens import TOKENS_ROUTE, TokensState
+from app.ui.websocket import admit_origins
 
 
 async def _sweep_stale_runs() -> None:
@@ -32,7 +35,8 @@ async def _sweep_stale_runs() -> None:
 configure_logging(get_settings())
 
 app = rx.App(
-    api_transformer=build_api(),
+    # Hearth's routes first, then the headers around everything (pages, API, websocket).
+    api_transformer=[build_api(), security_headers(built_frontend_dir)],
     stylesheets=["/hearth.css"],
     # In the root, not in a page: streamed text can arrive before a page's code has loaded.
     extra_app_wraps={(50, "HearthStreamRoot"): lambda _stateful: hearth_stream_root()},
@@ -53,5 +57,6 @@ app.add_page(
 app.add_page(
     tokens_page, route=TOKENS_ROUTE, on_load=TokensState.open_tokens, title="API tokens · Hearth"
 )
+admit_origins(app, get_settings().allowed_origins)
 app.register_lifespan_task(_sweep_stale_runs)
 live_text.bind(app)

@@ -6,7 +6,7 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DEFAULT_DATABASE_URL = "sqlite:///data/hearth.db"
 # Docker and compose mount secrets here, one file per variable (e.g. HEARTH_API_KEY).
@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("HEARTH_PUBLIC_URL", "REFLEX_API_URL"),
         description="Where browsers reach Hearth, e.g. https://hearth.example.com (baked into "
         "the frontend when it is built).",
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Other origins whose pages may call the API and open the websocket, "
+        "comma-separated (e.g. https://chat.example.com,http://localhost:5173); the app's own "
+        "origin always may.",
     )
     log_format: Literal["text", "json"] = Field(
         default="text", description="json: one JSON object per line on stderr, for a host."
@@ -167,16 +173,30 @@ class Settings(BaseSettings):
     @field_validator("public_url")
     @classmethod
     def _public_url_is_an_origin(cls, value: str) -> str:
-        if not value:
-            return ""
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(
-                "must be an http:// or https:// address, e.g. https://hearth.example.com"
-            )
-        if parts.path.strip("/") or parts.query:
-            raise ValueError("must be just scheme://host[:port], with no path")
-        return f"{parts.scheme}://{parts.netloc}"
+        return to_origin(value) if value else ""
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _cors_origins_are_origins(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            items = value.split(",")
+        elif isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            raise ValueError("must be origins separated by commas, e.g. https://chat.example.com")
+        origins: list[str] = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            if item == "*":
+                raise ValueError(
+                    "'*' is not allowed (any site could then act for a signed-in person): "
+                    "list each origin, e.g. https://chat.example.com"
+                )
+            origin = to_origin(item)
+            if origin not in origins:
+                origins.append(origin)
+        return tuple(origins)
 
     @model_validator(mode="after")
     def _several_workers_share_redis(self) -> Settings:
@@ -204,6 +224,13 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Origins other than the one a request arrived at that CORS and the websocket let
+        in: the public address (behind a proxy) and HEARTH_CORS_ORIGINS."""
+        public = (self.public_url,) if self.public_url else ()
+        return tuple(dict.fromkeys((*public, *self.cors_origins)))
+
+    @property
     def resolved_provider(self) -> Literal["offline", "chat", "responses"]:
         """The provider in use: `auto` picks offline without a key or URL."""
         if self.provider != "auto":
@@ -223,6 +250,18 @@ class Settings(BaseSettings):
     def sync_database_url(self) -> str:
         """The URL for sync engines (Alembic, Reflex's health check)."""
         return to_sync_url(self.database_url)
+
+
+def to_origin(value: str) -> str:
+    """`scheme://host[:port]` of an http(s) address, as browsers send it in `Origin`."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"{value!r} must be an http:// or https:// address, e.g. https://hearth.example.com"
+        )
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ValueError(f"{value!r} must be just scheme://host[:port], with no path")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def to_sync_url(url: str) -> str:

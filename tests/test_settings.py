@@ -124,3 +124,35 @@ def test_secrets_can_come_from_files(tmp_path, monkeypatch: pytest.MonkeyPatch) 
     assert settings.api_key is not None
     assert settings.api_key.get_secret_value() == "sk-from-a-file"
     assert "sk-from-a-file" not in repr(settings)
+
+
+def test_cors_origins_are_a_comma_separated_list_of_origins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().allowed_origins == ()
+    monkeypatch.setenv("HEARTH_PUBLIC_URL", "https://hearth.example.com")
+    monkeypatch.setenv("HEARTH_CORS_ORIGINS", " https://Chat.Example.com/ ,http://localhost:5173,,")
+    settings = load_settings()
+    assert settings.cors_origins == ("https://chat.example.com", "http://localhost:5173")
+    assert settings.allowed_origins == (
+        "https://hearth.example.com",
+        "https://chat.example.com",
+        "http://localhost:5173",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("*", "'*' is not allowed"),
+        ("chat.example.com", "'chat.example.com' must be an http:// or https:// address"),
+        ("https://chat.example.com/app", "must be just scheme://host[:port], with no path"),
+    ],
+)
+def test_cors_origins_that_are_not_origins_are_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str, problem: str
+) -> None:
+    monkeypatch.setenv("HEARTH_CORS_ORIGINS", value)
+    with pytest.raises(SettingsError, match="HEARTH_CORS_ORIGINS: ") as caught:
+        load_settings()
+    assert problem in str(caught.value)

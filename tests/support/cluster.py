@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.deploy import nginx_headers
 from tests.support.app_server import (
     LOCAL_POSTGRES_URL,
     LOCAL_REDIS_URL,
@@ -148,6 +149,7 @@ http {{
         ''      close;
     }}
 {upstreams}
+    include {folder}/headers.conf;
     map $cookie_hearth_worker $hearth_backend {{
         default hearth_{first};
 {choices}
@@ -164,6 +166,7 @@ http {{
 def start_nginx(port: int, static: Path, backends: dict[str, Backend], folder: Path):
     """Debian's nginx on 127.0.0.1:port, checked with `nginx -t` first."""
     conf = folder / "nginx.conf"
+    (folder / "headers.conf").write_text(nginx_headers(static))
     conf.write_text(nginx_config(port, static, backends, folder))
     test = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True, text=True)
     if test.returncode != 0:

@@ -5,9 +5,27 @@ from __future__ import annotations
 import re
 import uuid
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
 PASSWORD = "a long password"
+
+
+def watch_for_csp_violations(page: Page) -> list[str]:
+    """Every Content-Security-Policy violation the page reports from now on (the console's
+    messages, and the DOM's `securitypolicyviolation` events written to the console)."""
+    seen: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            seen.append(message.text)
+
+    page.on("console", on_console)
+    page.context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + "
+        "e.blockedURI));"
+    )
+    return seen
 
 
 class ChatPage:

@@ -16,6 +16,9 @@ from tests.support.app_server import database_url_for, start_app, stop_app
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.ui.chat_page import PASSWORD, ChatPage
 
+# A front end elsewhere that the browser tests' app lets in (HEARTH_CORS_ORIGINS).
+LISTED_ORIGIN = "http://assistant-ui.test:5173"
+
 
 @pytest.fixture(scope="session")
 def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -37,6 +40,7 @@ def app_url(app_folder: Path) -> Iterator[str]:
         {
             "HEARTH_OFFLINE_CHUNK_DELAY_S": "0.06",
             "HEARTH_PROVIDER_FACTORY": "tests.fakes.echo_provider:build",
+            "HEARTH_CORS_ORIGINS": LISTED_ORIGIN,
         },
     )
     yield url

@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.fakes.openai_server import FakeOpenAI, Turn
 from tests.support.cluster import Cluster, start_cluster
-from tests.ui.chat_page import ChatPage
+from tests.ui.chat_page import ChatPage, watch_for_csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,26 @@ def _worker_pid(tab: ChatPage) -> int:
 
 def _thread_titles(tab: ChatPage) -> list[str]:
     return tab.threads.get_by_role("link").all_inner_texts()
+
+
+def test_pages_through_nginx_run_under_the_csp_and_the_websocket_takes_the_proxys_origin(
+    browser: Browser, cluster: Cluster, model: FakeOpenAI
+) -> None:
+    """nginx serves the built pages with the CSP of that build; the app behind it sees the
+    browser's Host (with its port), so its own pages may open the websocket."""
+    page = httpx.get(cluster.url + "/login")
+    assert "'sha256-" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    tab = _tab_on(browser, cluster, "a")
+    violations = watch_for_csp_violations(tab.page)
+    try:
+        tab.sign_up()
+        tab.open_new_thread()
+        model.script(Turn(text=["Fine, ", "thanks."]))
+        expect(tab.ask("how are you?")).to_contain_text("Fine, thanks.")
+        assert violations == [], violations
+    finally:
+        tab.page.context.close()
 
 
 def test_two_workers_share_runs_through_redis_and_survive_a_killed_worker(

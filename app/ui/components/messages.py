@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.assistant.transcript import Part, TranscriptMessage
+from app.ui.components.markdown import inert_markdown
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
 
@@ -112,7 +113,7 @@ def effect_card(part: Part) -> rx.Component:
 def _part(part: Part) -> rx.Component:
     return rx.match(
         part.kind,
-        ("text", rx.markdown(part.text, use_raw=False, class_name="markdown")),
+        ("text", inert_markdown(part.text)),
         ("tool", tool_card(part)),
         ("effect", effect_card(part)),
         rx.fragment(),

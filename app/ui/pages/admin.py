@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.assistant.transcript import Part, TranscriptMessage
 from app.ui.components.dialogs import confirm_dialog
+from app.ui.components.markdown import inert_markdown
 from app.ui.components.page_header import page_header
 from app.ui.state.admin import SOURCES, AdminState, BoardRoom, LedgerView
 from app.ui.state.admin_manage import (
@@ -441,7 +442,7 @@ def admin_page() -> rx.Component:
 def _read_only_part(part: Part) -> rx.Component:
     return rx.match(
         part.kind,
-        ("text", rx.markdown(part.text, use_raw=False, class_name="markdown")),
+        ("text", inert_markdown(part.text)),
         (
             "tool",
             rx.text(
