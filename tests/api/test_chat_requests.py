@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 import reflex as rx
+from reflex_base.config import get_config
 
 from app.accounts.api_tokens import create_api_token, revoke_api_token
 from app.api.routes import build_api
@@ -190,13 +191,20 @@ async def test_the_openapi_description_is_served_without_a_token(
 
 
 async def test_a_front_end_on_another_origin_can_read_the_stream_headers(
-    api_settings: None, alice: dict[str, str]
+    api_settings: None, alice: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Through the CORS middleware Reflex puts on the API (as `make run` serves it)."""
+    """Through the CORS middleware Reflex puts on the API (as `make run` serves it), for an
+    origin listed in HEARTH_CORS_ORIGINS (rxconfig passes the list to Reflex)."""
+    origin = {"Origin": "http://127.0.0.1:5173"}
+    monkeypatch.setattr(get_config(), "cors_allowed_origins", (origin["Origin"],))
     api = build_api()
     rx.App._add_cors(api)
-    origin = {"Origin": "http://127.0.0.1:5173"}
     async with api_client(api) as client:
+        unlisted = await client.options(
+            "/api/chat",
+            headers={"Origin": "http://elsewhere.test", "Access-Control-Request-Method": "POST"},
+        )
+        assert "access-control-allow-origin" not in unlisted.headers
         preflight = await client.options(
             "/api/chat",
             headers={
