@@ -31,14 +31,18 @@ class InvalidCredentials(AccountError):
 
 
 class TooManyAttempts(AccountError):
-    """Sign-in is paused for a username after repeated failures."""
+    """Attempts are paused after repeated failures (from an address, or at a name)."""
 
-    def __init__(self, retry_after_s: int) -> None:
+    def __init__(self, retry_after_s: int, what: str = "sign-ins") -> None:
         self.retry_after_s = retry_after_s
-        minutes = max(1, -(-retry_after_s // 60))
-        super().__init__(
-            f"Too many failed sign-ins; try again in {minutes} minute{'s' if minutes > 1 else ''}."
-        )
+        super().__init__(f"Too many failed {what}; try again in {_duration(retry_after_s)}.")
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class InvalidTokenName(AccountError):

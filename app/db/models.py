@@ -131,12 +131,26 @@ class ApiToken(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One sign-in attempt, for rate limiting across every worker."""
+    """One checked sign-in attempt: the addresses a person signed in from before are known."""
+
+    __table_args__ = (sa.Index("ix_loginattempt_username_source", "username", "source"),)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40, index=True, nullable=False)
+    # The client's address (an IPv6 client's /64), or "" when it is not known.
+    source: str = Field(default="", max_length=64, nullable=False)
     succeeded: bool = Field(default=False, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
+class SigninThrottle(SQLModel, table=True):
+    """One throttle bucket (an address, a name, a name from an address, API tokens from an
+    address): failures counted before the check they allow, and the wait they impose."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    failures: int = Field(default=0, nullable=False)
+    last_attempt_at: datetime = Field(default_factory=utcnow, nullable=False)
+    blocked_until: datetime | None = Field(default=None)
 
 
 class Thread(SQLModel, table=True):

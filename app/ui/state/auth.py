@@ -79,7 +79,12 @@ class LoginState(AuthState):
         username = str(form_data.get("username", ""))
         try:
             async with get_services().sessions() as session:
-                user = await authenticate(session, username, str(form_data.get("password", "")))
+                user = await authenticate(
+                    session,
+                    username,
+                    str(form_data.get("password", "")),
+                    source=self.router.session.client_ip,
+                )
                 self.session_token = await start_session(session, user)
         except AccountError as exc:
             self.error = str(exc)

@@ -1,0 +1,39 @@
+"""The sign-in form counts attempts by the client's address (Reflex's router.session)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from app.accounts.users import create_user
+from app.db.models import LoginAttempt
+from app.db.session import SessionFactory
+from app.ui.state.auth import LoginState
+from tests.support.events import browsers
+
+RIGHT = "the right one"
+
+
+async def test_guesses_from_one_address_do_not_stop_the_owner_elsewhere(
+    services: None, sessions: SessionFactory
+) -> None:
+    async with sessions() as session:
+        await create_user(session, "erin", RIGHT)
+    async with browsers() as tab:
+        guesser, owner = tab("guesser"), tab("owner")
+        for _ in range(6):
+            await guesser.send(
+                LoginState.sign_in({"username": "erin", "password": "guess"}),
+                client_ip="203.0.113.9",
+            )
+        assert (await guesser.state(LoginState)).error == (
+            "Too many failed sign-ins; try again in 1 minute."
+        )
+        await owner.send(
+            LoginState.sign_in({"username": "erin", "password": RIGHT}),
+            client_ip="198.51.100.7",
+        )
+        signed_in = await owner.state(LoginState)
+        assert (signed_in.error, signed_in.session_token != "") == ("", True)
+    async with sessions() as session:
+        sources = [a.source for a in (await session.exec(select(LoginAttempt))).all()]
+    assert sources == ["203.0.113.9"] * 5 + ["198.51.100.7"]
