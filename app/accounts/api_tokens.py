@@ -6,15 +6,20 @@ characters (so a person can tell their tokens apart in the list).
 
 from __future__ import annotations
 
+import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.accounts.errors import InvalidTokenName, TokenNotFound, TooManyTokens
+from app.accounts.errors import InvalidTokenName, TokenNotFound, TooManyAttempts, TooManyTokens
 from app.accounts.sessions import token_digest
+from app.accounts.sources import source_key
+from app.accounts.throttle import Bucket, Limit, reserve, wait_for
 from app.db.models import ApiToken, User, utcnow
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "hth_"
 MAX_NAME_CHARS = 60
@@ -22,6 +27,10 @@ MAX_LIVE_TOKENS = 20
 _SHOWN_CHARS = 12
 # `last_used_at` is written at most this often per token (not on every request).
 _USE_RESOLUTION = timedelta(minutes=1)
+# Failed token checks from one address: 10, then waits of 1, 2, 4 ... up to 60 minutes.
+FAILED_TOKENS_FROM_SOURCE = Limit(
+    free_attempts=10, first_wait_s=60, max_wait_s=3600, forget_after_s=3600
+)
 
 
 def _clean_name(name: str) -> str:
@@ -87,4 +96,23 @@ async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
     if row.last_used_at is None or now - row.last_used_at >= _USE_RESOLUTION:
         row.last_used_at = now
         await session.commit()
+    return user
+
+
+async def user_for_api_token_from(
+    session: AsyncSession, token: str, source: str, now: datetime | None = None
+) -> User | None:
+    """The token's owner, or None; TooManyAttempts while the address must wait after failed
+    checks. A failure is counted atomically, so a burst of guesses is cut at the limit."""
+    now = now or utcnow()
+    bucket = Bucket(f"api-src:{source_key(source) if source else ''}", FAILED_TOKENS_FROM_SOURCE)
+    if wait := await wait_for(session, bucket, now):
+        raise TooManyAttempts(wait, "API tokens")
+    user = await user_for_api_token(session, token)
+    if user is None:
+        try:
+            await reserve(session, [bucket], now)
+        except TooManyAttempts as exc:
+            raise TooManyAttempts(exc.retry_after_s, "API tokens") from None
+        logger.warning("Unknown API token from %s", source or "an unknown address")
     return user
