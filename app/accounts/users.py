@@ -17,7 +17,7 @@ from app.accounts.errors import (
     UsernameTaken,
     WeakPassword,
 )
-from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.passwords import hash_password, needs_rehash, verify_password, weakness
 from app.accounts.sources import source_key
 from app.accounts.throttle import Bucket, Limit, release, reserve
 from app.db.models import LoginAttempt, User, UserRole, utcnow
@@ -59,8 +59,8 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_password(password: str) -> str:
-    """The password, or WeakPassword saying what is allowed."""
+def check_password(password: str, username: str = "") -> str:
+    """The password, or WeakPassword saying why not and what would do."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise WeakPassword(
             f"A password needs at least {MIN_PASSWORD_CHARS} characters; this one has "
@@ -68,6 +68,11 @@ def check_password(password: str) -> str:
         )
     if len(password) > MAX_PASSWORD_CHARS:
         raise WeakPassword(f"A password can have at most {MAX_PASSWORD_CHARS} characters.")
+    if why := weakness(password, [username, "hearth"]):
+        raise WeakPassword(
+            f"That password is too easy to guess. {why} A few unrelated words make a strong "
+            "password that is easy to remember."
+        )
     return password
 
 
@@ -76,7 +81,7 @@ async def create_user(
 ) -> User:
     """A new account with a hashed password."""
     name = check_username(username)
-    check_password(password)
+    check_password(password, name)
     if (await session.exec(select(User).where(User.username == name))).first() is not None:
         raise UsernameTaken(name)
     user = User(username=name, password_hash=await hash_password(password), role=role)

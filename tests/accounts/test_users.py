@@ -40,9 +40,9 @@ async def test_short_passwords_are_refused_with_the_rule(sessions: SessionFactor
 
 async def test_usernames_are_unique_without_case(sessions: SessionFactory) -> None:
     async with sessions() as session:
-        await create_user(session, "carol", "password one")
+        await create_user(session, "carol", "kettle on the hob")
         with pytest.raises(UsernameTaken, match="'carol' is taken"):
-            await create_user(session, "CAROL", "password two")
+            await create_user(session, "CAROL", "a second kettle")
 
 
 async def test_sign_in_checks_the_password(sessions: SessionFactory) -> None:
@@ -54,3 +54,22 @@ async def test_sign_in_checks_the_password(sessions: SessionFactory) -> None:
         with pytest.raises(InvalidCredentials, match=r"Wrong username or password\."):
             await authenticate(session, "nobody", "the right one")
         assert await count_admins(session) == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("12345678", "This is a top-10 common password"),
+        ("password one", "This is similar to a commonly used password"),
+        ("xxxxxxxxxxxx", 'Repeats like "aaa" are easy to guess'),
+        ("zoe-2024", "Add another word or two"),
+    ],
+)
+async def test_common_and_weak_passwords_are_refused_saying_why(
+    sessions: SessionFactory, password: str, why: str
+) -> None:
+    async with sessions() as session:
+        with pytest.raises(WeakPassword, match="too easy to guess") as refused:
+            await create_user(session, "zoe", password)
+    assert why in str(refused.value)
+    assert "A few unrelated words make a strong password" in str(refused.value)

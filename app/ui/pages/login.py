@@ -99,7 +99,8 @@ def signup_page() -> rx.Component:
                     "Password",
                     "password",
                     "password",
-                    hint=f"At least {MIN_PASSWORD_CHARS} characters.",
+                    hint=f"At least {MIN_PASSWORD_CHARS} characters, hard to guess: a few "
+                    "unrelated words work well.",
                 ),
                 _field("Repeat the password", "confirm", "password"),
                 rx.button("Sign up", type="submit", width="100%"),
