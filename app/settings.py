@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         default=None, description="The password of HEARTH_ADMIN_USERNAME (never logged)."
     )
+    signup: Literal["open", "closed"] = Field(
+        default="open",
+        description="Whether anyone may create an account (closed: admins create them in "
+        "/admin). The switch in /admin wins once used. The first account is the admin.",
+    )
     trusted_proxy_hops: int = Field(
         default=0,
         ge=0,

@@ -64,3 +64,24 @@ class TokenNotFound(AccountError):
 
     def __init__(self) -> None:
         super().__init__("That API token does not exist or was already revoked.")
+
+
+class SignupClosed(AccountError):
+    """Sign-up is closed: only admins create accounts."""
+
+    def __init__(self) -> None:
+        super().__init__("Sign-up is closed; ask an admin of this Hearth to create your account.")
+
+
+class LastAdmin(AccountError):
+    """The change would leave no admin."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"'{username}' is the only admin; make someone else an admin first.")
+
+
+class UnknownPerson(AccountError):
+    """No account has that username."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"There is no account named '{username}'.")

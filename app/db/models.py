@@ -153,6 +153,16 @@ class SigninThrottle(SQLModel, table=True):
     blocked_until: datetime | None = Field(default=None)
 
 
+class AppSetting(SQLModel, table=True):
+    """A setting admins change at run time (sign-up open or closed), or a one-time claim (the
+    first account's admin role): one row per key, so the database decides who was first."""
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=200, nullable=False)
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
 class Thread(SQLModel, table=True):
     """One conversation. Deleting hides it; its runs and effects stay in the ledger."""
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
+from app.accounts.signup import list_people
 from app.accounts.users import create_user
 from app.db.models import LoginAttempt
 from app.db.session import SessionFactory
+from app.services import get_services
+from app.settings import get_settings
 from app.ui.state.auth import LoginState
 from tests.support.events import browsers
 
@@ -37,3 +41,25 @@ async def test_guesses_from_one_address_do_not_stop_the_owner_elsewhere(
     async with sessions() as session:
         sources = [a.source for a in (await session.exec(select(LoginAttempt))).all()]
     assert sources == ["203.0.113.9"] * 5 + ["198.51.100.7"]
+
+
+async def test_the_first_sign_up_is_the_admin_and_a_closed_sign_up_says_so(
+    services: None, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = {"username": "ada", "password": RIGHT, "confirm": RIGHT}
+    async with browsers() as tab:
+        first, second = tab("first"), tab("second")
+        await first.send(LoginState.sign_up(form))
+        await first.send(LoginState.open_form())
+        signed_in = await first.state(LoginState)
+        assert (signed_in.username, signed_in.is_admin) == ("ada", True)
+        monkeypatch.setenv("HEARTH_SIGNUP", "closed")
+        get_settings.cache_clear()
+        get_services.cache_clear()
+        await second.send(LoginState.open_form())
+        assert (await second.state(LoginState)).signup_open is False
+        await second.send(LoginState.sign_up({**form, "username": "bob"}))
+        assert (await second.state(LoginState)).error.startswith("Sign-up is closed")
+    async with sessions() as session:
+        people = {p.username: p.role for p in await list_people(session)}
+    assert people == {"ada": "admin"}
