@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.accounts.audit import AuditKind, note
 from app.accounts.errors import InvalidTokenName, TokenNotFound, TooManyAttempts, TooManyTokens
 from app.accounts.sessions import token_digest
 from app.accounts.sources import source_key
@@ -54,6 +55,7 @@ async def create_api_token(session: AsyncSession, user_id: int, name: str) -> tu
         user_id=user_id, name=name, token_hash=token_digest(token), prefix=token[:_SHOWN_CHARS]
     )
     session.add(row)
+    note(session, AuditKind.token_created, await _username(session, user_id), detail=name)
     await session.commit()
     await session.refresh(row)
     return row, token
@@ -75,8 +77,13 @@ async def revoke_api_token(session: AsyncSession, user_id: int, token_id: int) -
     if row is None or row.user_id != user_id or row.revoked_at is not None:
         raise TokenNotFound()
     row.revoked_at = utcnow()
+    note(session, AuditKind.token_revoked, await _username(session, user_id), detail=row.name)
     await session.commit()
     return row
+
+
+async def _username(session: AsyncSession, user_id: int) -> str:
+    return (await session.exec(select(User.username).where(User.id == user_id))).first() or ""
 
 
 async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
@@ -111,8 +118,11 @@ async def user_for_api_token_from(
     user = await user_for_api_token(session, token)
     if user is None:
         try:
-            await reserve(session, [bucket], now)
+            lockouts = await reserve(session, [bucket], now)
         except TooManyAttempts as exc:
             raise TooManyAttempts(exc.retry_after_s, "API tokens") from None
         logger.warning("Unknown API token from %s", source or "an unknown address")
+        for _, wait_s in lockouts:
+            note(session, AuditKind.api_token_locked, source=source, detail=f"waits {wait_s} s")
+            await session.commit()
     return user

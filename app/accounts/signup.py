@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.accounts.audit import AuditKind, note
 from app.accounts.errors import LastAdmin, SignupClosed, UnknownPerson
 from app.accounts.passwords import hash_password
 from app.accounts.users import (
@@ -43,12 +44,17 @@ async def set_signup_open(session: AsyncSession, is_open: bool, admin: User) -> 
         utcnow(),
     )
     session.add(row)
+    note(
+        session,
+        AuditKind.signup_opened if is_open else AuditKind.signup_closed,
+        actor_id=admin.id,
+    )
     await session.commit()
     logger.info("Admin %s turned sign-up %s", admin.id, row.value)
 
 
 async def register(
-    session: AsyncSession, username: str, password: str, *, default_open: bool
+    session: AsyncSession, username: str, password: str, *, default_open: bool, source: str = ""
 ) -> User:
     """Sign-up: a new account, the admin if it is the install's first."""
     if not await signup_is_open(session, default_open):
@@ -58,6 +64,7 @@ async def register(
     if not await has_accounts(session):
         user = User(username=name, password_hash=await hash_password(password), role="admin")
         session.add_all([AppSetting(key=FIRST_ADMIN_KEY, value=name), user])
+        note(session, AuditKind.signup, name, source=source, detail="role admin (first account)")
         try:
             await session.commit()
         except IntegrityError:
@@ -66,7 +73,16 @@ async def register(
         else:
             logger.info("The first account, %s, is the admin", user.id)
             return user
-    return await create_user(session, name, password, UserRole.user)
+    return await create_user(
+        session, name, password, UserRole.user, kind=AuditKind.signup, source=source
+    )
+
+
+async def create_person(
+    session: AsyncSession, username: str, password: str, role: UserRole, admin: User
+) -> User:
+    """An account an admin makes (open or closed sign-up alike)."""
+    return await create_user(session, username, password, role, actor_id=admin.id)
 
 
 async def list_people(session: AsyncSession) -> list[User]:
@@ -82,6 +98,9 @@ async def set_role(session: AsyncSession, username: str, role: UserRole, admin: 
         raise UnknownPerson(name)
     if user.role == UserRole.admin and role != UserRole.admin and await count_admins(session) < 2:
         raise LastAdmin(name)
+    if user.role == role:
+        return user
+    note(session, AuditKind.role_changed, name, actor_id=admin.id, detail=f"{user.role} → {role}")
     user.role = role
     session.add(user)
     await session.commit()

@@ -40,10 +40,12 @@ class Limit:
 
 @dataclass(frozen=True)
 class Bucket:
-    """One thing counted: a key (such as `src:203.0.113.9`) and its limit."""
+    """One thing counted: a key (such as `src:203.0.113.9`), its limit, and what it counts
+    in words (for the audit trail)."""
 
     key: str
     limit: Limit
+    what: str = ""
 
 
 async def _locked_rows(
@@ -72,9 +74,12 @@ def _forget_if_idle(row: SigninThrottle, limit: Limit, now: datetime) -> None:
         row.failures, row.blocked_until = 0, None
 
 
-async def reserve(session: AsyncSession, buckets: Sequence[Bucket], now: datetime) -> None:
+async def reserve(
+    session: AsyncSession, buckets: Sequence[Bucket], now: datetime
+) -> list[tuple[Bucket, int]]:
     """Count one attempt in every bucket, or raise TooManyAttempts (counting nothing) if any
-    of them is waiting. Commits: the count holds before the caller's slow check starts."""
+    of them is waiting. Commits: the count holds before the caller's slow check starts.
+    Returns the buckets this attempt made wait (a lockout begins), with their waits in s."""
     rows = await _locked_rows(session, buckets, now)
     waits: list[timedelta] = []
     for bucket in buckets:
@@ -83,8 +88,10 @@ async def reserve(session: AsyncSession, buckets: Sequence[Bucket], now: datetim
         if row.blocked_until is not None and row.blocked_until > now:
             waits.append(row.blocked_until - now)
     if waits:
-        await session.rollback()
+        # Commit (not roll back): a rollback would expire every row the caller holds.
+        await session.commit()
         raise TooManyAttempts(max(1, int(max(waits).total_seconds() + 0.999)))
+    started: list[tuple[Bucket, int]] = []
     for bucket in buckets:
         row = rows[bucket.key]
         row.failures += 1
@@ -92,8 +99,10 @@ async def reserve(session: AsyncSession, buckets: Sequence[Bucket], now: datetim
         wait = bucket.limit.wait_after(row.failures)
         if wait:
             row.blocked_until = now + wait
+            started.append((bucket, int(wait.total_seconds())))
         session.add(row)
     await session.commit()
+    return started
 
 
 async def release(

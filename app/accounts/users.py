@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.accounts.audit import AuditKind, note
 from app.accounts.errors import (
     InvalidCredentials,
     InvalidUsername,
@@ -77,15 +78,23 @@ def check_password(password: str, username: str = "") -> str:
 
 
 async def create_user(
-    session: AsyncSession, username: str, password: str, role: UserRole = UserRole.user
+    session: AsyncSession,
+    username: str,
+    password: str,
+    role: UserRole = UserRole.user,
+    *,
+    kind: AuditKind = AuditKind.account_created,
+    actor_id: int | None = None,
+    source: str = "",
 ) -> User:
-    """A new account with a hashed password."""
+    """A new account with a hashed password (noted in the audit trail as `kind`)."""
     name = check_username(username)
     check_password(password, name)
     if (await session.exec(select(User).where(User.username == name))).first() is not None:
         raise UsernameTaken(name)
     user = User(username=name, password_hash=await hash_password(password), role=role)
     session.add(user)
+    note(session, kind, name, actor_id=actor_id, source=source, detail=f"role {role}")
     await session.commit()
     logger.info("Created %s account %s", role, user.id)
     return user
@@ -102,11 +111,13 @@ def signin_buckets(name: str, source: str, known_source: bool) -> list[Bucket]:
     names), and the name from anywhere, unless the name signed in from this address before
     (so a stranger's guesses never lock the owner out of a place they use)."""
     buckets = [
-        Bucket(f"name-src:{name}|{source}", NAME_FROM_SOURCE),
-        Bucket(f"src:{source}", SOURCE),
+        Bucket(f"name-src:{name}|{source}", NAME_FROM_SOURCE, "this name from this address"),
+        Bucket(f"src:{source}", SOURCE, "this address, any name"),
     ]
     if not known_source:
-        buckets.append(Bucket(f"name:{name}", NAME_FROM_NEW_SOURCES))
+        buckets.append(
+            Bucket(f"name:{name}", NAME_FROM_NEW_SOURCES, "this name from new addresses")
+        )
     return buckets
 
 
@@ -137,7 +148,7 @@ async def authenticate(
     now = now or utcnow()
     buckets = signin_buckets(name, source, await signed_in_from(session, name, source))
     try:
-        await reserve(session, buckets, now)
+        lockouts = await reserve(session, buckets, now)
     except TooManyAttempts as exc:
         logger.warning("Sign-in to %r refused for %s s (throttled)", name, exc.retry_after_s)
         raise
@@ -146,6 +157,16 @@ async def authenticate(
     succeeded = bool(user and matches)
     session.add(LoginAttempt(username=name, source=source, succeeded=succeeded, created_at=now))
     if user is None or not matches:
+        note(session, AuditKind.signin_failed, name, source=source)
+        for bucket, wait_s in lockouts:
+            note(
+                session,
+                AuditKind.signin_locked,
+                name,
+                source=source,
+                detail=f"waits {wait_s} s ({bucket.what})",
+            )
+            logger.warning("Sign-in locked for %s s: %s", wait_s, bucket.what)
         await session.commit()
         raise InvalidCredentials
     if needs_rehash(user.password_hash):

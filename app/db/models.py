@@ -153,6 +153,21 @@ class SigninThrottle(SQLModel, table=True):
     blocked_until: datetime | None = Field(default=None)
 
 
+class AuditEvent(SQLModel, table=True):
+    """Something that happened to an account (a failed sign-in, a lockout, a sign-up, a role
+    change, an API token made or revoked), for admins; never holds a secret."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30, index=True, nullable=False)
+    # The account it concerns (as typed, for a sign-in to a name that does not exist).
+    username: str = Field(default="", max_length=40, nullable=False)
+    # Who did it, when it is not the person themselves (an admin).
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    source: str = Field(default="", max_length=64, nullable=False)
+    detail: str = Field(default="", max_length=200, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
 class AppSetting(SQLModel, table=True):
     """A setting admins change at run time (sign-up open or closed), or a one-time claim (the
     first account's admin role): one row per key, so the database decides who was first."""
