@@ -49,6 +49,15 @@ class InvalidTokenName(AccountError):
     """An API token name that is empty or too long."""
 
 
+class InvalidTokenExpiry(AccountError):
+    """An API token lifetime out of range."""
+
+    def __init__(self, days: object, max_days: int) -> None:
+        super().__init__(
+            f"A token lasts 1 to {max_days} days, or never expires; got {days!r} days."
+        )
+
+
 class TooManyTokens(AccountError):
     """A person already has as many live API tokens as allowed."""
 

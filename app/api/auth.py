@@ -39,6 +39,8 @@ async def api_user(request: Request) -> User:
         raise ApiError(429, str(exc), retry_after_s=exc.retry_after_s) from None
     if user is None:
         raise ApiError(
-            401, "This API token is unknown or was revoked; create a new one under API tokens."
+            401,
+            "This API token is unknown or was revoked (or has expired); create a new one under "
+            "API tokens.",
         )
     return user

@@ -128,6 +128,8 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     last_used_at: datetime | None = Field(default=None)
     revoked_at: datetime | None = Field(default=None)
+    # None: until revoked.
+    expires_at: datetime | None = Field(default=None)
 
 
 class LoginAttempt(SQLModel, table=True):
