@@ -43,7 +43,7 @@ EXPIRY_CHOICES = {"Never": "", "7 days": "7", "30 days": "30", "90 days": "90", 
 def _row(token: ApiToken, now: datetime) -> TokenRow:
     expired = is_expired(token, now)
     if token.expires_at is None:
-        expires = "never"
+        expires = "no expiry"
     else:
         expires = ("expired " if expired else "") + format_when(token.expires_at)
     return TokenRow(
