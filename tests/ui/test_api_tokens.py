@@ -103,7 +103,7 @@ def test_a_token_made_to_expire_lists_when(chat: ChatPage, app_url: str) -> None
     page = chat.page
     page.goto(app_url + "/tokens")
     page.get_by_label("Name").fill("for a month")
-    page.get_by_label("Expires after").select_option("30 days")
+    page.get_by_label("Expires after").select_option("Expires in 30 days")
     page.get_by_role("button", name="Create token").click()
     row = page.locator('[data-token="for a month"]')
     expect(row).to_contain_text(re.compile(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d"))

@@ -112,6 +112,7 @@ class LoginState(AuthState):
                     str(form_data.get("username", "")),
                     password,
                     default_open=services.settings.signup == "open",
+                    source=self.router.session.client_ip,
                 )
                 self.session_token = await start_session(session, user)
         except AccountError as exc:

@@ -37,7 +37,13 @@ class TokenRow:
 
 
 # What the create form offers: label -> days ("" = never).
-EXPIRY_CHOICES = {"Never": "", "7 days": "7", "30 days": "30", "90 days": "90", "1 year": "365"}
+EXPIRY_CHOICES = {
+    "Never expires": "",
+    "Expires in 7 days": "7",
+    "Expires in 30 days": "30",
+    "Expires in 90 days": "90",
+    "Expires in 1 year": "365",
+}
 
 
 def _row(token: ApiToken, now: datetime) -> TokenRow:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from app.accounts.audit import recent_events
 from app.accounts.signup import list_people
 from app.accounts.users import create_user
 from app.db.models import LoginAttempt
@@ -49,7 +50,7 @@ async def test_the_first_sign_up_is_the_admin_and_a_closed_sign_up_says_so(
     form = {"username": "ada", "password": RIGHT, "confirm": RIGHT}
     async with browsers() as tab:
         first, second = tab("first"), tab("second")
-        await first.send(LoginState.sign_up(form))
+        await first.send(LoginState.sign_up(form), client_ip="198.51.100.7")
         await first.send(LoginState.open_form())
         signed_in = await first.state(LoginState)
         assert (signed_in.username, signed_in.is_admin) == ("ada", True)
@@ -62,4 +63,6 @@ async def test_the_first_sign_up_is_the_admin_and_a_closed_sign_up_says_so(
         assert (await second.state(LoginState)).error.startswith("Sign-up is closed")
     async with sessions() as session:
         people = {p.username: p.role for p in await list_people(session)}
+        events = await recent_events(session)
     assert people == {"ada": "admin"}
+    assert [(e.kind, e.source) for e in events] == [("signup", "198.51.100.7")]
