@@ -14,6 +14,8 @@ hosted = {
         # The address browsers use (behind a proxy, its public origin): baked into the build.
         "api_url": settings.public_url,
         "deploy_url": settings.public_url,
+        # Reflex reads X-Forwarded-For into router.session.client_ip only through these.
+        "trusted_proxy_hops": settings.trusted_proxy_hops,
     }.items()
     if value
 }

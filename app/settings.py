@@ -154,6 +154,19 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         default=None, description="The password of HEARTH_ADMIN_USERNAME (never logged)."
     )
+    signup: Literal["open", "closed"] = Field(
+        default="open",
+        description="Whether anyone may create an account (closed: admins create them in "
+        "/admin). The switch in /admin wins once used. The first account is the admin.",
+    )
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        le=5,
+        description="Reverse proxies in front of Hearth that append to X-Forwarded-For (1 "
+        "behind the compose file's nginx). 0: the header is ignored and the peer's address is "
+        "the client's (a client could write the header itself).",
+    )
     offline_chunk_delay_s: float = Field(
         default=0.02,
         ge=0,

@@ -38,7 +38,8 @@ async def bootstrap() -> str:
                 return f"Created the admin '{user.username}' from HEARTH_ADMIN_USERNAME."
             if not await has_accounts(session):
                 return (
-                    "No accounts yet: sign up in the browser, and create an admin with\n"
+                    "No accounts yet: sign up in the browser (the first account is the admin),\n"
+                    "or create an admin with\n"
                     "  .venv/bin/python -m app.accounts.cli create-admin NAME\n"
                     "(or set HEARTH_ADMIN_USERNAME and HEARTH_ADMIN_PASSWORD before make run)."
                 )

@@ -31,18 +31,31 @@ class InvalidCredentials(AccountError):
 
 
 class TooManyAttempts(AccountError):
-    """Sign-in is paused for a username after repeated failures."""
+    """Attempts are paused after repeated failures (from an address, or at a name)."""
 
-    def __init__(self, retry_after_s: int) -> None:
+    def __init__(self, retry_after_s: int, what: str = "sign-ins") -> None:
         self.retry_after_s = retry_after_s
-        minutes = max(1, -(-retry_after_s // 60))
-        super().__init__(
-            f"Too many failed sign-ins; try again in {minutes} minute{'s' if minutes > 1 else ''}."
-        )
+        super().__init__(f"Too many failed {what}; try again in {_duration(retry_after_s)}.")
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class InvalidTokenName(AccountError):
     """An API token name that is empty or too long."""
+
+
+class InvalidTokenExpiry(AccountError):
+    """An API token lifetime out of range."""
+
+    def __init__(self, days: object, max_days: int) -> None:
+        super().__init__(
+            f"A token lasts 1 to {max_days} days, or never expires; got {days!r} days."
+        )
 
 
 class TooManyTokens(AccountError):
@@ -60,3 +73,24 @@ class TokenNotFound(AccountError):
 
     def __init__(self) -> None:
         super().__init__("That API token does not exist or was already revoked.")
+
+
+class SignupClosed(AccountError):
+    """Sign-up is closed: only admins create accounts."""
+
+    def __init__(self) -> None:
+        super().__init__("Sign-up is closed; ask an admin of this Hearth to create your account.")
+
+
+class LastAdmin(AccountError):
+    """The change would leave no admin."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"'{username}' is the only admin; make someone else an admin first.")
+
+
+class UnknownPerson(AccountError):
+    """No account has that username."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"There is no account named '{username}'.")

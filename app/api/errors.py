@@ -9,16 +9,21 @@ from starlette.responses import JSONResponse
 class ApiError(Exception):
     """A request the API refuses."""
 
-    def __init__(self, status: int, message: str, field: str = "") -> None:
+    def __init__(
+        self, status: int, message: str, field: str = "", retry_after_s: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
+        self.retry_after_s = retry_after_s
 
     def response(self) -> JSONResponse:
         """The JSON answer."""
         body: dict[str, str] = {"message": self.message}
         if self.field:
             body["field"] = self.field
-        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
+        if self.retry_after_s is not None:
+            headers["Retry-After"] = str(self.retry_after_s)
         return JSONResponse({"error": body}, status_code=self.status, headers=headers)
 
 

@@ -128,15 +128,56 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     last_used_at: datetime | None = Field(default=None)
     revoked_at: datetime | None = Field(default=None)
+    # None: until revoked.
+    expires_at: datetime | None = Field(default=None)
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One sign-in attempt, for rate limiting across every worker."""
+    """One checked sign-in attempt: the addresses a person signed in from before are known."""
+
+    __table_args__ = (sa.Index("ix_loginattempt_username_source", "username", "source"),)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40, index=True, nullable=False)
+    # The client's address (an IPv6 client's /64), or "" when it is not known.
+    source: str = Field(default="", max_length=64, nullable=False)
     succeeded: bool = Field(default=False, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
+class SigninThrottle(SQLModel, table=True):
+    """One throttle bucket (an address, a name, a name from an address, API tokens from an
+    address): failures counted before the check they allow, and the wait they impose."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    failures: int = Field(default=0, nullable=False)
+    last_attempt_at: datetime = Field(default_factory=utcnow, nullable=False)
+    blocked_until: datetime | None = Field(default=None)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Something that happened to an account (a failed sign-in, a lockout, a sign-up, a role
+    change, an API token made or revoked), for admins; never holds a secret."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30, index=True, nullable=False)
+    # The account it concerns (as typed, for a sign-in to a name that does not exist).
+    username: str = Field(default="", max_length=40, nullable=False)
+    # Who did it, when it is not the person themselves (an admin).
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    source: str = Field(default="", max_length=64, nullable=False)
+    detail: str = Field(default="", max_length=200, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
+class AppSetting(SQLModel, table=True):
+    """A setting admins change at run time (sign-up open or closed), or a one-time claim (the
+    first account's admin role): one row per key, so the database decides who was first."""
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=200, nullable=False)
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
 class Thread(SQLModel, table=True):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -12,7 +14,7 @@ from app.accounts.api_tokens import (
     revoke_api_token,
     user_for_api_token,
 )
-from app.accounts.errors import InvalidTokenName, TokenNotFound, TooManyTokens
+from app.accounts.errors import InvalidTokenExpiry, InvalidTokenName, TokenNotFound, TooManyTokens
 from app.db.models import ApiToken
 from app.db.session import SessionFactory
 from tests.support.people import person
@@ -58,3 +60,18 @@ async def test_only_the_owner_revokes_and_the_number_is_limited(sessions: Sessio
             await revoke_api_token(session, alice, rows[0].id or 0)
         assert len(await list_api_tokens(session, alice)) == MAX_LIVE_TOKENS - 1
         await create_api_token(session, alice, "one more")
+
+
+async def test_a_token_given_an_expiry_stops_working_then(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        alice = await person(session, "alice")
+        row, token = await create_api_token(session, alice, "for a week", expires_in_days=7)
+        assert row.expires_at is not None
+        assert timedelta(days=6.99) < row.expires_at - row.created_at <= timedelta(days=7)
+        assert await user_for_api_token(session, token, now=row.created_at) is not None
+        later = row.created_at + timedelta(days=7, seconds=1)
+        assert await user_for_api_token(session, token, now=later) is None
+        _, forever = await create_api_token(session, alice, "forever")
+        assert await user_for_api_token(session, forever, now=later + timedelta(days=999))
+        with pytest.raises(InvalidTokenExpiry, match="1 to 3650 days, or never"):
+            await create_api_token(session, alice, "x", expires_in_days=0)

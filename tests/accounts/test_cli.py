@@ -50,7 +50,7 @@ def test_bootstrap_says_how_to_make_the_first_account(
 ) -> None:
     assert main(["bootstrap"]) == 0
     out = capsys.readouterr().out
-    assert "No accounts yet: sign up in the browser" in out
+    assert "No accounts yet: sign up in the browser (the first account is the admin)" in out
     assert "python -m app.accounts.cli create-admin NAME" in out
 
 

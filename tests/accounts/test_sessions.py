@@ -14,7 +14,7 @@ from app.db.session import SessionFactory
 
 async def test_a_token_finds_its_user_until_signed_out(sessions: SessionFactory) -> None:
     async with sessions() as session:
-        user = await create_user(session, "frank", "long enough")
+        user = await create_user(session, "frank", "kettle on the hob")
         token = await start_session(session, user)
         assert (await user_for_token(session, token)).id == user.id
         stored = (await session.exec(select(AuthSession))).one()
@@ -25,7 +25,7 @@ async def test_a_token_finds_its_user_until_signed_out(sessions: SessionFactory)
 
 async def test_expired_and_unknown_tokens_find_nobody(sessions: SessionFactory) -> None:
     async with sessions() as session:
-        user = await create_user(session, "grace", "long enough")
+        user = await create_user(session, "grace", "kettle on the hob")
         token = await start_session(session, user, lifetime=timedelta(seconds=-1))
         assert await user_for_token(session, token) is None
         assert await user_for_token(session, "made-up") is None

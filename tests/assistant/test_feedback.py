@@ -34,7 +34,7 @@ async def _message(session, thread: Thread, text: str, role: Role = Role.assista
 
 async def test_rate_upserts_one_row_and_none_removes_it(sessions: SessionFactory) -> None:
     async with sessions() as session:
-        ada = await create_user(session, "ada", "password1")
+        ada = await create_user(session, "ada", "kettle on the hob")
         reply = await _message(session, await _thread(session, ada), "Done: kitchen at 21 °C.")
         assert await rate_message(session, ada.id or 0, reply, "up") == "up"
         assert await rate_message(session, ada.id or 0, reply, "down") == "down"
@@ -49,8 +49,8 @@ async def test_someone_elses_missing_or_deleted_message_reads_the_same(
     sessions: SessionFactory,
 ) -> None:
     async with sessions() as session:
-        ada = await create_user(session, "ada", "password1")
-        bob = await create_user(session, "bob", "password1")
+        ada = await create_user(session, "ada", "kettle on the hob")
+        bob = await create_user(session, "bob", "kettle on the hob")
         adas = await _message(session, await _thread(session, ada), "Hers.")
         deleted = await _thread(session, bob)
         gone = await _message(session, deleted, "In a deleted thread.")
@@ -65,7 +65,7 @@ async def test_someone_elses_missing_or_deleted_message_reads_the_same(
 
 async def test_only_assistant_replies_can_be_rated(sessions: SessionFactory) -> None:
     async with sessions() as session:
-        ada = await create_user(session, "ada", "password1")
+        ada = await create_user(session, "ada", "kettle on the hob")
         asked = await _message(session, await _thread(session, ada), "Warmer?", Role.user)
         with pytest.raises(NotRateable) as caught:
             await rate_message(session, ada.id or 0, asked, "up")
@@ -76,7 +76,7 @@ async def test_only_assistant_replies_can_be_rated(sessions: SessionFactory) -> 
 
 async def test_a_bad_rating_names_the_allowed_values(sessions: SessionFactory) -> None:
     async with sessions() as session:
-        ada = await create_user(session, "ada", "password1")
+        ada = await create_user(session, "ada", "kettle on the hob")
         reply = await _message(session, await _thread(session, ada), "Done.")
         with pytest.raises(InvalidRating) as caught:
             await rate_message(session, ada.id or 0, reply, "meh")
@@ -91,8 +91,8 @@ async def test_list_feedback_joins_newest_first_filters_and_pages(
     sessions: SessionFactory,
 ) -> None:
     async with sessions() as session:
-        ada = await create_user(session, "ada", "password1")
-        bob = await create_user(session, "bob", "password1")
+        ada = await create_user(session, "ada", "kettle on the hob")
+        bob = await create_user(session, "bob", "kettle on the hob")
         adas_thread = await _thread(session, ada, "Kitchen plans")
         first = await _message(session, adas_thread, "0123456789" * 20)
         second = await _message(session, await _thread(session, bob, "Bedroom"), "Set to 18 °C.")

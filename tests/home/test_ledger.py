@@ -109,8 +109,8 @@ async def test_ledger_page_joins_who_where_which_tool_and_what_undid_it(
     sessions: SessionFactory,
 ) -> None:
     async with sessions() as session:
-        ada = await create_user(session, "ada", "password1")
-        bob = await create_user(session, "bob", "password1")
+        ada = await create_user(session, "ada", "kettle on the hob")
+        bob = await create_user(session, "bob", "kettle on the hob")
         thread = Thread(user_id=ada.id, title="Kitchen plans")
         session.add(thread)
         await session.flush()

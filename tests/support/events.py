@@ -38,15 +38,17 @@ class Browser:
         root = await self.manager.get_state(rx.BaseStateToken(ident=self.token, cls=rx.State))
         return await root.get_state(cls)
 
-    async def send(self, event: Any, path: str = "/", **params: str) -> list[dict[str, Any]]:
+    async def send(
+        self, event: Any, path: str = "/", client_ip: str = "", **params: str
+    ) -> list[dict[str, Any]]:
         """Send one event (an `EventSpec` such as `ChatState.undo(7)`) and wait for its whole
         chain, or for SETTLE_S when the chain goes on (a tab watching a run); returns the
-        deltas."""
+        deltas. `client_ip` is the address Reflex gives `router.session.client_ip`."""
         (spec,) = Event.from_event_type(event)
         routed = Event(
             name=spec.name,
             payload=spec.payload,
-            router_data={"pathname": path, "query": params, "asPath": path},
+            router_data={"pathname": path, "query": params, "asPath": path, "ip": client_ip},
         )
         deltas: list[dict[str, Any]] = []
         stream = self.processor.enqueue_stream_delta(self.token, routed)

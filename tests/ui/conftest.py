@@ -33,8 +33,9 @@ def app_database_url(app_folder: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(app_folder: Path) -> Iterator[str]:
-    """The app, with the offline assistant slowed enough to press Stop mid-reply."""
+def app_url(app_folder: Path, app_database_url: str) -> Iterator[str]:
+    """The app, with the offline assistant slowed enough to press Stop mid-reply, and its
+    admin made first (so people signing up in the tests are never the first account)."""
     url, proc = start_app(
         app_folder,
         {
@@ -43,8 +44,22 @@ def app_url(app_folder: Path) -> Iterator[str]:
             "HEARTH_CORS_ORIGINS": LISTED_ORIGIN,
         },
     )
-    yield url
-    stop_app(proc)
+    try:
+        _create_admin(app_database_url, ADMIN)
+        yield url
+    finally:
+        stop_app(proc)
+
+
+ADMIN = "root"
+
+
+def _create_admin(database_url: str, name: str) -> None:
+    """An admin made the way a host can make one: the create-admin command."""
+    env = {**os.environ, "HEARTH_DATABASE_URL": database_url, "HEARTH_NEW_PASSWORD": PASSWORD}
+    command = [sys.executable, "-m", "app.accounts.cli", "create-admin", name]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert f"Created admin '{name}'" in done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +110,9 @@ def second_tab(browser: Browser, chat: ChatPage, app_url: str) -> Iterator[ChatP
 
 
 @pytest.fixture(scope="session")
-def admin_name(app_url: str, app_database_url: str) -> str:
-    """An admin made the way a host makes the first one: the create-admin command."""
-    env = {**os.environ, "HEARTH_DATABASE_URL": app_database_url, "HEARTH_NEW_PASSWORD": PASSWORD}
-    command = [sys.executable, "-m", "app.accounts.cli", "create-admin", "root"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert "Created admin 'root'" in done.stdout
-    return "root"
+def admin_name(app_url: str) -> str:
+    """The app's admin (made by the create-admin command when the app started)."""
+    return ADMIN
 
 
 @pytest.fixture

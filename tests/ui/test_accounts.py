@@ -38,6 +38,13 @@ def test_sign_up_refusals_say_why_and_keep_what_was_typed(page: Page, app_url: s
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("alert")).to_contain_text("A password needs at least 8 characters")
 
+    page.get_by_label("Password", exact=True).fill("12345678")
+    page.get_by_label("Repeat the password").fill("12345678")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "That password is too easy to guess. This is a top-10 common password."
+    )
+
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD + "!")
     page.get_by_role("button", name="Sign up").click()

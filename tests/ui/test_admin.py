@@ -4,16 +4,17 @@ undo (and its conflict), ask-first approvals, and feedback."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import create_engine, delete
 from sqlmodel import Session
 
-from app.db.models import ToolPolicy
+from app.db.models import AppSetting, ToolPolicy
 from app.settings import to_sync_url
-from tests.ui.chat_page import ChatPage
+from tests.ui.chat_page import PASSWORD, ChatPage
 
 pytestmark = pytest.mark.browser
 
@@ -188,3 +189,58 @@ def test_rooms_are_added_validated_and_removed(chat: ChatPage, admin: ChatPage) 
     expect(admin.page.get_by_text(f"Removed the {name}")).to_be_visible()
     chat.page.reload()
     expect(chat.page.locator(f'[data-room="{name}"]')).to_have_count(0)
+
+
+@pytest.fixture
+def signup_reopened(app_database_url: str) -> Iterator[None]:
+    """Sign-up open again after the test (other tests sign people up)."""
+    yield
+    engine = create_engine(to_sync_url(app_database_url))
+    with Session(engine) as session:
+        session.exec(delete(AppSetting))  # type: ignore[call-overload]
+        session.commit()
+    engine.dispose()
+
+
+def test_admins_close_sign_up_create_people_and_read_the_activity(
+    admin: ChatPage, page: Page, app_url: str, signup_reopened: None
+) -> None:
+    _open_admin(admin, "People")
+    switch = admin.page.get_by_role("switch", name="Anyone can sign up")
+    expect(switch).to_be_checked()
+    switch.click()
+    expect(
+        admin.page.get_by_text("Sign-up is closed: only admins create accounts.")
+    ).to_be_visible()
+
+    page.goto(app_url + "/signup")
+    expect(page.get_by_role("status")).to_contain_text("Sign-up is closed; ask an admin")
+    expect(page.get_by_role("button", name="Sign up")).to_be_hidden()
+    page.goto(app_url + "/login")
+    expect(page.get_by_text("Ask an admin of this Hearth for an account.")).to_be_visible()
+
+    name = f"n{uuid.uuid4().hex[:8]}"
+    admin.page.get_by_label("Username").fill(name)
+    admin.page.get_by_label("First password").fill(PASSWORD)
+    admin.page.get_by_role("button", name="Create", exact=True).click()
+    expect(admin.page.get_by_text(f"Created user '{name}'")).to_be_visible()
+    person = admin.page.locator(f'[data-person="{name}"]')
+    expect(person).to_be_visible()
+
+    # The new person's first try is wrong: the admin sees it, with where it came from.
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+
+    person.get_by_role("radio", name="admin").click()
+    expect(admin.page.get_by_text(f"{name} is now an admin.")).to_be_visible()
+    _open_admin(admin, "Activity")
+    rows = admin.page.locator("tr[data-kind]")
+    expect(rows.nth(0)).to_contain_text("role changed")
+    expect(rows.nth(0)).to_contain_text("user → admin")
+    expect(rows.nth(1)).to_contain_text("signin failed")
+    expect(rows.nth(1)).to_contain_text("127.0.0.1")
+    expect(rows.nth(2)).to_contain_text("account created")
+    expect(rows.nth(3)).to_contain_text("signup closed")
+    expect(admin.page.get_by_text("not the password")).to_have_count(0)

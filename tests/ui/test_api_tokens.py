@@ -55,6 +55,7 @@ def test_create_use_and_revoke_a_token(chat: ChatPage, app_url: str) -> None:
     row = page.locator('[data-token="kitchen tablet"]')
     expect(row).to_contain_text(token[:12] + "…")
     expect(row).to_contain_text("never")
+    expect(row).to_contain_text("no expiry")
 
     # The token works for both clients' own code against the running app (the offline
     # assistant behind it), and the runs land in this person's threads.
@@ -96,3 +97,15 @@ def test_signed_out_visitors_cannot_see_tokens(chat: ChatPage, app_url: str) -> 
     chat.sign_out()
     chat.page.goto(app_url + "/tokens")
     chat.page.wait_for_url(re.compile(r"/login$"))
+
+
+def test_a_token_made_to_expire_lists_when(chat: ChatPage, app_url: str) -> None:
+    page = chat.page
+    page.goto(app_url + "/tokens")
+    page.get_by_label("Name").fill("for a month")
+    page.get_by_label("Expires after").select_option("Expires in 30 days")
+    page.get_by_role("button", name="Create token").click()
+    row = page.locator('[data-token="for a month"]')
+    expect(row).to_contain_text(re.compile(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d"))
+    expect(row).not_to_contain_text("no expiry")
+    expect(page.get_by_role("columnheader", name="Expires (UTC)")).to_be_visible()

@@ -8,6 +8,7 @@ from app.assistant.transcript import Part, TranscriptMessage
 from app.ui.components.dialogs import confirm_dialog
 from app.ui.components.markdown import inert_markdown
 from app.ui.components.page_header import page_header
+from app.ui.pages.admin_people import activity_tab, people_tab
 from app.ui.state.admin import SOURCES, AdminState, BoardRoom, LedgerView
 from app.ui.state.admin_manage import (
     AdminThreadState,
@@ -17,6 +18,7 @@ from app.ui.state.admin_manage import (
     ToolRow,
     ToolsAdminState,
 )
+from app.ui.state.admin_people import PeopleAdminState
 
 
 def _labelled_select(options, value, on_change, label: str) -> rx.Component:
@@ -426,12 +428,17 @@ def admin_page() -> rx.Component:
                 rx.tabs.trigger(
                     "Feedback", value="feedback", on_click=FeedbackAdminState.load_feedback
                 ),
+                rx.tabs.trigger("People", value="people", on_click=PeopleAdminState.load_people),
+                rx.tabs.trigger("Activity", value="activity", on_click=PeopleAdminState.load_audit),
+                flex_wrap="wrap",
             ),
             rx.tabs.content(_home_tab(), value="home", padding_top="1em"),
             rx.tabs.content(_ledger_tab(), value="ledger", padding_top="1em"),
             rx.tabs.content(_rooms_tab(), value="rooms", padding_top="1em"),
             rx.tabs.content(_tools_tab(), value="tools", padding_top="1em"),
             rx.tabs.content(_feedback_tab(), value="feedback", padding_top="1em"),
+            rx.tabs.content(people_tab(), value="people", padding_top="1em"),
+            rx.tabs.content(activity_tab(), value="activity", padding_top="1em"),
             default_value="home",
             width="100%",
         ),

@@ -63,8 +63,7 @@ def login_page() -> rx.Component:
         rx.cond(
             LoginState.no_accounts,
             rx.callout(
-                "No accounts yet. Create one with Sign up; for an admin, run "
-                "`.venv/bin/python -m app.accounts.cli create-admin NAME` in the project folder.",
+                "No accounts yet. The first account created with Sign up is this Hearth's admin.",
                 icon="info",
             ),
         ),
@@ -79,15 +78,29 @@ def login_page() -> rx.Component:
             on_submit=LoginState.sign_in,
             reset_on_submit=False,
         ),
-        rx.text("New here? ", rx.link("Create an account", href=SIGNUP_ROUTE), size="2"),
+        rx.cond(
+            LoginState.signup_open,
+            rx.text("New here? ", rx.link("Create an account", href=SIGNUP_ROUTE), size="2"),
+            rx.text("New here? Ask an admin of this Hearth for an account.", size="2"),
+        ),
     )
 
 
 def signup_page() -> rx.Component:
     """`/signup`."""
+    closed = rx.callout(
+        "Sign-up is closed; ask an admin of this Hearth to create your account.",
+        icon="lock",
+        role="status",
+    )
     return _card(
         "Create an account",
+        rx.cond(
+            LoginState.no_accounts & LoginState.signup_open,
+            rx.callout("The first account is this Hearth's admin.", icon="info"),
+        ),
         _error(),
+        rx.cond(~LoginState.signup_open, closed),
         rx.form(
             rx.vstack(
                 _field(
@@ -99,7 +112,8 @@ def signup_page() -> rx.Component:
                     "Password",
                     "password",
                     "password",
-                    hint=f"At least {MIN_PASSWORD_CHARS} characters.",
+                    hint=f"At least {MIN_PASSWORD_CHARS} characters, hard to guess: a few "
+                    "unrelated words work well.",
                 ),
                 _field("Repeat the password", "confirm", "password"),
                 rx.button("Sign up", type="submit", width="100%"),
@@ -107,6 +121,7 @@ def signup_page() -> rx.Component:
             ),
             on_submit=LoginState.sign_up,
             reset_on_submit=False,
+            display=rx.cond(LoginState.signup_open, "block", "none"),
         ),
         rx.text("Have an account? ", rx.link("Sign in", href=LOGIN_ROUTE), size="2"),
     )

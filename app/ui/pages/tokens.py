@@ -7,7 +7,7 @@ import reflex as rx
 from app.accounts.api_tokens import MAX_NAME_CHARS
 from app.ui.components.dialogs import confirm_dialog
 from app.ui.components.page_header import page_header
-from app.ui.state.tokens import TokenRow, TokensState
+from app.ui.state.tokens import EXPIRY_CHOICES, TokenRow, TokensState
 
 
 def _new_token() -> rx.Component:
@@ -61,9 +61,19 @@ def _create_form() -> rx.Component:
                     aria_invalid=rx.cond(TokensState.name_error != "", "true", "false"),
                     aria_describedby="token-name-error",
                     width="20em",
+                    max_width="100%",
+                ),
+                rx.el.label("Expires", html_for="token-expiry", class_name="hearth-sr-only"),
+                rx.el.select(
+                    *[rx.el.option(label, value=days) for label, days in EXPIRY_CHOICES.items()],
+                    id="token-expiry",
+                    name="expires_in_days",
+                    aria_label="Expires after",
+                    class_name="token-expiry",
                 ),
                 rx.button(rx.icon("plus", size=14), "Create token", type="submit"),
                 align="center",
+                wrap="wrap",
             ),
             rx.cond(
                 TokensState.name_error != "",
@@ -89,6 +99,10 @@ def _token_row(row: TokenRow) -> rx.Component:
         rx.table.cell(row.created, white_space="nowrap"),
         rx.table.cell(row.last_used, white_space="nowrap"),
         rx.table.cell(
+            rx.text(row.expires, color_scheme=rx.cond(row.is_expired, "red", "gray"), size="2"),
+            white_space="nowrap",
+        ),
+        rx.table.cell(
             rx.button(
                 "Revoke",
                 size="1",
@@ -112,6 +126,7 @@ def _token_list() -> rx.Component:
                     rx.table.column_header_cell("Starts with"),
                     rx.table.column_header_cell("Created (UTC)"),
                     rx.table.column_header_cell("Last used (UTC)"),
+                    rx.table.column_header_cell("Expires (UTC)"),
                     rx.table.column_header_cell(rx.text("Actions", class_name="hearth-sr-only")),
                 )
             ),

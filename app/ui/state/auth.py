@@ -12,7 +12,8 @@ import reflex as rx
 
 from app.accounts.errors import AccountError
 from app.accounts.sessions import end_session, start_session, user_for_token
-from app.accounts.users import authenticate, create_user, has_accounts
+from app.accounts.signup import register, signup_is_open
+from app.accounts.users import authenticate, has_accounts
 from app.db.models import User, UserRole
 from app.services import get_services
 
@@ -62,6 +63,7 @@ class LoginState(AuthState):
 
     error: str = ""
     no_accounts: bool = False
+    signup_open: bool = True
 
     @rx.event
     async def open_form(self):
@@ -69,8 +71,10 @@ class LoginState(AuthState):
         self.error = ""
         if await self._user() is not None:
             return rx.redirect("/")
-        async with get_services().sessions() as session:
+        services = get_services()
+        async with services.sessions() as session:
             self.no_accounts = not await has_accounts(session)
+            self.signup_open = await signup_is_open(session, services.settings.signup == "open")
         return None
 
     @rx.event
@@ -79,7 +83,12 @@ class LoginState(AuthState):
         username = str(form_data.get("username", ""))
         try:
             async with get_services().sessions() as session:
-                user = await authenticate(session, username, str(form_data.get("password", "")))
+                user = await authenticate(
+                    session,
+                    username,
+                    str(form_data.get("password", "")),
+                    source=self.router.session.client_ip,
+                )
                 self.session_token = await start_session(session, user)
         except AccountError as exc:
             self.error = str(exc)
@@ -90,17 +99,27 @@ class LoginState(AuthState):
 
     @rx.event
     async def sign_up(self, form_data: dict):
-        """Create an account (role user) and sign it in."""
+        """Create an account (the admin, if it is the first) and sign it in."""
         password = str(form_data.get("password", ""))
         if password != str(form_data.get("confirm", "")):
             self.error = "The two passwords differ; type the same password twice."
             return None
+        services = get_services()
         try:
-            async with get_services().sessions() as session:
-                user = await create_user(session, str(form_data.get("username", "")), password)
+            async with services.sessions() as session:
+                user = await register(
+                    session,
+                    str(form_data.get("username", "")),
+                    password,
+                    default_open=services.settings.signup == "open",
+                    source=self.router.session.client_ip,
+                )
                 self.session_token = await start_session(session, user)
         except AccountError as exc:
             self.error = str(exc)
             return None
         self.error = ""
-        return [rx.toast.success(f"Welcome, {user.username}."), rx.redirect("/")]
+        welcome = f"Welcome, {user.username}."
+        if user.role == UserRole.admin:
+            welcome += " As the first account, you are this Hearth's admin (see /admin)."
+        return [rx.toast.success(welcome), rx.redirect("/")]

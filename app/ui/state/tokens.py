@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import reflex as rx
 
-from app.accounts.api_tokens import create_api_token, list_api_tokens, revoke_api_token
-from app.accounts.errors import AccountError
-from app.db.models import ApiToken
+from app.accounts.api_tokens import (
+    MAX_LIFETIME_DAYS,
+    create_api_token,
+    is_expired,
+    list_api_tokens,
+    revoke_api_token,
+)
+from app.accounts.errors import AccountError, InvalidTokenExpiry
+from app.db.models import ApiToken, utcnow
 from app.services import get_services
 from app.ui.state.admin import format_when
 from app.ui.state.auth import AuthState
@@ -25,16 +32,46 @@ class TokenRow:
     prefix: str
     created: str
     last_used: str
+    expires: str
+    is_expired: bool
 
 
-def _row(token: ApiToken) -> TokenRow:
+# What the create form offers: label -> days ("" = never).
+EXPIRY_CHOICES = {
+    "Never expires": "",
+    "Expires in 7 days": "7",
+    "Expires in 30 days": "30",
+    "Expires in 90 days": "90",
+    "Expires in 1 year": "365",
+}
+
+
+def _row(token: ApiToken, now: datetime) -> TokenRow:
+    expired = is_expired(token, now)
+    if token.expires_at is None:
+        expires = "no expiry"
+    else:
+        expires = ("expired " if expired else "") + format_when(token.expires_at)
     return TokenRow(
         id=token.id or 0,
         name=token.name,
         prefix=token.prefix + "…",
         created=format_when(token.created_at),
         last_used=format_when(token.last_used_at) if token.last_used_at else "never",
+        expires=expires,
+        is_expired=expired,
     )
+
+
+def _expiry_days(value: object) -> int | None:
+    """The form's choice as days (None: never); anything else is passed on to be refused."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidTokenExpiry(text, MAX_LIFETIME_DAYS) from None
 
 
 class TokensState(AuthState):
@@ -50,7 +87,9 @@ class TokensState(AuthState):
 
     async def _load(self, user_id: int) -> None:
         async with get_services().sessions() as session:
-            self.tokens = [_row(t) for t in await list_api_tokens(session, user_id)]
+            tokens = await list_api_tokens(session, user_id)
+        now = utcnow()
+        self.tokens = [_row(t, now) for t in tokens]
 
     @rx.event
     async def open_tokens(self):
@@ -72,7 +111,10 @@ class TokensState(AuthState):
         try:
             async with get_services().sessions() as session:
                 row, token = await create_api_token(
-                    session, user.id or 0, str(form_data.get("name", ""))
+                    session,
+                    user.id or 0,
+                    str(form_data.get("name", "")),
+                    _expiry_days(form_data.get("expires_in_days")),
                 )
         except AccountError as exc:
             self.name_error = str(exc)

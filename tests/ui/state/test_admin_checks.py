@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from app.db.models import Effect, Room, ToolPolicy
+from app.db.models import AppSetting, AuditEvent, Effect, Room, ToolPolicy, User
 from app.db.session import SessionFactory
 from app.ui.state.admin import AdminState
 from app.ui.state.admin_manage import (
@@ -13,10 +13,12 @@ from app.ui.state.admin_manage import (
     RoomsAdminState,
     ToolsAdminState,
 )
+from app.ui.state.admin_people import PeopleAdminState
 from tests.support.events import Browser, browsers
 from tests.ui.state.conftest import World
 
 NEW_ROOM = {"name": "attic", "celsius": "15", "min_celsius": "5", "max_celsius": "30"}
+NEW_PERSON = {"username": "newcomer", "password": "kettle on the hob", "role": "user"}
 
 
 async def _everything_an_admin_can_do(tab: Browser, world: World) -> None:
@@ -36,6 +38,11 @@ async def _everything_an_admin_can_do(tab: Browser, world: World) -> None:
     await tab.send(ToolsAdminState.set_mode("set_room_temperature", "ask"))
     await tab.send(ToolsAdminState.load_tools)
     await tab.send(FeedbackAdminState.load_feedback)
+    await tab.send(PeopleAdminState.set_signup(False))
+    await tab.send(PeopleAdminState.create(NEW_PERSON))
+    await tab.send(PeopleAdminState.change_role("owner", "admin"))
+    await tab.send(PeopleAdminState.load_people)
+    await tab.send(PeopleAdminState.load_audit)
     await tab.send(
         AdminThreadState.open_thread,
         "/admin/thread/[admin_thread_id]",
@@ -62,10 +69,16 @@ async def test_a_non_admin_is_refused_everything(world: World, sessions: Session
         assert (await mallory.state(AdminThreadState)).thread_messages == []
         rooms = await mallory.state(RoomsAdminState)
         assert rooms.editing == "" and rooms.removing == ""
+        people = await mallory.state(PeopleAdminState)
+        assert people.people == [] and people.audit == []
     assert await _rooms(sessions) == before
     async with sessions() as session:
         assert len((await session.exec(select(Effect))).all()) == 1
         assert (await session.exec(select(ToolPolicy))).all() == []
+        assert (await session.exec(select(AppSetting))).all() == []
+        assert (await session.exec(select(AuditEvent))).all() == []
+        roles = {u.username: u.role for u in (await session.exec(select(User))).all()}
+        assert roles == {"owner": "user", "mallory": "user", "root": "admin"}
 
 
 async def test_an_admin_can_do_all_of_it(world: World, sessions: SessionFactory) -> None:
@@ -87,6 +100,18 @@ async def test_an_admin_can_do_all_of_it(world: World, sessions: SessionFactory)
         ] == ["ask"]
         thread = await root.state(AdminThreadState)
         assert thread.thread_owner == "owner" and len(thread.thread_messages) == 4
+        people = await root.state(PeopleAdminState)
+        assert people.signup_open is False and people.create_error == ""
+        assert {(p.username, p.role) for p in people.people} >= {
+            ("newcomer", "user"),
+            ("owner", "admin"),
+        }
+        assert [a.kind for a in people.audit] == [
+            "role changed",
+            "account created",
+            "signup closed",
+        ]
+        assert people.audit[0].actor == "root" and people.audit[0].detail == "user → admin"
     rooms = await _rooms(sessions)
     assert rooms["bedroom"] == 24 and rooms["kitchen"] == 22 and "bathroom" not in rooms
     async with sessions() as session:
