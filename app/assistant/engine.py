@@ -298,8 +298,9 @@ class RunEngine:
                     and now - unsaved_since >= self.config.save_text_within_s
                 )
                 if text_due or now - last_checkpoint >= self.config.checkpoint_interval_s:
-                    last_checkpoint, unsaved_since = now, None
-                    await recorder.checkpoint(step_count=step)
+                    last_checkpoint = now
+                    if await recorder.beat(step_count=step):
+                        unsaved_since = None
         await recorder.checkpoint(step_count=step)
         await self._raise_if_stop_requested(recorder.run_id)
         if finish is not None:
@@ -493,7 +494,7 @@ class RunEngine:
                 )
             if self.clock() - last_checkpoint >= self.config.checkpoint_interval_s:
                 last_checkpoint = self.clock()
-                await recorder.checkpoint()
+                await recorder.beat()
 
     async def _raise_if_stop_requested(self, run_id: int) -> None:
         async with self.sessions() as session:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import case, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
@@ -289,6 +289,16 @@ class RunRecorder:
         await session.exec(
             update(Run).where(col(Run.id) == self.run_id).values(heartbeat_at=now, **run_values)
         )
+
+    async def beat(self, **run_values: Any) -> bool:
+        """A checkpoint while streaming or waiting; a database too busy to take it now (a lock
+        not granted in time) does not end the run: False, and the next beat carries the text."""
+        try:
+            await self.checkpoint(**run_values)
+        except OperationalError as exc:
+            logger.warning("Run %s: checkpoint skipped, the database is busy: %s", self.run_id, exc)
+            return False
+        return True
 
     async def set_status(self, status: RunStatus, **run_values: Any) -> None:
         """Move to a non-terminal status, saving the text with it."""

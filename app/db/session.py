@@ -26,12 +26,18 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+# SQLite has one writer at a time: the others wait for the lock this long before giving up.
+# Under a burst (hundreds of replies streaming at once on two cores) a writer can hold it for
+# seconds while its worker's loop is busy, so waiting is better than failing a reply.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys unless asked; WAL lets readers and the writer overlap.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
