@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.providers.base import ToolSpec
 from app.db.models import Effect
-from app.home.errors import HomeError, format_celsius
+from app.home.errors import HomeError, NoChange, format_celsius
 from app.home.rooms import EffectOrigin, get_room, list_rooms, set_room_temperature
 
 logger = logging.getLogger(__name__)
@@ -122,13 +122,28 @@ async def _set_room_temperature(arguments: dict[str, Any], context: ToolContext)
             "set_room_temperature needs 'celsius' (a number of degrees Celsius); "
             f"got the fields {sorted(arguments)}."
         )
-    effect = await set_room_temperature(context.session, name, arguments["celsius"], context.origin)
+    try:
+        effect = await set_room_temperature(
+            context.session, name, arguments["celsius"], context.origin
+        )
+    except NoChange as same:
+        # Not a failure, and not a change: the model hears so, and no card claims one.
+        return ToolOutcome(
+            {
+                "room": same.room,
+                "celsius": same.celsius,
+                "previous_celsius": same.celsius,
+                "changed": False,
+                "message": str(same),
+            }
+        )
     room = await get_room(context.session, name)
     return ToolOutcome(
         {
             "room": room.name,
             "celsius": room.celsius,
             "previous_celsius": effect.old_celsius,
+            "changed": True,
             "message": f"Temperature in {room.name} changed from "
             f"{format_celsius(effect.old_celsius)} to {format_celsius(room.celsius)}.",
         },

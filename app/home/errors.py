@@ -34,6 +34,14 @@ class InvalidTemperature(HomeError):
         )
 
 
+class NoChange(HomeError):
+    """A room set to the temperature it already has: nothing changes, nothing is recorded."""
+
+    def __init__(self, room: str, celsius: float) -> None:
+        self.room, self.celsius = room, celsius
+        super().__init__(f"The {room} is already at {format_celsius(celsius)} °C; nothing changed.")
+
+
 class TemperatureOutOfRange(HomeError):
     """A temperature outside a room's allowed bounds."""
 

@@ -21,6 +21,7 @@ from app.home.errors import (
     InvalidBounds,
     InvalidRoomName,
     InvalidTemperature,
+    NoChange,
     RoomNameTaken,
     RoomNotFound,
     TemperatureOutOfRange,
@@ -88,13 +89,16 @@ async def get_room(session: AsyncSession, name: str) -> Room:
 async def set_room_temperature(
     session: AsyncSession, name: str, celsius: object, origin: EffectOrigin
 ) -> Effect:
-    """Set a room's temperature and record the Effect; the caller commits both at once."""
+    """Set a room's temperature and record the Effect; the caller commits both at once.
+    NoChange if the room is already there: the ledger holds only real changes."""
     target = parse_celsius(celsius)
     for _ in range(_WRITE_ATTEMPTS):
         room = await get_room(session, name)
         if not room.min_celsius <= target <= room.max_celsius:
             raise TemperatureOutOfRange(room.name, target, room.min_celsius, room.max_celsius)
         old = room.celsius
+        if old == target:
+            raise NoChange(room.name, target)
         # Compare-and-set: the Effect's old value must be the value this write replaced.
         result = await session.exec(
             update(Room)

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.db.models import Effect, EffectSource, Room
 from app.db.session import SessionFactory
-from app.home.errors import InvalidTemperature, RoomNotFound, TemperatureOutOfRange
+from app.home.errors import InvalidTemperature, NoChange, RoomNotFound, TemperatureOutOfRange
 from app.home.rooms import (
     EffectOrigin,
     get_room,
@@ -103,3 +103,15 @@ async def test_numeric_strings_and_bounds_are_accepted(sessions: SessionFactory)
         room = (await session.exec(select(Room).where(Room.name == "bedroom"))).one()
     assert [(e.old_celsius, e.new_celsius) for e in rows] == [(20, 20.5), (20.5, 5), (5, 35)]
     assert room.celsius == 35
+
+
+async def test_setting_the_temperature_a_room_has_records_nothing(
+    sessions: SessionFactory,
+) -> None:
+    """The ledger holds changes only: "changed from 22 to 22" would be a false card."""
+    origin = EffectOrigin(source=EffectSource.assistant)
+    async with sessions() as session:
+        with pytest.raises(NoChange, match=r"The kitchen is already at 22 °C; nothing changed\."):
+            await set_room_temperature(session, "Kitchen", "22.0", origin)
+        await session.commit()
+        assert (await session.exec(select(Effect))).all() == []

@@ -12,7 +12,7 @@ import reflex as rx
 
 from app.accounts.users import list_usernames, user_id_for
 from app.db.models import EffectSource
-from app.home.errors import HomeError, format_celsius
+from app.home.errors import HomeError, NoChange, format_celsius
 from app.home.ledger import (
     LedgerFilter,
     LedgerRow,
@@ -300,6 +300,8 @@ class AdminState(AuthState):
             async with get_services().sessions() as session:
                 effect = await set_room_temperature(session, room, form_data.get("celsius"), origin)
                 await session.commit()
+        except NoChange as same:
+            return rx.toast.info(str(same))
         except HomeError as exc:
             return rx.toast.error(str(exc))
         await self._load_all()

@@ -133,3 +133,13 @@ async def test_a_room_less_question_asks_which_room(chat: Chat) -> None:
 
 def test_understanding_language_is_a_setting() -> None:
     assert Understanding(Settings(language="de").language).language == "de"
+
+
+async def test_a_set_to_the_current_value_says_so_and_writes_no_effect(
+    chat: Chat, sessions: SessionFactory
+) -> None:
+    reply = await chat.ask("set the kitchen to 22")
+    assert reply == "The kitchen was already at 22 °C; nothing changed."
+    assert chat.tools == ["set_room_temperature"]
+    async with sessions() as session:
+        assert (await session.exec(select(Effect))).all() == []
