@@ -85,7 +85,9 @@ from tests.support.people import person
 async def test_bad_bodies_name_the_field(
     client: httpx.AsyncClient, alice: dict[str, str], body: bytes, field: str, says: str
 ) -> None:
-    response = await client.post("/api/chat", content=body, headers=alice)
+    response = await client.post(
+        "/api/chat", content=body, headers={**alice, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert error["field"] == field and says in error["message"]
