@@ -15,6 +15,7 @@ from typing import Any
 from starlette.requests import Request
 
 from app.api.errors import ApiError, bad_request
+from app.db.text import text_problem
 
 MAX_DEPTH = 64
 _JSON = "application/json"
@@ -48,22 +49,6 @@ def _check_media_type(request: Request) -> None:
     )
 
 
-def _text_problem(text: str) -> str:
-    """Why this string cannot be stored, or ""."""
-    if "\x00" in text:
-        return (
-            f"contains a NUL character (U+0000) at position {text.index(chr(0))}; "
-            "Hearth cannot store it: remove it."
-        )
-    for position, char in enumerate(text):
-        if "\ud800" <= char <= "\udfff":
-            return (
-                f"contains a lone surrogate (U+{ord(char):04X}) at position {position}, "
-                "which is not Unicode text; send UTF-8 text (pair surrogates in \\u escapes)."
-            )
-    return ""
-
-
 def check_storable(value: Any) -> None:
     """400 naming the first field (a dotted path) nested too deep or holding text Hearth
     cannot store."""
@@ -72,7 +57,7 @@ def check_storable(value: Any) -> None:
     while stack:
         item, path, depth = stack.pop()
         if isinstance(item, str):
-            if problem := _text_problem(item):
+            if problem := text_problem(item):
                 raise bad_request(path or "body", problem)
             continue
         if not isinstance(item, dict | list):
@@ -86,7 +71,7 @@ def check_storable(value: Any) -> None:
         if isinstance(item, dict):
             children = []
             for key, child in item.items():
-                if problem := _text_problem(key):
+                if problem := text_problem(key):
                     raise bad_request(path or "body", f"has a key that {problem}")
                 children.append((child, f"{path}.{key}" if path else key, depth + 1))
         else:

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound
+from app.db.ids import MAX_ROW_ID, is_number, parse_row_id
 from app.db.models import Message, Thread, utcnow
 
 DEFAULT_TITLE = "New thread"
@@ -96,6 +97,19 @@ async def delete_thread(session: AsyncSession, thread_id: int, user_id: int) -> 
     await session.commit()
 
 
+def thread_number(ref: str) -> int | None:
+    """Hearth's thread number written in `ref`, or None for anything but ASCII digits;
+    InvalidThreadRef for a number no thread can have."""
+    if not is_number(ref):
+        return None
+    number = parse_row_id(ref)
+    if number is None:
+        raise InvalidThreadRef(
+            f"Thread numbers go from 1 to {MAX_ROW_ID:,}; {ref[:40]} is not one of them."
+        )
+    return number
+
+
 def thread_ref(thread: Thread) -> str:
     """How the HTTP API names a thread: the client's id for it, or Hearth's own number."""
     return thread.client_id or str(thread.id)
@@ -106,8 +120,9 @@ async def thread_for_ref(
 ) -> Thread:
     """The person's thread an API client names: digits are Hearth's thread number, anything
     else the client's own id (a new thread when `create` and nobody used it yet)."""
-    if ref.isdigit():
-        return await get_thread(session, int(ref), user_id)
+    number = thread_number(ref)
+    if number is not None:
+        return await get_thread(session, number, user_id)
     if not _CLIENT_ID.fullmatch(ref):
         raise InvalidThreadRef(
             "A thread id is Hearth's thread number or 1-100 letters, digits, '-' or '_'; "
