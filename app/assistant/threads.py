@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound
 from app.db.ids import MAX_ROW_ID, is_number, parse_row_id
 from app.db.models import Message, Thread, utcnow
+from app.db.text import text_problem
 
 DEFAULT_TITLE = "New thread"
 MAX_TITLE_CHARS = 80
@@ -83,6 +84,8 @@ async def rename_thread(session: AsyncSession, thread_id: int, user_id: int, tit
             f"A thread title can be at most {MAX_TITLE_CHARS} characters; this one has "
             f"{len(cleaned)}."
         )
+    if problem := text_problem(cleaned):
+        raise InvalidTitle(f"This title {problem}")
     thread = await get_thread(session, thread_id, user_id)
     thread.title = cleaned
     await session.commit()
