@@ -39,7 +39,11 @@ def _fallback(routes: list[Route]) -> Route:
                 raise HTTPException(405, headers={"Allow": ", ".join(sorted(route.methods or ()))})
         return not_found(f"There is no endpoint {request.url.path}; {_DESCRIBED}.").response()
 
-    return Route("/api/{path:path}", no_endpoint, include_in_schema=False)
+    fallback = Route("/api/{path:path}", no_endpoint, include_in_schema=False)
+    # Every method: a function endpoint takes GET alone, and a request this route turned
+    # away would go on to Reflex's app (mounted after it), which answers in plain text.
+    fallback.methods = None
+    return fallback
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
