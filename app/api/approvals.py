@@ -15,6 +15,7 @@ from app.api.auth import api_user
 from app.api.bodies import read_json
 from app.api.errors import ApiError, bad_request, not_found
 from app.assistant.approvals import ApprovalClosed, ApprovalNotFound, decide
+from app.db.ids import parse_row_id
 from app.services import get_services
 
 MAX_BODY_BYTES = 1024
@@ -30,10 +31,11 @@ async def approval_endpoint(request: Request) -> Response:
         approved = body.get("approved") if isinstance(body, dict) else None
         if not isinstance(approved, bool):
             raise bad_request("approved", "must be true (approve) or false (deny).")
-        if not raw_id.isdigit():
+        approval_id = parse_row_id(raw_id)
+        if approval_id is None:
             raise not_found(f"There is no approval {raw_id!r} in your threads.")
         async with get_services().sessions() as session:
-            await decide(session, int(raw_id), user.id or 0, approved)
+            await decide(session, approval_id, user.id or 0, approved)
     except ApprovalNotFound:
         return not_found(f"There is no approval {raw_id!r} in your threads.").response()
     except ApprovalClosed as exc:

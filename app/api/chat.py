@@ -34,6 +34,7 @@ from app.assistant.errors import (
 )
 from app.assistant.events import RunEvent, RunStarted
 from app.assistant.threads import get_thread, thread_for_ref, thread_ref
+from app.db.ids import is_number
 from app.db.models import Thread
 from app.services import Services, get_services
 
@@ -65,7 +66,7 @@ async def _start(services: Services, user_id: int, chat: ChatRequest) -> RunStar
             try:
                 thread = await thread_for_ref(session, user_id, ref)
             except ThreadNotFound:
-                if ref.isdigit():
+                if is_number(ref):
                     raise
                 thread = None
         if thread is not None:

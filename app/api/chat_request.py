@@ -13,6 +13,7 @@ parameter, the `x-hearth-protocol` header, then the body's shape (messages with 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,6 +27,8 @@ Protocol = Literal["data-stream", "ui-message-stream"]
 PROTOCOLS: tuple[Protocol, ...] = ("data-stream", "ui-message-stream")
 MAX_SYSTEM_CHARS = 4000
 MAX_TOOLS = 32
+MAX_TOOL_NAME_CHARS = 64
+_TOOL_NAME = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_TOOL_NAME_CHARS}}}")
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,10 @@ def _tools(raw: Any) -> tuple[ToolSpec, ...]:
     if raw is None:
         return ()
     if isinstance(raw, dict):
-        items = [(name, spec, f"tools.{name}") for name, spec in raw.items()]
+        items = [
+            (name, spec, f"tools.{name}" if _TOOL_NAME.fullmatch(name) else "tools")
+            for name, spec in raw.items()
+        ]
     elif isinstance(raw, list):
         items = [
             (spec.get("name") if isinstance(spec, dict) else None, spec, f"tools.{index}")
@@ -170,8 +176,13 @@ def _tools(raw: Any) -> tuple[ToolSpec, ...]:
         raise bad_request("tools", f"has {len(items)} tools; at most {MAX_TOOLS} are allowed.")
     specs = []
     for name, spec, where in items:
-        if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
-            raise bad_request(where, "needs a name of letters, digits, '_' or '-'.")
+        if not isinstance(name, str) or not _TOOL_NAME.fullmatch(name):
+            got = f"{name[:40]!r} ({len(name):,} characters)" if isinstance(name, str) else "none"
+            raise bad_request(
+                where,
+                f"needs a name of 1 to {MAX_TOOL_NAME_CHARS} ASCII letters, digits, '_' or '-' "
+                f"(what a model's function name may be); got {got}.",
+            )
         if not isinstance(spec, dict):
             raise bad_request(where, "must be an object with `parameters` (a JSON schema).")
         parameters = spec.get("parameters", spec.get("inputSchema", {"type": "object"}))

@@ -12,7 +12,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from app.api.chat_request import MAX_SYSTEM_CHARS, MAX_TOOLS, PROTOCOLS
+from app.api.bodies import MAX_DEPTH
+from app.api.chat_request import MAX_SYSTEM_CHARS, MAX_TOOL_NAME_CHARS, MAX_TOOLS, PROTOCOLS
+from app.api.wire.ui_message_stream import CHUNK_TYPES
+from app.db.ids import MAX_ROW_ID
 from app.services import get_services
 
 _REF = "#/components/schemas/"
@@ -28,6 +31,11 @@ def _error(description: str) -> dict[str, Any]:
 
 _UNAUTHORIZED = _error("No API token, not a bearer token, or an unknown or revoked one.")
 _NOT_FOUND = _error("No such thread of the caller's (another person's is 404 too).")
+_BAD_THREAD_ID = _error(
+    f"A thread id that is neither a thread number (1 to {MAX_ROW_ID:,}, ASCII digits) nor "
+    "1-100 letters, digits, '-' or '_'."
+)
+_NOT_JSON = _error("The body was not sent with `Content-Type: application/json`.")
 
 _APPROVAL_ID = {
     "name": "approval_id",
@@ -35,7 +43,7 @@ _APPROVAL_ID = {
     "required": True,
     "description": "The id the stream gave: `approvalId` of a `tool-approval-request` chunk, or "
     "`approval_id` of an `approval` data part.",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": "^[0-9]{1,10}$"},
 }
 
 _THREAD_ID = {
@@ -44,6 +52,32 @@ _THREAD_ID = {
     "required": True,
     "description": "Hearth's thread number (digits) or the client's own id for the thread.",
     "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"},
+}
+
+# Both clients send the whole conversation; Hearth reads its last user message (or the tool
+# results after it). Every user message is described as a new one would be.
+_USER_TEXT = {"type": "string", "pattern": "\\S"}
+_PARTS = {
+    "type": "array",
+    "items": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}},
+}
+_TEXT_PARTS = {
+    **_PARTS,
+    "contains": {
+        "type": "object",
+        "required": ["type", "text"],
+        "properties": {"type": {"const": "text"}, "text": _USER_TEXT},
+    },
+}
+_USER_CONTENT = {
+    "type": "object",
+    "required": ["role", "content"],
+    "properties": {"role": {"const": "user"}, "content": {"anyOf": [_USER_TEXT, _TEXT_PARTS]}},
+}
+_USER_PARTS = {
+    "type": "object",
+    "required": ["role", "parts"],
+    "properties": {"role": {"const": "user"}, "parts": _TEXT_PARTS},
 }
 
 _SCHEMAS: dict[str, Any] = {
@@ -73,6 +107,8 @@ _SCHEMAS: dict[str, Any] = {
         "description": "Frontend tools: offered to the model; a call to one is streamed to the "
         "client to run, and its result comes back in the next request. Names may not be "
         f"those of Hearth's own tools; at most {MAX_TOOLS}.",
+        "maxProperties": MAX_TOOLS,
+        "propertyNames": {"pattern": f"^[A-Za-z0-9_-]{{1,{MAX_TOOL_NAME_CHARS}}}$"},
         "additionalProperties": {
             "type": "object",
             "properties": {
@@ -93,12 +129,17 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "items": {
-                    "type": "object",
-                    "required": ["role"],
-                    "properties": {
-                        "role": {"enum": ["user", "assistant", "tool", "system"]},
-                        "content": {"oneOf": [{"type": "string"}, {"type": "array"}]},
-                    },
+                    "anyOf": [
+                        _USER_CONTENT,
+                        {
+                            "type": "object",
+                            "required": ["role"],
+                            "properties": {
+                                "role": {"enum": ["assistant", "tool", "system"]},
+                                "content": {"anyOf": [{"type": "string"}, _PARTS]},
+                            },
+                        },
+                    ]
                 },
             },
             "threadId": {"type": "string"},
@@ -119,19 +160,57 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "items": {
-                    "type": "object",
-                    "required": ["role", "parts"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "role": {"enum": ["user", "assistant", "system"]},
-                        "parts": {"type": "array", "items": {"type": "object"}},
-                    },
+                    "anyOf": [
+                        _USER_PARTS,
+                        {
+                            "type": "object",
+                            "required": ["role", "parts"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "role": {"enum": ["assistant", "system"]},
+                                "parts": _PARTS,
+                            },
+                        },
+                    ]
                 },
             },
             "trigger": {"type": "string"},
             "messageId": {"type": "string"},
             "system": {"type": "string", "maxLength": MAX_SYSTEM_CHARS},
             "tools": _ref("Tools"),
+        },
+    },
+    "UiMessageStreamEvent": {
+        "type": "object",
+        "description": "One server-sent event of the UI message stream: a JSON chunk, or "
+        "`[DONE]` at the end.",
+        "required": ["data"],
+        "properties": {
+            "data": {
+                "anyOf": [
+                    {"const": "[DONE]"},
+                    {
+                        "type": "string",
+                        "contentMediaType": "application/json",
+                        "contentSchema": _ref("UiMessageChunk"),
+                    },
+                ]
+            },
+            "event": {"type": "string"},
+            "id": {"type": "string"},
+        },
+    },
+    "UiMessageChunk": {
+        "type": "object",
+        "description": "A chunk of the AI SDK's UI message stream.",
+        "required": ["type"],
+        "properties": {
+            "type": {
+                "anyOf": [
+                    {"enum": list(CHUNK_TYPES)},
+                    {"type": "string", "pattern": "^data-", "description": "A data part."},
+                ]
+            }
         },
     },
     "Thread": {
@@ -189,7 +268,32 @@ def _chat_operation(max_body_bytes: int) -> dict[str, Any]:
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {"oneOf": [_ref("AssistantUiChatRequest"), _ref("UseChatRequest")]}
+                    "schema": {"anyOf": [_ref("AssistantUiChatRequest"), _ref("UseChatRequest")]},
+                    "examples": {
+                        "assistant-ui": {
+                            "summary": "assistant-ui: a new message (data stream answer)",
+                            "value": {
+                                "messages": [{"role": "user", "content": "kitchen to 19"}],
+                                "threadId": "kitchen-chat",
+                            },
+                        },
+                        "useChat": {
+                            "summary": "useChat: a new message (UI message stream answer)",
+                            "value": {
+                                "id": "kitchen-chat-2",
+                                "messages": [
+                                    {
+                                        "id": "m1",
+                                        "role": "user",
+                                        "parts": [
+                                            {"type": "text", "text": "what's the kitchen at?"}
+                                        ],
+                                    }
+                                ],
+                                "trigger": "submit-message",
+                            },
+                        },
+                    },
                 }
             },
         },
@@ -220,18 +324,18 @@ def _chat_operation(max_body_bytes: int) -> dict[str, Any]:
                             "description": "Data stream protocol: one `CODE:JSON` line per part.",
                         }
                     },
-                    "text/event-stream": {
-                        "schema": {
-                            "type": "string",
-                            "description": "UI message stream: SSE chunks, then `data: [DONE]`.",
-                        }
-                    },
+                    "text/event-stream": {"schema": _ref("UiMessageStreamEvent")},
                 },
             },
-            "400": _error("A body that is not JSON, has a wrong shape, or is too large."),
+            "400": _error(
+                "A body that is not JSON, has a wrong shape, or is too large; a number that is "
+                f"not finite; nesting deeper than {MAX_DEPTH} levels; text with a NUL "
+                "character or a lone surrogate; a thread id no thread can have."
+            ),
             "401": _UNAUTHORIZED,
             "404": _NOT_FOUND,
             "409": _error("The thread is still answering; one run at a time per thread."),
+            "415": _NOT_JSON,
         },
     }
 
@@ -295,7 +399,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                             "description": "The thread and its messages.",
                             "content": {"application/json": {"schema": _ref("ThreadMessages")}},
                         },
-                        "400": _error("An unknown format."),
+                        "400": _error("An unknown format, or a thread id no thread can have."),
                         "401": _UNAUTHORIZED,
                         "404": _NOT_FOUND,
                     },
@@ -305,6 +409,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                     "summary": "Delete a thread (its effects stay in the ledger)",
                     "responses": {
                         "204": {"description": "Deleted."},
+                        "400": _BAD_THREAD_ID,
                         "401": _UNAUTHORIZED,
                         "404": _NOT_FOUND,
                     },
@@ -332,6 +437,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                         "401": _UNAUTHORIZED,
                         "404": _error("No such approval in the caller's threads."),
                         "409": _error("Answered already, or no longer waiting."),
+                        "415": _NOT_JSON,
                     },
                 },
             },

@@ -1,27 +1,83 @@
-"""Hearth's HTTP endpoints, mounted in front of Reflex's own (they take priority)."""
+"""Hearth's HTTP endpoints, mounted in front of Reflex's own (they take priority).
+
+Every answer under `/api` is JSON: a path that is no endpoint is a 404 pointing at the
+description, a method a path does not take a 405 whose `Allow` lists the ones it does.
+"""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Match, Route
 
 from app.api.approvals import approval_endpoint
 from app.api.chat import chat_endpoint
+from app.api.errors import ApiError, not_found
 from app.api.health import health
 from app.api.openapi import openapi_endpoint
 from app.api.threads import delete_endpoint, list_endpoint, read_endpoint
 
+_DESCRIBED = "the endpoints are described at /api/openapi.json"
+
+
+async def _thread_endpoint(request: Request) -> Response:
+    """`/api/threads/{id}`: one route for its methods, so a 405 lists them all in `Allow`."""
+    if request.method == "DELETE":
+        return await delete_endpoint(request)
+    return await read_endpoint(request)
+
+
+def _fallback(routes: list[Route]) -> Route:
+    """Anything else under /api (Reflex would answer it with a page): a 405 for a path an
+    endpoint has, in a method it does not take, otherwise a 404."""
+
+    async def no_endpoint(request: Request) -> Response:
+        for route in routes:
+            if route.matches(request.scope)[0] is Match.PARTIAL:
+                raise HTTPException(405, headers={"Allow": ", ".join(sorted(route.methods or ()))})
+        return not_found(f"There is no endpoint {request.url.path}; {_DESCRIBED}.").response()
+
+    fallback = Route("/api/{path:path}", no_endpoint, include_in_schema=False)
+    # Every method: a function endpoint takes GET alone, and a request this route turned
+    # away would go on to Reflex's app (mounted after it), which answers in plain text.
+    fallback.methods = None
+    return fallback
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals under /api (a method a route does not take), as JSON; those
+    of Reflex's app mounted beneath (its static files) as Starlette makes them."""
+    assert isinstance(exc, HTTPException)
+    if not request.url.path.startswith("/api/"):
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        shown = ", ".join(m for m in allowed.split(", ") if m != "HEAD")
+        message = f"{request.method} is not allowed on {request.url.path}; use {shown}."
+    else:
+        message = f"{exc.detail}; {_DESCRIBED}."
+    response = ApiError(exc.status_code, message).response()
+    response.headers.update(exc.headers or {})
+    return response
+
 
 def build_api() -> Starlette:
     """The Starlette app Reflex mounts itself under (`rx.App(api_transformer=...)`)."""
-    return Starlette(
-        routes=[
-            Route("/api/health", health, methods=["GET"]),
-            Route("/api/openapi.json", openapi_endpoint, methods=["GET"]),
-            Route("/api/chat", chat_endpoint, methods=["POST"]),
-            Route("/api/approvals/{approval_id}", approval_endpoint, methods=["POST"]),
-            Route("/api/threads", list_endpoint, methods=["GET"]),
-            Route("/api/threads/{thread_id}", read_endpoint, methods=["GET"]),
-            Route("/api/threads/{thread_id}", delete_endpoint, methods=["DELETE"]),
-        ]
+    endpoints = [
+        Route("/api/health", health, methods=["GET"]),
+        Route("/api/openapi.json", openapi_endpoint, methods=["GET"]),
+        Route("/api/chat", chat_endpoint, methods=["POST"]),
+        Route("/api/approvals/{approval_id}", approval_endpoint, methods=["POST"]),
+        Route("/api/threads", list_endpoint, methods=["GET"]),
+        Route("/api/threads/{thread_id}", _thread_endpoint, methods=["GET", "DELETE"]),
+    ]
+    api = Starlette(
+        routes=[*endpoints, _fallback(endpoints)],
+        exception_handlers={HTTPException: _http_error},
     )
+    api.router.redirect_slashes = False
+    return api

@@ -42,7 +42,7 @@ async def _thread(session: AsyncSession, user_id: int, ref: str) -> Thread:
     except ThreadNotFound as exc:
         raise not_found(str(exc)) from exc
     except AssistantError as exc:
-        raise bad_request("id", str(exc)) from exc
+        raise bad_request("thread_id", str(exc)) from exc
 
 
 async def list_endpoint(request: Request) -> Response:

@@ -29,6 +29,7 @@ from app.db.models import (
     utcnow,
 )
 from app.db.session import SessionFactory
+from app.db.text import text_problem
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def validate_message_text(text: str, max_chars: int) -> str:
             f"A message can be at most {max_chars:,} characters; this one has "
             f"{len(stripped):,}. Nothing was sent."
         )
+    if problem := text_problem(stripped):
+        raise InvalidMessage(f"This message {problem} Nothing was sent.")
     return stripped
 
 

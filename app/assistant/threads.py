@@ -13,7 +13,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound, ThreadRefTaken
+from app.db.ids import MAX_ROW_ID, is_number, parse_row_id
 from app.db.models import Message, Thread, utcnow
+from app.db.text import text_problem
 
 DEFAULT_TITLE = "New thread"
 MAX_TITLE_CHARS = 80
@@ -82,6 +84,8 @@ async def rename_thread(session: AsyncSession, thread_id: int, user_id: int, tit
             f"A thread title can be at most {MAX_TITLE_CHARS} characters; this one has "
             f"{len(cleaned)}."
         )
+    if problem := text_problem(cleaned):
+        raise InvalidTitle(f"This title {problem}")
     thread = await get_thread(session, thread_id, user_id)
     thread.title = cleaned
     await session.commit()
@@ -94,6 +98,19 @@ async def delete_thread(session: AsyncSession, thread_id: int, user_id: int) -> 
     # The client's name for it is free again: using it later starts a new thread.
     thread.deleted_at, thread.client_id = utcnow(), None
     await session.commit()
+
+
+def thread_number(ref: str) -> int | None:
+    """Hearth's thread number written in `ref`, or None for anything but ASCII digits;
+    InvalidThreadRef for a number no thread can have."""
+    if not is_number(ref):
+        return None
+    number = parse_row_id(ref)
+    if number is None:
+        raise InvalidThreadRef(
+            f"Thread numbers go from 1 to {MAX_ROW_ID:,}; {ref[:40]} is not one of them."
+        )
+    return number
 
 
 def thread_ref(thread: Thread) -> str:
@@ -114,8 +131,9 @@ def check_client_ref(ref: str) -> str:
 async def thread_for_ref(session: AsyncSession, user_id: int, ref: str) -> Thread:
     """The person's thread an API client names: digits are Hearth's thread number, anything
     else the client's own id (ThreadNotFound if nobody used it yet)."""
-    if ref.isdigit():
-        return await get_thread(session, int(ref), user_id)
+    number = thread_number(ref)
+    if number is not None:
+        return await get_thread(session, number, user_id)
     query = select(Thread).where(
         Thread.user_id == user_id,
         Thread.client_id == check_client_ref(ref),

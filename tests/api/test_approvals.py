@@ -82,7 +82,11 @@ async def test_an_empty_body_says_what_to_send(
     client: httpx.AsyncClient, alice: dict[str, str], sessions: SessionFactory
 ) -> None:
     call_id = await _waiting_call(sessions)
-    refused = await client.post(f"/api/approvals/{call_id}", content=b"", headers=alice)
+    refused = await client.post(
+        f"/api/approvals/{call_id}",
+        content=b"",
+        headers={**alice, "Content-Type": "application/json"},
+    )
     assert refused.status_code == 400
     assert refused.json()["error"]["message"] == (
         'body: is empty; send {"approved": true} or {"approved": false}.'

@@ -86,7 +86,9 @@ from tests.support.people import person
 async def test_bad_bodies_name_the_field(
     client: httpx.AsyncClient, alice: dict[str, str], body: bytes, field: str, says: str
 ) -> None:
-    response = await client.post("/api/chat", content=body, headers=alice)
+    response = await client.post(
+        "/api/chat", content=body, headers={**alice, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert error["field"] == field and says in error["message"]
@@ -223,3 +225,43 @@ async def test_a_front_end_on_another_origin_can_read_the_stream_headers(
     assert reply.status_code == 200 and reply.headers["access-control-allow-origin"]
     exposed = reply.headers["access-control-expose-headers"].split(", ")
     assert "x-vercel-ai-data-stream" in exposed and "x-hearth-thread-id" in exposed
+
+
+@pytest.mark.parametrize(
+    ("tools", "field"),
+    [
+        ({"x" * 65: {"parameters": {}}}, "tools"),
+        ({"x" * 1000: {"parameters": {}}}, "tools"),
+        ({"température": {"parameters": {}}}, "tools"),
+        ({"٣": {"parameters": {}}}, "tools"),
+        ([{"name": "a" * 65, "parameters": {}}], "tools.0"),
+        ([{"name": "", "parameters": {}}], "tools.0"),
+        ([{"name": "locate me", "parameters": {}}], "tools.0"),
+    ],
+)
+async def test_tool_names_are_short_and_ascii(
+    client: httpx.AsyncClient, alice: dict[str, str], tools: object, field: str
+) -> None:
+    response = await client.post(
+        "/api/chat",
+        json={"messages": [{"role": "user", "content": "hi"}], "tools": tools},
+        headers=alice,
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["field"] == field
+    assert "1 to 64 ASCII letters, digits, '_' or '-'" in error["message"], error
+
+
+async def test_a_tool_name_of_64_characters_is_taken(
+    client: httpx.AsyncClient, alice: dict[str, str]
+) -> None:
+    response = await client.post(
+        "/api/chat",
+        json={
+            "messages": [{"role": "user", "content": "hi"}],
+            "tools": {"a_b-" * 16: {"parameters": {"type": "object"}}},
+        },
+        headers=alice,
+    )
+    assert response.status_code == 200, response.text

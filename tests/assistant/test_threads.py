@@ -51,6 +51,10 @@ async def test_rename_validates_and_names_the_limits(sessions: SessionFactory) -
             await rename_thread(session, thread_id, alice, "   ")
         with pytest.raises(InvalidTitle, match="at most 80 characters; this one has 81"):
             await rename_thread(session, thread_id, alice, "x" * 81)
+        with pytest.raises(InvalidTitle, match=r"contains a NUL character \(U\+0000\)"):
+            await rename_thread(session, thread_id, alice, "Kitchen\x00plans")
+        with pytest.raises(InvalidTitle, match=r"contains a lone surrogate \(U\+DC00\)"):
+            await rename_thread(session, thread_id, alice, "Kitchen \udc00plans")
         renamed = await rename_thread(session, thread_id, alice, "  Kitchen   plans ")
     assert renamed.title == "Kitchen plans"
 

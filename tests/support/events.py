@@ -19,13 +19,44 @@ from app.ui.state.chat import ChatState
 SETTLE_S = 1.0
 
 
+class _Frontend:
+    """Stands in for the websocket namespace: keeps what the server sends each tab."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, list[Event]] = {}
+
+    async def emit_update(self, update: Any, token: str) -> None:
+        self.events.setdefault(token, []).extend(update.events)
+
+
 class Browser:
     """One browser tab (a client token) sending events with a given session token."""
 
     def __init__(
-        self, processor: BaseStateEventProcessor, manager: StateManagerMemory, name: str
+        self,
+        processor: BaseStateEventProcessor,
+        manager: StateManagerMemory,
+        frontend: _Frontend,
+        name: str,
     ) -> None:
         self.processor, self.manager, self.token = processor, manager, f"tab-{name}"
+        self._frontend = frontend
+
+    def frontend_events(self) -> list[Event]:
+        """The events the server sent this tab to run in the browser (toasts, redirects)."""
+        return list(self._frontend.events.get(self.token, []))
+
+    def toasts(self) -> list[str]:
+        """The toasts shown in this tab, as the script that shows each."""
+        return [
+            e.payload["function"]
+            for e in self.frontend_events()
+            if e.name == "_call_function" and "__toast" in str(e.payload.get("function"))
+        ]
+
+    def redirects(self) -> list[str]:
+        """The paths this tab was sent to."""
+        return [e.payload["path"] for e in self.frontend_events() if e.name == "_redirect"]
 
     async def sign_in_with(self, session_token: str) -> None:
         """What the browser's local storage holds (any token, valid or not)."""
@@ -66,6 +97,10 @@ class Browser:
 @asynccontextmanager
 async def browsers() -> AsyncIterator[Any]:
     """A factory of browser tabs sharing one in-memory state manager."""
-    manager = StateManagerMemory()
-    async with BaseStateEventProcessor().configure(state_manager=manager) as processor:
-        yield lambda name: Browser(processor, manager, name)
+    manager, frontend = StateManagerMemory(), _Frontend()
+    processor = BaseStateEventProcessor().configure(
+        state_manager=manager,
+        event_namespace=frontend,  # type: ignore[arg-type]
+    )
+    async with processor:
+        yield lambda name: Browser(processor, manager, frontend, name)

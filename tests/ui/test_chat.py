@@ -249,3 +249,32 @@ def test_too_long_a_message_is_refused_and_kept(chat: ChatPage) -> None:
     expect(chat.page.get_by_text("A message can be at most 8,000 characters")).to_be_visible()
     expect(chat.composer).to_have_value(text)
     expect(chat.user_messages).to_have_count(0)
+
+
+def test_a_message_hearth_cannot_store_is_refused_and_kept(chat: ChatPage) -> None:
+    """A NUL character (Postgres cannot store it): a toast says so, the text stays."""
+    chat.open_new_thread()
+    text = "kitchen\x00 to 19"
+    chat.type(text)
+    chat.composer.press("Enter")
+    expect(chat.page.get_by_text("contains a NUL character (U+0000) at position 7")).to_be_visible()
+    expect(chat.composer).to_have_value(text)
+    expect(chat.user_messages).to_have_count(0)
+    _screenshot(chat, "nul-refused")
+
+
+def test_a_thread_number_no_thread_can_have_says_so(chat: ChatPage) -> None:
+    chat.page.goto(chat.base_url + "/chat/99999999999999999999")
+    expect(chat.page.get_by_text("Thread numbers go from 1 to 2,147,483,647")).to_be_visible()
+    chat.page.wait_for_url(re.compile(r"/chat/\d{1,10}$"))
+    _screenshot(chat, "huge-thread-number")
+
+
+def _screenshot(chat: ChatPage, name: str) -> None:
+    """Kept in test-results/ for a person to look at (once the toasts have faded in)."""
+    chat.page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-sonner-toast]')]"
+        ".every(t => getComputedStyle(t).opacity === '1')"
+    )
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    chat.page.screenshot(path=str(SCREENSHOT.parent / f"{name}.png"))

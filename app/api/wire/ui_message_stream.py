@@ -23,6 +23,27 @@ from app.api.wire.parts import (
 )
 
 MEDIA_TYPE = "text/event-stream"
+
+# Every chunk `type` this writer emits, besides `data-<name>` (the OpenAPI description lists them).
+CHUNK_TYPES = (
+    "start",
+    "start-step",
+    "text-start",
+    "text-delta",
+    "text-end",
+    "tool-input-start",
+    "tool-input-delta",
+    "tool-input-available",
+    "tool-approval-request",
+    "tool-approval-response",
+    "tool-output-available",
+    "tool-output-denied",
+    "tool-output-error",
+    "error",
+    "finish-step",
+    "finish",
+)
+
 HEADERS = {
     "x-vercel-ai-ui-message-stream": "v1",
     "cache-control": "no-cache",

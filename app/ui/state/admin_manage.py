@@ -11,6 +11,7 @@ from app.assistant.errors import AssistantError
 from app.assistant.feedback import list_feedback
 from app.assistant.threads import any_thread
 from app.assistant.transcript import TranscriptMessage, load_transcript
+from app.db.ids import MAX_ROW_ID, parse_row_id
 from app.db.models import ToolMode, User
 from app.home.errors import HomeError
 from app.home.rooms import add_room, remove_room, rename_room, set_room_bounds
@@ -203,10 +204,12 @@ class AdminThreadState(AdminState):
         """`/admin/thread/[admin_thread_id]`."""
         if await self._admin() is None:
             return self._refuse()
-        try:
-            thread_id = int(self.admin_thread_id)
-        except (TypeError, ValueError):
-            return rx.toast.error(f"'{self.admin_thread_id}' is not a thread number.")
+        thread_id = parse_row_id(str(self.admin_thread_id))
+        if thread_id is None:
+            self.thread_messages = []
+            return rx.toast.error(
+                f"{str(self.admin_thread_id)[:40]!r} is not a thread number (1 to {MAX_ROW_ID:,})."
+            )
         async with get_services().sessions() as session:
             try:
                 thread = await any_thread(session, thread_id)

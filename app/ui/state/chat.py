@@ -10,11 +10,11 @@ import reflex as rx
 from app.accounts.sessions import user_for_token
 from app.assistant import approvals
 from app.assistant.driving import DRIVING, start_driving
-from app.assistant.errors import AssistantError, ThreadNotFound
+from app.assistant.errors import AssistantError, InvalidThreadRef, ThreadNotFound
 from app.assistant.events import RunStarted
 from app.assistant.feedback import rate_message
 from app.assistant.runs import active_run, request_stop, run_messages
-from app.assistant.threads import get_thread, list_threads, open_empty_thread
+from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
 from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.assistant.undo import undo_in_thread
 from app.home.errors import HomeError, format_celsius
@@ -100,16 +100,18 @@ class ChatState(AuthState):
         user = await self._user()
         if user is None:
             return self._to_login()
-        raw = self.thread_id
+        raw = str(self.thread_id)
         try:
-            thread_id = int(raw)
-        except (TypeError, ValueError):
-            return [rx.toast.error(f"'{raw}' is not a thread number."), rx.redirect("/")]
+            thread_id = thread_number(raw)
+        except InvalidThreadRef as exc:
+            return self._leave_thread(str(exc))
+        if thread_id is None:
+            return self._leave_thread(f"{raw[:40]!r} is not a thread number.")
         async with get_services().sessions() as session:
             try:
                 await get_thread(session, thread_id, user.id or 0)
             except ThreadNotFound as exc:
-                return [rx.toast.error(str(exc)), rx.redirect("/")]
+                return self._leave_thread(str(exc))
             page = await load_transcript(session, thread_id, user_id=user.id)
             running = await active_run(session, thread_id)
         self._user_id = user.id or 0
@@ -121,6 +123,13 @@ class ChatState(AuthState):
         if running is not None:
             events.append(ChatState.watch_run)
         return events
+
+    def _leave_thread(self, why: str):
+        """Off a URL that names no thread of this person's: say why, show no thread (the
+        composer must not send into the one shown before), go home."""
+        self.messages, self.has_earlier, self.current_thread_id = [], False, 0
+        self.running_run_id, self.live_message_id, self.live_key = 0, 0, ""
+        return [rx.toast.error(why), rx.redirect("/")]
 
     @rx.event
     async def load_earlier(self):

@@ -1,0 +1,89 @@
+"""The chat page's handlers given input they cannot use: a thread number no thread can have,
+a message Hearth cannot store. Each says why in a toast; nothing is lost or sent elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from app.assistant.threads import create_thread
+from app.db.models import Message
+from app.db.session import SessionFactory
+from app.ui.state.admin_manage import AdminThreadState
+from app.ui.state.chat import ChatState
+from tests.support.events import Browser, browsers
+from tests.support.people import person
+from tests.ui.state.conftest import World
+
+CHAT = "/chat/[thread_id]"
+
+
+async def _alice_on_her_thread(tab: Browser, world: World) -> Browser:
+    await tab.sign_in_with(world.alice)
+    await tab.send(ChatState.load_thread, CHAT, thread_id=str(world.thread_id))
+    assert (await tab.state(ChatState)).current_thread_id == world.thread_id
+    return tab
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("99999999999999999999", "Thread numbers go from 1 to 2,147,483,647"),
+        (str(2**31), "Thread numbers go from 1 to 2,147,483,647"),
+        ("\u00b2", "is not a thread number"),
+        ("\u0663", "is not a thread number"),
+        ("abc", "is not a thread number"),
+    ],
+)
+async def test_a_thread_number_no_thread_can_have_says_so_and_leaves(
+    world: World, raw: str, says: str
+) -> None:
+    async with browsers() as tab:
+        alice = await _alice_on_her_thread(tab("alice"), world)
+        await alice.send(ChatState.load_thread, CHAT, thread_id=raw)
+        assert any(says in toast for toast in alice.toasts()), alice.toasts()
+        assert alice.redirects()[-1] == "/"
+        chat = await alice.state(ChatState)
+        # The previous thread is not left on screen under this URL (nor its composer
+        # pointed at it).
+        assert chat.current_thread_id == 0 and chat.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("kitchen\x00 to 19", "NUL character"),
+        ("kitchen \ud800 to 19", "lone surrogate"),
+    ],
+)
+async def test_a_message_hearth_cannot_store_stays_in_the_composer(
+    world: World, sessions: SessionFactory, text: str, says: str
+) -> None:
+    async with sessions() as session:
+        empty = await create_thread(session, await person(session, "owner"), "empty")
+    async with browsers() as tab:
+        alice = tab("alice")
+        await alice.sign_in_with(world.alice)
+        await alice.send(ChatState.load_thread, CHAT, thread_id=str(empty.id))
+        await alice.send(ChatState.set_prompt(text))
+        await alice.send(ChatState.send({"message": text}))
+        chat = await alice.state(ChatState)
+        assert chat.prompt == text and not chat.is_running
+        assert any(says in toast for toast in alice.toasts()), alice.toasts()
+    async with sessions() as session:
+        stored = (await session.exec(select(Message).where(Message.thread_id == empty.id))).all()
+    assert stored == []
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999", "\u0663"])
+async def test_the_admin_thread_page_says_a_number_no_thread_can_have(
+    world: World, raw: str
+) -> None:
+    async with browsers() as tab:
+        admin = tab("admin")
+        await admin.sign_in_with(world.admin)
+        await admin.send(
+            AdminThreadState.open_thread, "/admin/thread/[admin_thread_id]", admin_thread_id=raw
+        )
+        assert any("is not a thread number" in t for t in admin.toasts()), admin.toasts()
+        assert (await admin.state(AdminThreadState)).thread_messages == []
