@@ -6,6 +6,9 @@ description, a method a path does not take a 405 whose `Allow` lists the ones it
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -18,6 +21,8 @@ from app.api.errors import ApiError, not_found
 from app.api.health import health
 from app.api.openapi import openapi_endpoint
 from app.api.threads import delete_endpoint, list_endpoint, read_endpoint
+
+logger = logging.getLogger(__name__)
 
 _DESCRIBED = "the endpoints are described at /api/openapi.json"
 
@@ -65,6 +70,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+# How long a client is asked to wait before trying again when the database cannot answer.
+_BUSY_RETRY_AFTER_S = 5
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database not answering (down, or a lock not granted in time) is no bug of the
+    request: 503 with Retry-After, saying so, rather than a 500 and a traceback."""
+    logger.warning("%s %s: the database did not answer: %s", request.method, request.url.path, exc)
+    return ApiError(
+        503,
+        "Hearth's database is not answering right now (it may be busy or restarting); "
+        f"nothing was changed. Try again in {_BUSY_RETRY_AFTER_S} seconds.",
+        retry_after_s=_BUSY_RETRY_AFTER_S,
+    ).response()
+
+
 def build_api() -> Starlette:
     """The Starlette app Reflex mounts itself under (`rx.App(api_transformer=...)`)."""
     endpoints = [
@@ -77,7 +98,10 @@ def build_api() -> Starlette:
     ]
     api = Starlette(
         routes=[*endpoints, _fallback(endpoints)],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            OperationalError: _database_unavailable,
+        },
     )
     api.router.redirect_slashes = False
     return api

@@ -11,6 +11,8 @@ from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
 from app.api.routes import build_api
+from app.services import get_services
+from app.settings import get_settings
 from tests.support.api_server import api_client
 
 
@@ -64,3 +66,23 @@ async def test_what_is_not_under_api_is_left_to_reflex(mounted: httpx.AsyncClien
     for method in ("GET", "OPTIONS"):
         response = await mounted.request(method, "/chat/nope")
         assert response.status_code == 404 and response.text == "Reflex"
+
+
+async def test_a_database_that_does_not_answer_is_a_503_not_a_500(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing listens on port 1: every request that needs the database is told to retry."""
+    monkeypatch.setenv("HEARTH_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    get_services.cache_clear()
+    try:
+        async with api_client(build_api()) as client:
+            response = await client.get(
+                "/api/threads", headers={"Authorization": "Bearer hearth_whatever"}
+            )
+    finally:
+        get_services.cache_clear()
+        get_settings.cache_clear()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert "database is not answering" in response.json()["error"]["message"]
