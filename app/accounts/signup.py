@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -91,15 +92,25 @@ async def list_people(session: AsyncSession) -> list[User]:
 
 
 async def set_role(session: AsyncSession, username: str, role: UserRole, admin: User) -> User:
-    """Make someone an admin or a user; the last admin cannot step down."""
+    """Make someone an admin or a user; the last admin cannot step down, even when two admins
+    step each other down at the same moment."""
     name = normalize_username(username)
-    user = (await session.exec(select(User).where(User.username == name))).first()
-    if user is None:
-        raise UnknownPerson(name)
-    if user.role == UserRole.admin and role != UserRole.admin and await count_admins(session) < 2:
-        raise LastAdmin(name)
-    if user.role == role:
+    # Concurrent role changes take turns from here: Postgres locks the admins' rows, and the
+    # (no-op) write takes SQLite's one write lock, so what is read next is what was committed.
+    await session.exec(select(User.id).where(User.role == UserRole.admin).with_for_update())
+    await session.exec(update(User).where(col(User.username) == name).values(role=User.role))
+    query = select(User).where(User.username == name).execution_options(populate_existing=True)
+    user = (await session.exec(query)).first()
+    # Commit (nothing changed), not roll back, when nothing is to be done: a rollback would
+    # expire the caller's rows.
+    if user is None or user.role == role:
+        await session.commit()
+        if user is None:
+            raise UnknownPerson(name)
         return user
+    if user.role == UserRole.admin and await count_admins(session) < 2:
+        await session.commit()
+        raise LastAdmin(name)
     note(session, AuditKind.role_changed, name, actor_id=admin.id, detail=f"{user.role} → {role}")
     user.role = role
     session.add(user)

@@ -72,3 +72,27 @@ async def test_roles_change_but_the_last_admin_stays(sessions: SessionFactory) -
         await set_role(session, "root", UserRole.user, bob)
         people = {p.username: p.role for p in await list_people(session)}
     assert people == {"bob": "admin", "root": "user"}
+
+
+async def test_two_admins_stepping_each_other_down_at_once_leave_one(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        ada = await create_user(session, "ada", PASSWORD, UserRole.admin)
+        bob = await create_user(session, "bob", PASSWORD, UserRole.admin)
+
+    async def step_down(name: str, by: object) -> str:
+        async with sessions() as session:
+            try:
+                await set_role(session, name, UserRole.user, by)  # type: ignore[arg-type]
+            except LastAdmin:
+                return "refused"
+        return "done"
+
+    for _ in range(5):  # the race is narrow: try it a few times
+        outcomes = await asyncio.gather(step_down("ada", bob), step_down("bob", ada))
+        async with sessions() as session:
+            admins = [p.username for p in await list_people(session) if p.role == "admin"]
+        assert len(admins) == 1 and sorted(outcomes) == ["done", "refused"], (outcomes, admins)
+        async with sessions() as session:
+            await set_role(session, "ada" if admins == ["bob"] else "bob", UserRole.admin, ada)
