@@ -7,10 +7,12 @@ import httpx
 import pytest
 import reflex as rx
 from reflex_base.config import get_config
+from sqlmodel import select
 
 from app.accounts.api_tokens import create_api_token, revoke_api_token
 from app.api.routes import build_api
 from app.assistant.threads import create_thread
+from app.db.models import Thread
 from app.db.session import SessionFactory
 from tests.support.api_server import api_client
 from tests.support.people import person
@@ -265,3 +267,16 @@ async def test_a_tool_name_of_64_characters_is_taken(
         headers=alice,
     )
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    "content", ["x" * 9000, "   ", "set the kitchen to 19\u0000"], ids=["long", "blank", "nul"]
+)
+async def test_a_refused_message_leaves_no_thread_behind(
+    client: httpx.AsyncClient, alice: dict[str, str], sessions: SessionFactory, content: str
+) -> None:
+    body = {"id": "fresh", "messages": [{"role": "user", "content": content}]}
+    response = await client.post("/api/chat", json=body, headers=alice)
+    assert response.status_code == 400
+    async with sessions() as session:
+        assert (await session.exec(select(Thread))).all() == []
