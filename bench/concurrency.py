@@ -44,7 +44,7 @@ from sqlmodel import col, select  # noqa: E402
 
 from app.accounts.api_tokens import create_api_token  # noqa: E402
 from app.db.migrate import upgrade_to_head  # noqa: E402
-from app.db.models import Effect, Run, User  # noqa: E402
+from app.db.models import Effect, Run, ToolCall, User  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
 from tests.support.app_server import free_port, wait_until_answering  # noqa: E402
 
@@ -126,17 +126,27 @@ async def ledger(database_url: str, round_: Round, accepted: dict[int, str]) -> 
     async with sessions() as session:
         effects = (await session.exec(select(Effect))).all()
         runs = (await session.exec(select(Run).order_by(col(Run.thread_id)))).all()
-    await engine.dispose()
     round_.effects, round_.expected = len(effects), len(accepted)
     by_run: dict[int, list[Effect]] = {}
     for effect in effects:
         by_run.setdefault(effect.run_id or 0, []).append(effect)
-    round_.wrong = sum(
-        1
+    wrong_runs = [
+        run_id
         for run_id, say in accepted.items()
         if [f"set the {e.room_name} to {e.new_celsius:g}" for e in by_run.get(run_id, [])] != [say]
-    ) + sum(len(found) for run_id, found in by_run.items() if run_id not in accepted)
+    ]
+    strays = sum(len(found) for run_id, found in by_run.items() if run_id not in accepted)
+    round_.wrong = len(wrong_runs) + strays
     round_.live_after = sum(1 for r in runs if r.ended_at is None)
+    if wrong_runs:  # say what became of them
+        async with sessions() as session:
+            query = select(ToolCall).where(col(ToolCall.run_id).in_(wrong_runs))
+            calls = (await session.exec(query)).all()
+        for run in runs:
+            if run.id in wrong_runs:
+                print(f"  run {run.id} ({accepted[run.id]!r}): {run.status} {run.error or ''}")
+        for call in calls:
+            print(f"    {call.name} {call.arguments}: {call.status} {call.result} {call.error}")
     for a in runs:
         for b in runs:
             apart = bool(a.ended_at and b.ended_at) and (
@@ -144,6 +154,7 @@ async def ledger(database_url: str, round_: Round, accepted: dict[int, str]) -> 
             )
             if (a.id or 0) < (b.id or 0) and a.thread_id == b.thread_id and not apart:
                 round_.overlapping += 1
+    await engine.dispose()
 
 
 async def send_all(url: str, tokens: list[str], mode: str, per_person: int, seed: int) -> Round:

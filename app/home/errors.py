@@ -56,14 +56,6 @@ class TemperatureOutOfRange(HomeError):
         )
 
 
-class ConcurrentChange(HomeError):
-    """A room kept changing under a write; nothing was written."""
-
-    def __init__(self, room: str) -> None:
-        self.room = room
-        super().__init__(f"The {room} changed several times while it was being set; try again.")
-
-
 class InvalidRoomName(HomeError):
     """A room name that is empty, too long, or holds characters other than letters and digits."""
 

@@ -13,7 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.models import Effect, EffectSource, Thread, ToolCall, User
 from app.home.errors import HomeError, format_celsius
-from app.home.rooms import EffectOrigin, get_room, normalize_room_name, set_room_temperature
+from app.home.rooms import (
+    EffectOrigin,
+    lock_room,
+    normalize_room_name,
+    set_room_temperature,
+)
 
 
 class EffectNotFound(HomeError):
@@ -168,6 +173,9 @@ async def undo_effect(session: AsyncSession, effect_id: int, origin: EffectOrigi
     effect = await session.get(Effect, effect_id)
     if effect is None:
         raise EffectNotFound(effect_id)
+    # Checked and undone under the room's lock: two Undos at once (or an Undo and a change)
+    # take turns, so the second sees the first.
+    room = await lock_room(session, effect.room_name)
     undone_by = (
         await session.exec(
             select(Effect.id).where(Effect.undoes_id == effect_id).order_by(col(Effect.id))
@@ -175,7 +183,6 @@ async def undo_effect(session: AsyncSession, effect_id: int, origin: EffectOrigi
     ).first()
     if undone_by is not None:
         raise AlreadyUndone(effect_id, undone_by)
-    room = await get_room(session, effect.room_name)
     if room.celsius != effect.new_celsius:
         raise UndoConflict(effect, room.celsius)
     undo = EffectOrigin(

@@ -17,7 +17,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.db.models import Effect, EffectSource, Room, utcnow
 from app.home.errors import (
     BoundsExcludeTemperature,
-    ConcurrentChange,
     InvalidBounds,
     InvalidRoomName,
     InvalidTemperature,
@@ -28,8 +27,6 @@ from app.home.errors import (
 )
 
 logger = logging.getLogger(__name__)
-
-_WRITE_ATTEMPTS = 3
 
 # No room's bounds may reach past these, whatever an admin asks for.
 ABS_MIN_CELSIUS = -10.0
@@ -86,51 +83,48 @@ async def get_room(session: AsyncSession, name: str) -> Room:
     return room
 
 
+async def lock_room(session: AsyncSession, name: str) -> Room:
+    """The room as committed now, locked until the caller's transaction ends: Postgres locks
+    its row, SQLite takes its one write lock. Writers of one room so take turns instead of
+    racing (what each reads is what it replaces)."""
+    key = normalize_room_name(name)
+    await session.exec(update(Room).where(col(Room.name) == key).values(celsius=Room.celsius))
+    query = select(Room).where(Room.name == key).execution_options(populate_existing=True)
+    room = (await session.exec(query)).first()
+    if room is None:
+        raise RoomNotFound(name, [r.name for r in await list_rooms(session)])
+    return room
+
+
 async def set_room_temperature(
     session: AsyncSession, name: str, celsius: object, origin: EffectOrigin
 ) -> Effect:
     """Set a room's temperature and record the Effect; the caller commits both at once.
     NoChange if the room is already there: the ledger holds only real changes."""
     target = parse_celsius(celsius)
-    for _ in range(_WRITE_ATTEMPTS):
-        room = await get_room(session, name)
-        if not room.min_celsius <= target <= room.max_celsius:
-            raise TemperatureOutOfRange(room.name, target, room.min_celsius, room.max_celsius)
-        old = room.celsius
-        if old == target:
-            raise NoChange(room.name, target)
-        # Compare-and-set: the Effect's old value must be the value this write replaced.
-        result = await session.exec(
-            update(Room)
-            .where(
-                col(Room.id) == room.id,
-                col(Room.celsius) == old,
-                # Bounds changed meanwhile are checked again on the next attempt.
-                col(Room.min_celsius) <= target,
-                col(Room.max_celsius) >= target,
-            )
-            .values(celsius=target, updated_at=utcnow())
-        )
-        if result.rowcount == 1:
-            effect = Effect(
-                room_id=room.id,
-                room_name=room.name,
-                old_celsius=old,
-                new_celsius=target,
-                source=origin.source,
-                user_id=origin.user_id,
-                undoes_id=origin.undoes_id,
-                thread_id=origin.thread_id,
-                run_id=origin.run_id,
-                tool_call_id=origin.tool_call_id,
-            )
-            session.add(effect)
-            await session.flush()
-            await session.refresh(room)
-            logger.debug("Room %s: %s -> %s", room.name, old, target)
-            return effect
-        session.expire(room)
-    raise ConcurrentChange(normalize_room_name(name))
+    room = await lock_room(session, name)
+    if not room.min_celsius <= target <= room.max_celsius:
+        raise TemperatureOutOfRange(room.name, target, room.min_celsius, room.max_celsius)
+    old = room.celsius
+    if old == target:
+        raise NoChange(room.name, target)
+    room.celsius, room.updated_at = target, utcnow()
+    effect = Effect(
+        room_id=room.id,
+        room_name=room.name,
+        old_celsius=old,
+        new_celsius=target,
+        source=origin.source,
+        user_id=origin.user_id,
+        undoes_id=origin.undoes_id,
+        thread_id=origin.thread_id,
+        run_id=origin.run_id,
+        tool_call_id=origin.tool_call_id,
+    )
+    session.add_all([room, effect])
+    await session.flush()
+    logger.debug("Room %s: %s -> %s", room.name, old, target)
+    return effect
 
 
 def parse_room_name(name: str) -> str:

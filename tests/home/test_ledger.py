@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.accounts.users import create_user
@@ -199,3 +201,25 @@ async def test_latest_effect_id(sessions: SessionFactory) -> None:
         await _set(session, "kitchen", 19)
         newest = await _set(session, "bedroom", 18)
         assert await latest_effect_id(session) == newest.id
+
+
+async def test_two_undos_at_once_undo_once(sessions: SessionFactory) -> None:
+    """The owner in the chat and an admin on the board press Undo at the same moment."""
+    async with sessions() as session:
+        change = await _set(session, "kitchen", 19)
+
+    async def press_undo() -> str:
+        async with sessions() as session:
+            try:
+                await undo_effect(session, change.id or 0, EffectOrigin())
+                await session.commit()
+            except (AlreadyUndone, UndoConflict):
+                return "refused"
+        return "undone"
+
+    outcomes = await asyncio.gather(press_undo(), press_undo(), press_undo())
+    async with sessions() as session:
+        undos = [e for e in await list_effects(session) if e.source == "undo"]
+        assert (await get_room(session, "kitchen")).celsius == 22
+    assert sorted(outcomes) == ["refused", "refused", "undone"]
+    assert [(u.old_celsius, u.new_celsius) for u in undos] == [(19, 22)]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import math
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.models import Effect, EffectSource, Room
-from app.db.session import SessionFactory
+from app.db.session import SessionFactory, create_engine_async, create_session_factory
 from app.home.errors import InvalidTemperature, NoChange, RoomNotFound, TemperatureOutOfRange
 from app.home.rooms import (
     EffectOrigin,
@@ -115,3 +117,35 @@ async def test_setting_the_temperature_a_room_has_records_nothing(
             await set_room_temperature(session, "Kitchen", "22.0", origin)
         await session.commit()
         assert (await session.exec(select(Effect))).all() == []
+
+
+async def test_many_sets_of_one_room_at_once_all_apply_in_one_chain(
+    database_url: str, sessions: SessionFactory
+) -> None:
+    """Sixty people (through three engines, as three workers would) set the kitchen at the
+    same moment: each set is applied (none refused as a concurrent change), and the ledger
+    reads as one chain, each old value the previous new one, ending at the room's value."""
+    values = [round(5.1 + 0.4 * n, 1) for n in range(60)]
+    engines = [create_engine_async(database_url) for _ in range(3)]
+    workers = [create_session_factory(engine) for engine in engines]
+
+    async def set_to(n: int, celsius: float) -> None:
+        async with workers[n % 3]() as session:
+            await set_room_temperature(
+                session, "kitchen", celsius, EffectOrigin(source=EffectSource.assistant)
+            )
+            await session.commit()
+
+    try:
+        await asyncio.gather(*(set_to(n, v) for n, v in enumerate(values)))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    async with sessions() as session:
+        effects = (await session.exec(select(Effect).order_by(col(Effect.id)))).all()
+        kitchen = await get_room(session, "kitchen")
+    assert sorted(e.new_celsius for e in effects) == values
+    assert effects[0].old_celsius == 22
+    for before, after in itertools.pairwise(effects):
+        assert after.old_celsius == before.new_celsius
+    assert kitchen.celsius == effects[-1].new_celsius
