@@ -223,7 +223,7 @@ def main() -> None:
             r = measure(args, save_s, Path(tmp))
             med, top = statistics.median, max
             print(
-                f"{save_s:>9.1f} s "
+                f"{save_s:>9.2f} s "
                 f"{med(r['lost_chars']):>9.0f}/{top(r['lost_chars']):<9.0f} "
                 f"{med(r['lost_window_s']) * 1000:>11.0f}/{top(r['lost_window_s']) * 1000:<11.0f} "
                 f"{med(r['respawn_s']):>13.1f} "

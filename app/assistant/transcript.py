@@ -158,7 +158,8 @@ def _parts(
                         tool_name=call.name,
                         tool_status=call.status,
                         arguments=_pretty(call.arguments),
-                        result=call.error or (json.dumps(call.result) if call.result else ""),
+                        result=call.error
+                        or (json.dumps(call.result, ensure_ascii=False) if call.result else ""),
                         tool_call_id=call.id or 0,
                         expires_at=(
                             call.approval_expires_at.strftime("%H:%M:%S UTC")
