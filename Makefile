@@ -65,3 +65,6 @@ bench: $(VENV)/.test-installed
 	$(PY) bench/board_latency.py
 	$(PY) scripts/check_services.py
 	$(PY) bench/load.py --users 10,50,100,200
+	$(PY) bench/concurrency.py
+	$(PY) bench/concurrency.py --db sqlite
+	$(PY) bench/crash_loss.py

@@ -45,14 +45,9 @@ from app.db.models import Message, Role, Run, User  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
 from bench.concurrency import drop_database, fresh_database  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAI, Turn  # noqa: E402
-from tests.support.app_server import free_port, wait_until_answering  # noqa: E402
+from tests.support.app_server import free_port, wait_until_answering, worker_pids  # noqa: E402
 
 SENTENCES = 1500
-
-
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as listing:
-        return [int(child) for child in listing.read().split()]
 
 
 def _cpu_s(pid: int) -> float:
@@ -86,7 +81,7 @@ class Served:
         wait_until_answering(f"{self.url}/api/health", "serve", self.proc, log, 120)
 
     def worker(self) -> int:
-        (pid,) = _children(self.proc.pid)
+        (pid,) = worker_pids(self.proc.pid)
         return pid
 
     def stop(self) -> None:

@@ -23,18 +23,13 @@ from app.assistant.conversation import message_text
 from app.db.models import Message, Role, Run
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import FakeOpenAI, Turn
-from tests.support.app_server import free_port, wait_until_answering
+from tests.support.app_server import free_port, stop_app, wait_until_answering, worker_pids
 from tests.support.people import person
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY = [f"Sentence number {i}. " for i in range(1500)]
 SHOWN_AND_LOST_S = 0.25  # the promise: only text shown for less than this may be lost
 EXPIRED_WITHIN_S = 15.0
-
-
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as listing:
-        return [int(child) for child in listing.read().split()]
 
 
 @pytest.fixture
@@ -58,12 +53,7 @@ def server(database_url: str, fake: FakeOpenAI, tmp_path: Path) -> Iterator[tupl
         wait_until_answering(f"{url}/api/health", "app.deploy serve", proc, log, timeout_s=120)
         yield url, proc.pid
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_app(proc)
 
 
 async def _saved_text(sessions: SessionFactory) -> str:
@@ -82,7 +72,7 @@ async def test_a_killed_worker_is_replaced_and_loses_at_most_a_moment_of_text(
     headers = {"Authorization": f"Bearer {token}"}
     fake.script(Turn(text=STORY, delay_s=0.01))
     shown: list[tuple[float, str]] = []  # (when, all the text received by then)
-    (worker,) = _children(supervisor)
+    (worker,) = worker_pids(supervisor)
 
     async def read_reply(client: httpx.AsyncClient) -> None:
         body = {"id": "story", "messages": [{"role": "user", "content": "a long story"}]}
@@ -111,7 +101,7 @@ async def test_a_killed_worker_is_replaced_and_loses_at_most_a_moment_of_text(
         killed_at = time.monotonic()
         await reading
         wait_until_answering(f"{url}/api/health", "a new worker", None, Path("/dev/null"), 20)
-        assert _children(supervisor) not in ([], [worker])
+        assert worker_pids(supervisor) not in ([], [worker])
 
         async with asyncio.timeout(EXPIRED_WITHIN_S + 5):
             while True:

@@ -174,6 +174,12 @@ def start_app(
     return url, proc
 
 
+def worker_pids(server_pid: int) -> list[int]:
+    """The worker processes granian's supervisor (the server's own process) runs now."""
+    with open(f"/proc/{server_pid}/task/{server_pid}/children") as listing:
+        return [int(child) for child in listing.read().split()]
+
+
 def stop_app(proc: subprocess.Popen) -> None:
     """Stop the app and everything it started."""
     if proc.poll() is None:

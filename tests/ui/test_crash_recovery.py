@@ -12,7 +12,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.fakes.openai_server import FakeOpenAI, Turn
-from tests.support.app_server import free_port, separate_web_dir, start_app, stop_app
+from tests.support.app_server import (
+    free_port,
+    separate_web_dir,
+    start_app,
+    stop_app,
+    worker_pids,
+)
 from tests.ui.chat_page import ChatPage
 
 pytestmark = pytest.mark.browser
@@ -86,7 +92,7 @@ def test_a_killed_worker_is_replaced_and_the_open_page_recovers(
         live = page.locator(".live-text .hearth-stream-text")
         expect(live).to_contain_text("Sentence number 40.", timeout=30_000)
         # Every worker (two in the hosted configuration): whichever drives the reply dies.
-        workers = _children(proc.pid)
+        workers = worker_pids(proc.pid)
         for worker in workers:
             os.kill(worker, signal.SIGKILL)
         killed_at = time.monotonic()
@@ -96,15 +102,10 @@ def test_a_killed_worker_is_replaced_and_the_open_page_recovers(
         )
         assert time.monotonic() - killed_at <= 15
         assert reply.locator(".markdown").inner_text().startswith("Sentence number 0.")
-        assert _children(proc.pid) and not set(_children(proc.pid)) & set(workers)
+        assert worker_pids(proc.pid) and not set(worker_pids(proc.pid)) & set(workers)
 
         model.script(Turn(text=["The ", "end."]))
         reply.get_by_role("button", name="Retry").click()
         expect(chat.wait_until_answered()).to_have_text("The end.")
     finally:
         stop_app(proc)
-
-
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as listing:
-        return [int(child) for child in listing.read().split()]
