@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.feedback import ratings_for
 from app.db.models import Effect, Message, Run, ToolCall
-from app.home.errors import format_celsius
+from app.home.temperatures import format_celsius
 
 PAGE_SIZE = 50
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.assistant.transcript import PAGE_SIZE
 from app.db.models import Message, Thread, User
-from app.home.errors import format_celsius
+from app.home.temperatures import format_celsius
 from app.settings import to_sync_url
 from tests.ui.chat_page import ChatPage
 

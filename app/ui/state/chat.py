@@ -17,7 +17,8 @@ from app.assistant.runs import active_run, request_stop, run_messages
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
 from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.assistant.undo import undo_in_thread
-from app.home.errors import HomeError, format_celsius
+from app.home.errors import HomeError
+from app.home.temperatures import format_celsius
 from app.services import get_services
 from app.ui.live_runs import Follower, unwatch, watch_as
 from app.ui.live_text import push_text
