@@ -66,7 +66,7 @@ class ToolInput:
 
 
 @dataclass(frozen=True)
-class ToolCall:
+class ToolInputAvailable:
     """A complete tool call with its arguments (`by_hearth`: Hearth runs it; otherwise it is
     one of the client's own tools, for the client to run)."""
 
@@ -141,7 +141,7 @@ Part = (
     | Text
     | ToolInputStart
     | ToolInput
-    | ToolCall
+    | ToolInputAvailable
     | ApprovalRequest
     | ApprovalResponse
     | ToolResult
@@ -201,7 +201,8 @@ class Narrator:
             return []
         self._announced.add(tool_call_id)
         by_hearth = name not in self.client_tools
-        return [*self._open(), ToolCall(call_id, name, json_or_text(arguments), by_hearth)]
+        call = ToolInputAvailable(call_id, name, json_or_text(arguments), by_hearth)
+        return [*self._open(), call]
 
     def take(self, event: RunEvent) -> list[Part]:
         """The parts one event adds."""
