@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.assistant.transcript import Part, TranscriptMessage
 from app.ui.components.dialogs import confirm_dialog
 from app.ui.components.markdown import inert_markdown
 from app.ui.components.page_header import page_header
@@ -19,6 +18,7 @@ from app.ui.state.admin_manage import (
     ToolsAdminState,
 )
 from app.ui.state.admin_people import PeopleAdminState
+from app.ui.transcript import TranscriptMessage, TranscriptPart
 
 
 def _labelled_select(options, value, on_change, label: str) -> rx.Component:
@@ -446,7 +446,7 @@ def admin_page() -> rx.Component:
     )
 
 
-def _read_only_part(part: Part) -> rx.Component:
+def _read_only_part(part: TranscriptPart) -> rx.Component:
     return rx.match(
         part.kind,
         ("text", inert_markdown(part.text)),

@@ -15,7 +15,6 @@ from app.assistant.events import RunStarted
 from app.assistant.feedback import rate_message
 from app.assistant.runs import active_run, request_stop, run_messages
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
-from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.assistant.undo import undo_in_thread
 from app.home.errors import HomeError
 from app.home.temperatures import format_celsius
@@ -25,6 +24,7 @@ from app.ui.live_text import push_text
 from app.ui.state.auth import AuthState
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
+from app.ui.transcript import TranscriptMessage, TranscriptPage, load_transcript
 
 logger = logging.getLogger(__name__)
 

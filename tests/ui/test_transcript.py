@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app.assistant.engine import RunEngine
 from app.assistant.tools import home_tool_registry
-from app.assistant.transcript import load_transcript
 from app.db.models import Message, Role
 from app.db.session import SessionFactory
+from app.ui.transcript import load_transcript
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
 from tests.support.people import owned_thread, run_in
 

@@ -1,4 +1,5 @@
-"""A thread as people read it: messages with tool cards and effect cards, from stored rows."""
+"""A thread as people read it (the chat and admin views): messages with tool cards and effect
+cards, from stored rows."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 
 
 @dataclass
-class Part:
+class TranscriptPart:
     """One block of a message: text, a tool card or an effect card."""
 
     kind: str  # "text" | "tool" | "effect"
@@ -39,7 +40,7 @@ class TranscriptMessage:
     id: int
     role: str
     status: str
-    parts: list[Part] = field(default_factory=list)
+    parts: list[TranscriptPart] = field(default_factory=list)
     run_id: int = 0
     run_status: str = ""
     run_error: str = ""
@@ -142,18 +143,18 @@ def _parts(
     calls: dict[int | None, ToolCall],
     effects: dict[int | None, Effect],
     undone: set[int | None],
-) -> list[Part]:
-    parts: list[Part] = []
+) -> list[TranscriptPart]:
+    parts: list[TranscriptPart] = []
     for stored in message.parts:
         match stored["type"]:
             case "text" if stored["text"]:
-                parts.append(Part("text", text=stored["text"]))
+                parts.append(TranscriptPart("text", text=stored["text"]))
             case "tool-call":
                 call = calls.get(stored["tool_call_id"])
                 if call is None:
                     continue
                 parts.append(
-                    Part(
+                    TranscriptPart(
                         "tool",
                         tool_name=call.name,
                         tool_status=call.status,
@@ -172,7 +173,7 @@ def _parts(
                 effect = effects.get(stored["effect_id"])
                 if effect is not None:
                     parts.append(
-                        Part(
+                        TranscriptPart(
                             "effect",
                             text=effect_sentence(effect),
                             effect_id=effect.id or 0,
