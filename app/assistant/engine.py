@@ -30,6 +30,7 @@ from app.assistant.events import (
     ToolCallStarted,
     ToolInputDelta,
 )
+from app.assistant.message_parts import EffectPart, ToolResultPart, dump_parts
 from app.assistant.providers.base import (
     Provider,
     ProviderError,
@@ -430,26 +431,19 @@ class RunEngine:
         row.error = outcome.output.get("error") if outcome.is_error else None
         row.started_at, row.finished_at = started_at, utcnow()
         recorder.parts.append(
-            {
-                "type": "tool-result",
-                "tool_call_id": tool_call_id,
-                "call_id": call.call_id,
-                "name": call.name,
-                "output": outcome.output_json,
-                "is_error": outcome.is_error,
-                "status": str(status),
-            }
-        )
-        for effect in outcome.effects:
-            recorder.parts.append(
-                {
-                    "type": "effect",
-                    "effect_id": effect.id,
-                    "room": effect.room_name,
-                    "old_celsius": effect.old_celsius,
-                    "new_celsius": effect.new_celsius,
-                }
+            ToolResultPart(
+                tool_call_id,
+                call.call_id,
+                call.name,
+                outcome.output_json,
+                outcome.is_error,
+                status,
             )
+        )
+        recorder.parts += [
+            EffectPart(effect.id or 0, effect.room_name, effect.old_celsius, effect.new_celsius)
+            for effect in outcome.effects
+        ]
         await recorder.checkpoint(session)
 
     async def _await_client(self, tool_call_id: int) -> None:
@@ -511,5 +505,5 @@ class RunEngine:
         # The message being written is read from memory: it is newer than its checkpoint.
         for message in messages:
             if message.id == recorder.message_id:
-                message.parts = list(recorder.parts)
+                message.parts = dump_parts(recorder.parts)
         return fit_to_budget(items_from_messages(messages), self.config.max_context_chars)

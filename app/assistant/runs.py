@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from app.assistant.errors import InvalidMessage, RunAlreadyActive
+from app.assistant.message_parts import MessagePart, TextPart, ToolCallPart, dump_parts
 from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
 from app.db.models import (
     TERMINAL_RUN_STATUSES,
@@ -136,7 +137,7 @@ async def create_run(
         thread_id=thread_id,
         run_id=run.id,
         role=Role.user,
-        parts=[{"type": "text", "text": text}],
+        parts=dump_parts([TextPart(text)]),
         status=MessageStatus.complete,
     )
     session.add(user_message)
@@ -256,19 +257,20 @@ class RunRecorder:
         self.thread_id = thread_id
         self.user_id = user_id
         self.message_id = message_id
-        self.parts: list[dict[str, Any]] = []
+        self.parts: list[MessagePart] = []
 
     def append_text(self, text: str) -> None:
         """Add streamed text to the open text part (opening one after a tool call)."""
-        if self.parts and self.parts[-1]["type"] == "text":
-            self.parts[-1] = {"type": "text", "text": self.parts[-1]["text"] + text}
+        last = self.parts[-1] if self.parts else None
+        if isinstance(last, TextPart):
+            self.parts[-1] = TextPart(last.text + text)
         else:
-            self.parts.append({"type": "text", "text": text})
+            self.parts.append(TextPart(text))
 
     @property
     def has_text(self) -> bool:
         """Whether any text has streamed."""
-        return any(p["type"] == "text" and p["text"] for p in self.parts)
+        return any(isinstance(p, TextPart) and p.text for p in self.parts)
 
     async def checkpoint(self, session: AsyncSession | None = None, **run_values: Any) -> None:
         """Save the message so far and beat the heart (plus any run columns given)."""
@@ -281,7 +283,7 @@ class RunRecorder:
         await session.exec(
             update(Message)
             .where(col(Message.id) == self.message_id)
-            .values(parts=list(self.parts), updated_at=now)
+            .values(parts=dump_parts(self.parts), updated_at=now)
         )
         status = run_values.get("status")
         if status is not None and status not in TERMINAL_RUN_STATUSES:
@@ -323,16 +325,9 @@ class RunRecorder:
             ]
             session.add_all(rows)
             await session.flush()
-            for row in rows:
-                self.parts.append(
-                    {
-                        "type": "tool-call",
-                        "tool_call_id": row.id,
-                        "call_id": row.call_id,
-                        "name": row.name,
-                        "arguments": row.arguments,
-                    }
-                )
+            self.parts += [
+                ToolCallPart(row.id or 0, row.call_id, row.name, row.arguments) for row in rows
+            ]
             await self.checkpoint(session, status=RunStatus.requires_action)
             await session.commit()
             return [row.id or 0 for row in rows]
