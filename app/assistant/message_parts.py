@@ -17,7 +17,7 @@ and a place in `MessagePart`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -187,8 +187,11 @@ class UnreadablePart(ValueError):
         )
 
 
-def parse_parts(stored: Sequence[Stored]) -> list[MessagePart]:
-    """Stored parts as typed parts, in order.
+def parse_parts(
+    stored: Sequence[Stored], only: Collection[type[MessagePart]] | None = None
+) -> list[MessagePart]:
+    """Stored parts as typed parts, in order (with `only`: just the parts of those classes,
+    the others not read at all).
 
     A part of a type this version does not know (written by a newer one) is skipped, as
     readers always have.
@@ -196,7 +199,7 @@ def parse_parts(stored: Sequence[Stored]) -> list[MessagePart]:
     parts: list[MessagePart] = []
     for index, raw in enumerate(stored):
         cls = _BY_TYPE.get(raw.get("type", ""))
-        if cls is None:
+        if cls is None or (only is not None and cls not in only):
             continue
         try:
             parts.append(cls.load(raw))
@@ -227,4 +230,4 @@ def joined_text(parts: Iterable[MessagePart]) -> str:
 
 def message_text(stored: Sequence[Stored]) -> str:
     """The text of a message's stored parts, joined."""
-    return joined_text(parse_parts(stored))
+    return joined_text(parse_parts(stored, only=(TextPart,)))

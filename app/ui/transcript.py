@@ -10,6 +10,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.feedback import ratings_for
+from app.assistant.message_parts import (
+    EffectPart,
+    MessagePart,
+    TextPart,
+    ToolCallPart,
+    message_parts,
+)
 from app.db.models import Effect, Message, Run, ToolCall
 from app.home.temperatures import format_celsius
 
@@ -107,8 +114,9 @@ async def render_messages(
     """Messages as transcript entries (five queries, whatever the number of cards), with
     `user_id`'s ratings."""
     run_ids = {m.run_id for m in messages if m.run_id}
-    call_ids = [p["tool_call_id"] for m in messages for p in m.parts if p["type"] == "tool-call"]
-    effect_ids = [p["effect_id"] for m in messages for p in m.parts if p["type"] == "effect"]
+    stored = [message_parts(m) for m in messages]
+    call_ids = [p.tool_call_id for ps in stored for p in ps if isinstance(p, ToolCallPart)]
+    effect_ids = [p.effect_id for ps in stored for p in ps if isinstance(p, EffectPart)]
     runs = {r.id: r for r in (await session.exec(select(Run).where(col(Run.id).in_(run_ids))))}
     calls = {
         c.id: c for c in await session.exec(select(ToolCall).where(col(ToolCall.id).in_(call_ids)))
@@ -121,14 +129,14 @@ async def render_messages(
     )
     ratings = await ratings_for(session, user_id, [m.id or 0 for m in messages]) if user_id else {}
     rendered = []
-    for message in messages:
+    for message, parts in zip(messages, stored, strict=True):
         run = runs.get(message.run_id)
         rendered.append(
             TranscriptMessage(
                 id=message.id or 0,
                 role=message.role,
                 status=message.status,
-                parts=_parts(message, calls, effects, undone),
+                parts=_parts(parts, calls, effects, undone),
                 run_id=message.run_id or 0,
                 run_status=run.status if run else "",
                 run_error=(run.error or "") if run else "",
@@ -139,18 +147,18 @@ async def render_messages(
 
 
 def _parts(
-    message: Message,
+    stored: list[MessagePart],
     calls: dict[int | None, ToolCall],
     effects: dict[int | None, Effect],
     undone: set[int | None],
 ) -> list[TranscriptPart]:
     parts: list[TranscriptPart] = []
-    for stored in message.parts:
-        match stored["type"]:
-            case "text" if stored["text"]:
-                parts.append(TranscriptPart("text", text=stored["text"]))
-            case "tool-call":
-                call = calls.get(stored["tool_call_id"])
+    for part in stored:
+        match part:
+            case TextPart(text=text) if text:
+                parts.append(TranscriptPart("text", text=text))
+            case ToolCallPart(tool_call_id=tool_call_id):
+                call = calls.get(tool_call_id)
                 if call is None:
                     continue
                 parts.append(
@@ -169,8 +177,8 @@ def _parts(
                         ),
                     )
                 )
-            case "effect":
-                effect = effects.get(stored["effect_id"])
+            case EffectPart(effect_id=effect_id):
+                effect = effects.get(effect_id)
                 if effect is not None:
                     parts.append(
                         TranscriptPart(

@@ -117,6 +117,8 @@ def test_appending_keeps_what_is_stored_and_assigns_a_new_list() -> None:
     assert message_parts(message) == PARTS[:3]
 
 
-def test_message_text_joins_the_text_parts() -> None:
+def test_message_text_joins_the_text_parts_and_reads_no_other() -> None:
     assert message_text(STORED) == "Setting it. Done."
+    assert message_text([STORED[0], {"type": "tool-call"}]) == "Setting it."
     assert message_text([]) == ""
+    assert parse_parts(STORED, only=(EffectPart, ToolCallPart)) == PARTS[1:4:2]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.assistant.conversation import message_text
 from app.assistant.events import RunEvent, RunFinished, RunRetrying, TextDelta, ToolCallFinished
+from app.assistant.message_parts import message_text
 from app.assistant.runs import expire_stale_runs, request_stop
 from app.db.models import Message, Run
 from app.db.session import SessionFactory
