@@ -177,7 +177,11 @@ _BY_TYPE: dict[str, type[MessagePart]] = {cls.type: cls for cls in get_args(Mess
 
 
 class UnreadablePart(ValueError):
-    """A stored part of a known type that lacks a key or holds a value of the wrong kind."""
+    """A stored part of a known type that lacks a key or holds a value of the wrong kind.
+
+    A fault in the data, not in what a person did: not an AssistantError, so no one is shown it
+    as if they could fix it.
+    """
 
     def __init__(self, index: int, stored: Stored, problem: Exception) -> None:
         self.index, self.stored = index, stored
