@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.assistant.driving import retry_text
 from app.assistant.events import (
     ApprovalDecided,
     ApprovalRequested,
@@ -271,7 +270,7 @@ class Narrator:
                     )
                 ]
             case RunRetrying():
-                return [Data("retry", {"message": retry_text(event)})]
+                return [Data("retry", {"message": event.notice})]
             case RunFinished():
                 self._status = event.status
                 parts: list[Part] = []

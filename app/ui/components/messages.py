@@ -193,7 +193,7 @@ def message_view(message: TranscriptMessage) -> rx.Component:
                 rx.foreach(message.parts, _part),
                 rx.cond(
                     message.id == ChatState.live_message_id,
-                    hearth_stream(stream_key=ChatState.live_key, class_name="live-text"),
+                    hearth_stream(stream_key=ChatState.live_segment_key, class_name="live-text"),
                 ),
                 _status_note(message),
                 _rating(message),
