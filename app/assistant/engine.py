@@ -19,8 +19,9 @@ from app.assistant.client_tools import ClientContext, ClientToolResult, create_c
 from app.assistant.config import EngineConfig
 from app.assistant.events import RunEvent, RunFinished, RunStarted, RunStatusChanged
 from app.assistant.providers.base import Provider, ProviderError, ProviderToolCall
+from app.assistant.recorder import RunRecorder
 from app.assistant.run_context import Instructions, RunContext
-from app.assistant.runs import RunRecorder, create_run, validate_message_text
+from app.assistant.runs import create_run, validate_message_text
 from app.assistant.tool_steps import ApprovalExpired, run_tool_calls
 from app.assistant.tools import ToolRegistry
 from app.assistant.turn import stream_turn

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.assistant.client_tools import ClientContext
 from app.assistant.config import EngineConfig
 from app.assistant.providers.base import Provider
-from app.assistant.runs import RunRecorder
+from app.assistant.recorder import RunRecorder
 from app.assistant.tools import ToolRegistry
 from app.db.session import SessionFactory
 
