@@ -16,7 +16,7 @@ from app.accounts.signup import (
     set_signup_open,
     signup_is_open,
 )
-from app.db.models import UserRole
+from app.db.statuses import UserRole
 from app.services import get_services
 from app.ui.state.admin import AdminState, format_when
 
