@@ -19,7 +19,7 @@ def to_origin(value: str) -> str:
 
 def to_sync_url(url: str) -> str:
     """Name the sync driver explicitly (psycopg 3 for Postgres)."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite+aiosqlite://"):
         return "sqlite://" + url.split("://", 1)[1]
