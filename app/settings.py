@@ -128,6 +128,12 @@ class Settings(BaseSettings):
         description="How often a worker asks the database whether a run it drives was "
         "stopped (from another worker) or an approval answered.",
     )
+    redis_send_interval_s: float = Field(
+        default=0.2, gt=0, le=5, description="How often a run's events go to other workers."
+    )
+    ended_feed_keep_s: float = Field(
+        default=60, gt=0, le=3600, description="How long an ended run's feed stays readable."
+    )
     follow_idle_s: float = Field(
         default=1.0,
         gt=0,
