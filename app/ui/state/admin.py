@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from app.accounts.users import list_usernames, user_id_for
-from app.db.models import EffectSource
+from app.db.models import EffectSource, User
 from app.home.errors import HomeError, NoChange, format_celsius
 from app.home.ledger import (
     LedgerFilter,
@@ -23,7 +23,7 @@ from app.home.ledger import (
 )
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.services import get_services
-from app.ui.state.auth import AuthState
+from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
 LEDGER_PAGE = 25
@@ -126,27 +126,20 @@ class AdminState(AuthState):
         """The user filter's choices."""
         return [ANY, *self.usernames]
 
-    def _refuse(self) -> list:
-        if not self.username:
-            return self._to_login()
-        return [rx.toast.error("Only admins can open the admin view."), rx.redirect("/")]
-
     @rx.event
-    async def open_admin(self):
+    @admin_only
+    async def open_admin(self, user: User):
         """`/admin`: admins only; everyone else is sent away."""
-        if await self._admin() is None:
-            return self._refuse()
         self._before_ids, self.page_number = [], 1
         await self._load_all()
         return None
 
     @rx.event
-    async def tick(self, _now: str = ""):
+    # Quietly: the page that ticks has already said why (or the role just changed).
+    @admin_only(quietly=True)
+    async def tick(self, user: User, _now: str = ""):
         """Twice a second while the page is open: show any change to the home (one query when
         nothing changed)."""
-        if await self._admin() is None:
-            # Quietly: the page that ticks has already said why (or the role just changed).
-            return self._to_login() if not self.username else rx.redirect("/")
         async with get_services().sessions() as session:
             latest = await latest_effect_id(session)
         if latest != self._seen_effect_id:
@@ -209,10 +202,9 @@ class AdminState(AuthState):
         ]
 
     @rx.event
-    async def set_filter(self, name: str, value: str):
+    @admin_only
+    async def set_filter(self, user: User, name: str, value: str):
         """Change one ledger filter (room, user, source, since, until); back to page 1."""
-        if await self._admin() is None:
-            return self._refuse()
         allowed = {
             "room": [ANY, *self.room_names],
             "user": [ANY, *self.usernames],
@@ -228,10 +220,9 @@ class AdminState(AuthState):
         return None
 
     @rx.event
-    async def clear_filters(self):
+    @admin_only
+    async def clear_filters(self, user: User):
         """Show every change again."""
-        if await self._admin() is None:
-            return self._refuse()
         self.filter_room = self.filter_user = self.filter_source = ANY
         self.filter_since = self.filter_until = ""
         self._before_ids, self.page_number = [], 1
@@ -239,10 +230,9 @@ class AdminState(AuthState):
         return None
 
     @rx.event
-    async def older(self):
+    @admin_only
+    async def older(self, user: User):
         """The next page back in time."""
-        if await self._admin() is None:
-            return self._refuse()
         if self.has_older and self.ledger:
             self._before_ids = [*self._before_ids, self.ledger[-1].id]
             self.page_number += 1
@@ -250,10 +240,9 @@ class AdminState(AuthState):
         return None
 
     @rx.event
-    async def newer(self):
+    @admin_only
+    async def newer(self, user: User):
         """The page before (newer changes)."""
-        if await self._admin() is None:
-            return self._refuse()
         if self._before_ids:
             self._before_ids = self._before_ids[:-1]
             self.page_number -= 1
@@ -261,10 +250,9 @@ class AdminState(AuthState):
         return None
 
     @rx.event
-    async def show_chart(self, room: str):
+    @admin_only
+    async def show_chart(self, user: User, room: str):
         """Chart another room's history."""
-        if await self._admin() is None:
-            return self._refuse()
         if room not in self.room_names:
             return rx.toast.error(f"There is no room called '{room}'.")
         self.chart_room = room
@@ -272,14 +260,12 @@ class AdminState(AuthState):
         return None
 
     @rx.event
-    async def undo(self, effect_id: int):
+    @admin_only
+    async def undo(self, user: User, effect_id: int):
         """Undo a change: restores the old value if the room has not changed since."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         try:
             async with get_services().sessions() as session:
-                undo = await undo_effect(session, effect_id, EffectOrigin(user_id=admin.id))
+                undo = await undo_effect(session, effect_id, EffectOrigin(user_id=user.id))
                 await session.commit()
         except HomeError as exc:
             return rx.toast.error(str(exc))
@@ -289,13 +275,11 @@ class AdminState(AuthState):
         )
 
     @rx.event
-    async def set_temperature(self, form_data: dict):
+    @admin_only
+    async def set_temperature(self, user: User, form_data: dict):
         """An admin sets a room directly (recorded as an `admin` effect)."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         room = str(form_data.get("room", ""))
-        origin = EffectOrigin(source=EffectSource.admin, user_id=admin.id)
+        origin = EffectOrigin(source=EffectSource.admin, user_id=user.id)
         try:
             async with get_services().sessions() as session:
                 effect = await set_room_temperature(session, room, form_data.get("celsius"), origin)

@@ -6,7 +6,11 @@ user on the server in each event handler; nothing the browser says about itself 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import reflex as rx
 
@@ -21,6 +25,12 @@ logger = logging.getLogger(__name__)
 
 LOGIN_ROUTE = "/login"
 SIGNUP_ROUTE = "/signup"
+ADMINS_ONLY = "Only admins can open the admin view."
+
+S = TypeVar("S", bound="AuthState")
+P = ParamSpec("P")
+Guarded = Callable[Concatenate[S, "User", P], Awaitable[Any]]
+Handler = Callable[Concatenate[S, P], Awaitable[Any]]
 
 
 class AuthState(rx.State):
@@ -39,14 +49,17 @@ class AuthState(rx.State):
         self.is_admin = bool(user and user.role == UserRole.admin)
         return user
 
-    async def _admin(self) -> User | None:
-        """The signed-in admin, or None for anyone else."""
-        user = await self._user()
-        return user if user is not None and user.role == UserRole.admin else None
-
     @staticmethod
     def _to_login():
         return rx.redirect(LOGIN_ROUTE)
+
+    def _refuse(self, *, quietly: bool = False):
+        """Not an admin: signed-out people sign in; others go home, told why unless quietly."""
+        if not self.username:
+            return self._to_login()
+        if quietly:
+            return rx.redirect("/")
+        return [rx.toast.error(ADMINS_ONLY), rx.redirect("/")]
 
     @rx.event
     async def sign_out(self):
@@ -56,6 +69,52 @@ class AuthState(rx.State):
                 await end_session(session, self.session_token)
         self.session_token, self.username, self.is_admin = "", "", False
         return rx.redirect(LOGIN_ROUTE)
+
+
+def _hide_user(handler: Callable[..., Any], guarded: Callable[..., Any]) -> None:
+    """Reflex builds the browser's call from the signature: drop the `user` it never sends."""
+    signature = inspect.signature(handler)
+    names = list(signature.parameters)
+    if names[1:2] != ["user"]:
+        raise TypeError(f"{handler.__qualname__} must take `user` right after `self`.")
+    guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for name, p in signature.parameters.items() if name != "user"]
+    )
+    guarded.__annotations__ = {k: v for k, v in handler.__annotations__.items() if k != "user"}
+
+
+def signed_in(handler: Guarded[S, P]) -> Handler[S, P]:
+    """Run the handler with the signed-in person as `user`; send anyone else to sign in."""
+
+    @functools.wraps(handler)
+    async def guarded(self: S, *args: P.args, **kwargs: P.kwargs) -> Any:
+        user = await self._user()
+        if user is None:
+            return self._to_login()
+        return await handler(self, user, *args, **kwargs)
+
+    _hide_user(handler, guarded)
+    return guarded
+
+
+def admin_only(handler: Guarded[S, P] | None = None, *, quietly: bool = False) -> Any:
+    """Run the handler with the signed-in admin as `user`; refuse anyone else (`_refuse`).
+
+    `@admin_only`, or `@admin_only(quietly=True)` for a handler the page calls by itself.
+    """
+
+    def decorate(handler: Guarded[S, P]) -> Handler[S, P]:
+        @functools.wraps(handler)
+        async def guarded(self: S, *args: P.args, **kwargs: P.kwargs) -> Any:
+            user = await self._user()
+            if user is None or user.role != UserRole.admin:
+                return self._refuse(quietly=quietly)
+            return await handler(self, user, *args, **kwargs)
+
+        _hide_user(handler, guarded)
+        return guarded
+
+    return decorate if handler is None else decorate(handler)
 
 
 class LoginState(AuthState):
