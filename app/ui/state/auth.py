@@ -29,7 +29,7 @@ ADMINS_ONLY = "Only admins can open the admin view."
 
 S = TypeVar("S", bound="AuthState")
 P = ParamSpec("P")
-Guarded = Callable[Concatenate[S, "User", P], Awaitable[Any]]
+Guarded = Callable[Concatenate[S, User, P], Awaitable[Any]]
 Handler = Callable[Concatenate[S, P], Awaitable[Any]]
 
 
@@ -71,30 +71,32 @@ class AuthState(rx.State):
         return rx.redirect(LOGIN_ROUTE)
 
 
-def _hide_user(handler: Callable[..., Any], guarded: Callable[..., Any]) -> None:
-    """Reflex builds the browser's call from the signature: drop the `user` it never sends."""
+def _guard(
+    handler: Guarded[S, P], admits: Callable[[User], bool], refuse: Callable[[S], Any]
+) -> Handler[S, P]:
+    """Resolve the person, run `handler(self, user, ...)` if `admits` them, else `refuse`."""
     signature = inspect.signature(handler)
-    names = list(signature.parameters)
-    if names[1:2] != ["user"]:
+    if list(signature.parameters)[1:2] != ["user"]:
         raise TypeError(f"{handler.__qualname__} must take `user` right after `self`.")
-    guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[p for name, p in signature.parameters.items() if name != "user"]
-    )
-    guarded.__annotations__ = {k: v for k, v in handler.__annotations__.items() if k != "user"}
-
-
-def signed_in(handler: Guarded[S, P]) -> Handler[S, P]:
-    """Run the handler with the signed-in person as `user`; send anyone else to sign in."""
 
     @functools.wraps(handler)
     async def guarded(self: S, *args: P.args, **kwargs: P.kwargs) -> Any:
         user = await self._user()
-        if user is None:
-            return self._to_login()
+        if user is None or not admits(user):
+            return refuse(self)
         return await handler(self, user, *args, **kwargs)
 
-    _hide_user(handler, guarded)
+    # Reflex builds the browser's call from the signature: the browser never sends `user`.
+    guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for name, p in signature.parameters.items() if name != "user"]
+    )
+    guarded.__annotations__ = {k: v for k, v in handler.__annotations__.items() if k != "user"}
     return guarded
+
+
+def signed_in(handler: Guarded[S, P]) -> Handler[S, P]:
+    """Run the handler with the signed-in person as `user`; send anyone else to sign in."""
+    return _guard(handler, lambda _user: True, lambda state: state._to_login())
 
 
 def admin_only(handler: Guarded[S, P] | None = None, *, quietly: bool = False) -> Any:
@@ -104,15 +106,11 @@ def admin_only(handler: Guarded[S, P] | None = None, *, quietly: bool = False) -
     """
 
     def decorate(handler: Guarded[S, P]) -> Handler[S, P]:
-        @functools.wraps(handler)
-        async def guarded(self: S, *args: P.args, **kwargs: P.kwargs) -> Any:
-            user = await self._user()
-            if user is None or user.role != UserRole.admin:
-                return self._refuse(quietly=quietly)
-            return await handler(self, user, *args, **kwargs)
-
-        _hide_user(handler, guarded)
-        return guarded
+        return _guard(
+            handler,
+            lambda user: user.role == UserRole.admin,
+            lambda state: state._refuse(quietly=quietly),
+        )
 
     return decorate if handler is None else decorate(handler)
 
