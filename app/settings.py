@@ -120,6 +120,13 @@ class Settings(BaseSettings):
         le=1,
         description="How often streamed text is pushed to the browser.",
     )
+    admin_refresh_interval_s: float = Field(
+        default=0.5,
+        ge=0.1,
+        le=60,
+        description="How often an open admin page asks whether the home changed (one cheap "
+        "query; baked into the frontend when it is built).",
+    )
     max_context_chars: int = Field(
         default=60_000,
         ge=1000,

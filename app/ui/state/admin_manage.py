@@ -19,6 +19,9 @@ from app.services import get_services
 from app.ui.state.admin import AdminState, format_when
 from app.ui.state.auth import admin_only
 
+FEEDBACK_ROWS = 100
+THREAD_MESSAGES = 200
+
 
 class RoomsAdminState(AdminState):
     """Add, rename, remove rooms and set their bounds."""
@@ -167,7 +170,7 @@ class FeedbackAdminState(AdminState):
     async def load_feedback(self, user: User):
         """Read the newest ratings."""
         async with get_services().sessions() as session:
-            rows = await list_feedback(session, limit=100)
+            rows = await list_feedback(session, limit=FEEDBACK_ROWS)
         self.feedback = [
             FeedbackView(
                 r.id,
@@ -208,7 +211,7 @@ class AdminThreadState(AdminState):
                 self.thread_messages = []
                 return rx.toast.error(str(exc))
             owner = await session.get(User, thread.user_id) if thread.user_id else None
-            page = await load_transcript(session, thread_id, limit=200)
+            page = await load_transcript(session, thread_id, limit=THREAD_MESSAGES)
         self.thread_title = thread.title
         self.thread_owner = owner.username if owner else "—"
         self.thread_deleted = thread.deleted_at is not None
