@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import reflex as rx
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.accounts.errors import AccountError
 from app.accounts.sessions import end_session, start_session, user_for_token
@@ -134,48 +135,49 @@ class LoginState(AuthState):
             self.signup_open = await signup_is_open(session, services.settings.signup == "open")
         return None
 
-    @rx.event
-    async def sign_in(self, form_data: dict):
-        """Check the credentials (rate-limited) and start a session."""
-        username = str(form_data.get("username", ""))
+    async def _start(self, admit: Callable[[AsyncSession], Awaitable[User]]) -> User | None:
+        """Start a session for the person `admit` lets in, or show why it refused."""
         try:
             async with get_services().sessions() as session:
-                user = await authenticate(
-                    session,
-                    username,
-                    str(form_data.get("password", "")),
-                    source=self.router.session.client_ip,
-                )
+                user = await admit(session)
                 self.session_token = await start_session(session, user)
         except AccountError as exc:
             self.error = str(exc)
             return None
         self.error = ""
+        return user
+
+    @rx.event
+    async def sign_in(self, form_data: dict):
+        """Check the credentials (rate-limited) and start a session."""
+        username = str(form_data.get("username", ""))
+        password = str(form_data.get("password", ""))
+        source = self.router.session.client_ip
+        user = await self._start(
+            lambda session: authenticate(session, username, password, source=source)
+        )
+        if user is None:
+            return None
         logger.info("User %s signed in", user.id)
         return rx.redirect("/")
 
     @rx.event
     async def sign_up(self, form_data: dict):
         """Create an account (the admin, if it is the first) and sign it in."""
+        username = str(form_data.get("username", ""))
         password = str(form_data.get("password", ""))
         if password != str(form_data.get("confirm", "")):
             self.error = "The two passwords differ; type the same password twice."
             return None
-        services = get_services()
-        try:
-            async with services.sessions() as session:
-                user = await register(
-                    session,
-                    str(form_data.get("username", "")),
-                    password,
-                    default_open=services.settings.signup == "open",
-                    source=self.router.session.client_ip,
-                )
-                self.session_token = await start_session(session, user)
-        except AccountError as exc:
-            self.error = str(exc)
+        default_open = get_services().settings.signup == "open"
+        source = self.router.session.client_ip
+        user = await self._start(
+            lambda session: register(
+                session, username, password, default_open=default_open, source=source
+            )
+        )
+        if user is None:
             return None
-        self.error = ""
         welcome = f"Welcome, {user.username}."
         if user.role == UserRole.admin:
             welcome += " As the first account, you are this Hearth's admin (see /admin)."
