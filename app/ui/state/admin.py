@@ -191,6 +191,11 @@ class AdminState(AuthState):
         self.has_older = len(rows) > LEDGER_PAGE
         self.ledger = [_ledger_view(r) for r in rows[:LEDGER_PAGE]]
 
+    async def _to_page(self, before_ids: list[int]) -> None:
+        """The ledger page that starts below the last of `before_ids` (page 1: none)."""
+        self._before_ids, self.page_number = before_ids, len(before_ids) + 1
+        await self._load_ledger()
+
     async def _load_chart(self) -> None:
         if not self.chart_room:
             self.chart_points = []
@@ -215,39 +220,30 @@ class AdminState(AuthState):
         if name not in {"room", "user", "source", "since", "until"}:
             return rx.toast.error(f"There is no ledger filter '{name}'.")
         setattr(self, f"filter_{name}", value)
-        self._before_ids, self.page_number = [], 1
-        await self._load_ledger()
+        await self._to_page([])
         return None
 
     @rx.event
     @admin_only
-    async def clear_filters(self, user: User):
+    async def clear_filters(self, user: User) -> None:
         """Show every change again."""
         self.filter_room = self.filter_user = self.filter_source = ANY
         self.filter_since = self.filter_until = ""
-        self._before_ids, self.page_number = [], 1
-        await self._load_ledger()
-        return None
+        await self._to_page([])
 
     @rx.event
     @admin_only
-    async def older(self, user: User):
+    async def older(self, user: User) -> None:
         """The next page back in time."""
         if self.has_older and self.ledger:
-            self._before_ids = [*self._before_ids, self.ledger[-1].id]
-            self.page_number += 1
-            await self._load_ledger()
-        return None
+            await self._to_page([*self._before_ids, self.ledger[-1].id])
 
     @rx.event
     @admin_only
-    async def newer(self, user: User):
+    async def newer(self, user: User) -> None:
         """The page before (newer changes)."""
         if self._before_ids:
-            self._before_ids = self._before_ids[:-1]
-            self.page_number -= 1
-            await self._load_ledger()
-        return None
+            await self._to_page(self._before_ids[:-1])
 
     @rx.event
     @admin_only
