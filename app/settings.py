@@ -124,8 +124,7 @@ class Settings(BaseSettings):
         default=0.5,
         ge=0.1,
         le=60,
-        description="How often an open admin page asks whether the home changed (one cheap "
-        "query; baked into the frontend when it is built).",
+        description="How often an open admin page asks whether the home changed (one cheap query).",
     )
     max_context_chars: int = Field(
         default=60_000,

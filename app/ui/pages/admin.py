@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.settings import get_settings
 from app.ui.components.admin.board import home_tab
 from app.ui.components.admin.feedback import feedback_tab
 from app.ui.components.admin.ledger import ledger_tab
@@ -21,12 +20,13 @@ from app.ui.state.admin_people import PeopleAdminState
 
 def admin_page() -> rx.Component:
     """Admins only (checked on the server by every handler)."""
-    interval_ms = round(get_settings().admin_refresh_interval_s * 1000)
     return rx.box(
         # A ticking clock: each tick asks whether the home changed (one cheap query).
         rx.cond(
-            AdminState.is_admin,
-            rx.moment(interval=interval_ms, on_change=AdminState.tick, display="none"),
+            AdminState.is_admin & (AdminState.refresh_interval_ms > 0),
+            rx.moment(
+                interval=AdminState.refresh_interval_ms, on_change=AdminState.tick, display="none"
+            ),
         ),
         page_header(
             "Hearth admin",

@@ -113,6 +113,8 @@ class AdminState(AuthState):
     filter_error: str = ""
     chart_room: str = ""
     chart_points: list[dict[str, str | float]] = []
+    # How often the open page asks whether the home changed (0 until an admin opens it).
+    refresh_interval_ms: int = 0
     _before_ids: list[int] = []
     _seen_effect_id: int = -1
 
@@ -130,6 +132,7 @@ class AdminState(AuthState):
     @admin_only
     async def open_admin(self, user: User):
         """`/admin`: admins only; everyone else is sent away."""
+        self.refresh_interval_ms = round(get_services().settings.admin_refresh_interval_s * 1000)
         self._before_ids, self.page_number = [], 1
         await self._load_all()
         return None
@@ -138,8 +141,8 @@ class AdminState(AuthState):
     # Quietly: the page that ticks has already said why (or the role just changed).
     @admin_only(quietly=True)
     async def tick(self, user: User, _now: str = ""):
-        """Twice a second while the page is open: show any change to the home (one query when
-        nothing changed)."""
+        """Every `refresh_interval_ms` while the page is open: show any change to the home (one
+        query when nothing changed)."""
         async with get_services().sessions() as session:
             latest = await latest_effect_id(session)
         if latest != self._seen_effect_id:
