@@ -6,7 +6,8 @@ import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.assistant.engine import EngineConfig, RunEngine
+from app.assistant.config import EngineConfig
+from app.assistant.engine import RunEngine
 from app.assistant.feed import RunFeed, build_feed
 from app.assistant.instructions import build_instructions
 from app.assistant.providers.base import Provider
@@ -16,6 +17,7 @@ from app.assistant.providers.offline.understanding import Understanding
 from app.assistant.providers.openai_client import ClientConfig
 from app.assistant.providers.responses import ResponsesProvider
 from app.assistant.providers.retrying import RetryingProvider
+from app.assistant.runner import Runner
 from app.assistant.tools import home_tool_registry
 from app.db.session import SessionFactory, create_engine_async, create_session_factory
 from app.home.rooms import list_rooms
@@ -24,12 +26,14 @@ from app.settings import Settings, get_settings
 
 @dataclass(frozen=True)
 class Services:
-    """What the UI and API share in one process."""
+    """What the UI and API share in one process: runs start, are followed and stop through
+    `runner` (its engine and feed are here for what else they offer)."""
 
     settings: Settings
     sessions: SessionFactory
     engine: RunEngine
     feed: RunFeed
+    runner: Runner
 
 
 def build_provider(settings: Settings, sessions: SessionFactory) -> Provider:
@@ -92,18 +96,10 @@ def build_services(settings: Settings) -> Services:
         build_provider(settings, sessions),
         home_tool_registry(),
         instructions=build_instructions,
-        config=EngineConfig(
-            max_steps=settings.max_steps,
-            checkpoint_interval_s=settings.checkpoint_interval_s,
-            save_text_within_s=settings.save_text_within_s,
-            max_message_chars=settings.max_message_chars,
-            max_context_chars=settings.max_context_chars,
-            approval_timeout_s=settings.approval_timeout_s,
-        ),
+        config=EngineConfig.from_settings(settings),
     )
-    return Services(
-        settings, sessions, engine, build_feed(settings.redis_url, settings.redis_prefix)
-    )
+    feed = build_feed(settings.redis_url, settings.redis_prefix)
+    return Services(settings, sessions, engine, feed, Runner(engine, feed))
 
 
 @lru_cache(maxsize=1)

@@ -120,6 +120,20 @@ class Settings(BaseSettings):
         le=1,
         description="How often streamed text is pushed to the browser.",
     )
+    stop_poll_interval_s: float = Field(
+        default=0.2,
+        gt=0,
+        le=5,
+        description="How often a worker asks the database whether a run it drives was "
+        "stopped (from another worker) or an approval answered.",
+    )
+    follow_idle_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=10,
+        description="A viewer that hears nothing from a live run for this long asks the "
+        "database whether it ended.",
+    )
     admin_refresh_interval_s: float = Field(
         default=0.5,
         ge=0.1,

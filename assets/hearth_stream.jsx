@@ -1,5 +1,5 @@
 // The live end of an assistant reply. The server sends only new text, one batch per ~50 ms,
-// as a bare socket.io event ("hs", key, text, offset) on Reflex's own connection; this
+// as a bare socket.io event ("text", key, text, offset) on Reflex's own connection; this
 // component shows the text gathered for its key, and a polite live region announces whole
 // sentences, not every token.
 import { useSyncExternalStore } from "react";
@@ -11,7 +11,7 @@ import { streamStore } from "./hearth_stream_store.mjs";
 if (typeof window !== "undefined" && !Socket.prototype.__hearthStream) {
   const emitEvent = Socket.prototype.emitEvent;
   Socket.prototype.emitEvent = function (args) {
-    if (args[0] === "hs") {
+    if (args[0] === "text") {
       streamStore().append(args[1], args[2], args[3]);
       return;
     }

@@ -40,7 +40,7 @@ import httpx  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from app.accounts.api_tokens import create_api_token  # noqa: E402
-from app.assistant.conversation import message_text  # noqa: E402
+from app.assistant.message_parts import message_text  # noqa: E402
 from app.db.models import Message, Role, Run, User  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
 from bench.concurrency import drop_database, fresh_database  # noqa: E402

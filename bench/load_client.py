@@ -4,7 +4,7 @@ A user speaks as a browser tab does (.web/utils/state.js): it connects with its 
 token (a UUID) in the query and the page's hydrate event in the CONNECT packet (carrying the
 signed-in session token as the synced localStorage var `hearth_session`, and router data
 naming the page), waits for its page to load, sends one prompt, and reassembles the reply as
-the page would: Hearth's bare "hs" pushes by offset (as assets/hearth_stream_store.mjs does)
+the page would: Hearth's bare "text" pushes by offset (as assets/hearth_stream_store.mjs does)
 and then its final message, the naive app's whole message list from each state delta. Every
 token is checked in order and timestamped on arrival (time.time(), the clock the provider
 records emission times with).
@@ -34,7 +34,7 @@ SESSION_TOKEN_VAR = f"{AUTH_STATE}.session_token_rx_state_"
 NAIVE_STATE = f"{ROOT_STATE}.naive_app___naive_app____naive_state"
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
 FORM_DATA_KEY = "__reflex_form_data__"  # how state.js sends a form's fields
-STREAM_EVENT = "hs"  # app/ui/live_text.py
+STREAM_EVENT = "text"  # app/ui/live_text.py TEXT_EVENT
 
 Pattern = Literal["hearth", "naive"]
 

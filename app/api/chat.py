@@ -7,9 +7,9 @@ any tab showing the thread (on any worker), stoppable from there. The client goi
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
+from contextlib import aclosing
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -23,7 +23,6 @@ from app.api.wire.messages import message_ref
 from app.api.wire.parts import Narrator
 from app.api.wire.ui_message_stream import UiMessageStreamWriter
 from app.assistant.client_tools import ClientContext
-from app.assistant.driving import start_driving
 from app.assistant.errors import (
     AssistantError,
     InvalidMessage,
@@ -32,7 +31,8 @@ from app.assistant.errors import (
     ThreadNotFound,
     ThreadRefTaken,
 )
-from app.assistant.events import RunEvent, RunStarted
+from app.assistant.events import RunFinished
+from app.assistant.runner import RunHandle
 from app.assistant.threads import get_thread, thread_for_ref, thread_ref
 from app.db.ids import is_number
 from app.db.models import Thread
@@ -56,10 +56,10 @@ def _ref(chat: ChatRequest) -> str:
     return chat.thread_ref or f"api-{uuid.uuid4().hex[:16]}"
 
 
-async def _start(services: Services, user_id: int, chat: ChatRequest) -> RunStarted:
+async def _start_run(services: Services, user_id: int, chat: ChatRequest) -> RunHandle:
     """A run from the new user message; a thread the client names for the first time is made
     with the run, so a refused request leaves no empty thread behind."""
-    engine = services.engine
+    client = ClientContext(chat.tools, chat.system)
     ref = _ref(chat)
     for _ in range(2):
         async with services.sessions() as session:
@@ -69,28 +69,36 @@ async def _start(services: Services, user_id: int, chat: ChatRequest) -> RunStar
                 if is_number(ref):
                     raise
                 thread = None
+        runner = services.runner
         if thread is not None:
-            return await engine.start(thread.id or 0, chat.text, user_id=user_id)
+            return await runner.start_run(thread.id, chat.text, user_id=user_id, client=client)
         try:
-            return await engine.start(None, chat.text, user_id=user_id, client_id=ref)
+            return await runner.start_run(
+                None, chat.text, user_id=user_id, client_id=ref, client=client
+            )
         except ThreadRefTaken:
             continue  # Another request made it a moment ago: join that one.
     raise ThreadNotFound(ref)
 
 
-async def _begin(services: Services, user_id: int, chat: ChatRequest) -> tuple[Thread, RunStarted]:
+async def _open_run(
+    services: Services, user_id: int, chat: ChatRequest
+) -> tuple[Thread, RunHandle]:
     """The thread and the run: a new user message, or a continuation from tool results."""
     try:
         if chat.tool_results:
             async with services.sessions() as session:
                 thread = await thread_for_ref(session, user_id, _ref(chat))
-            started = await services.engine.resume(
-                thread.id or 0, chat.tool_results, user_id=user_id
+            run = await services.runner.continue_run(
+                thread.id or 0,
+                chat.tool_results,
+                user_id=user_id,
+                client=ClientContext(chat.tools, chat.system),
             )
         else:
-            started = await _start(services, user_id, chat)
+            run = await _start_run(services, user_id, chat)
         async with services.sessions() as session:
-            thread = await get_thread(session, started.thread_id, user_id)
+            thread = await get_thread(session, run.started.thread_id, user_id)
     except ThreadNotFound as exc:
         raise not_found(str(exc)) from exc
     except RunAlreadyActive as exc:
@@ -99,43 +107,35 @@ async def _begin(services: Services, user_id: int, chat: ChatRequest) -> tuple[T
         raise bad_request("messages", str(exc)) from exc
     except AssistantError as exc:
         raise bad_request("threadId", str(exc)) from exc
-    return thread, started
+    return thread, run
 
 
 async def _stream(
-    services: Services,
-    started: RunStarted,
-    client: ClientContext,
+    run: RunHandle,
+    client_tools: frozenset[str],
     writer: DataStreamWriter | UiMessageStreamWriter,
 ) -> AsyncIterator[str]:
-    queue: asyncio.Queue[Sequence[RunEvent] | None] = asyncio.Queue()
-
-    async def sink(batch: Sequence[RunEvent]) -> None:
-        queue.put_nowait(batch)
-
-    task = start_driving(
-        services.engine,
-        services.feed,
-        started,
-        services.settings.stream_flush_interval_s,
-        sink,
-        client,
-    )
-    task.add_done_callback(lambda _: queue.put_nowait(None))
-    narrator = Narrator(client.tool_names)
+    narrator = Narrator(client_tools)
+    ended = False
     try:
         if opening := writer.opening():
             yield opening
-        while (batch := await queue.get()) is not None:
-            out = "".join(writer.write(p) for event in batch for p in narrator.take(event))
-            if out:
-                yield out
+        events = run.follow()
+        async with aclosing(events):
+            async for batch in events:
+                if batch is None:
+                    continue  # quiet: the run is driven here, so its end will come
+                ended = isinstance(batch[-1], RunFinished)
+                out = "".join(writer.write(p) for event in batch for p in narrator.take(event))
+                if out:
+                    yield out
+                if ended:
+                    break
         yield "".join(writer.write(p) for p in narrator.end()) + writer.closing()
     finally:
-        if not task.done():
-            # The client went away: stop the run as Stop would (its text is kept). The task
-            # ends on its own; waiting here could be cancelled again.
-            task.cancel()
+        if not ended:
+            # The client went away: stop the run as Stop would (its text is kept).
+            run.stop()
 
 
 async def chat_endpoint(request: Request) -> Response:
@@ -149,7 +149,8 @@ async def chat_endpoint(request: Request) -> Response:
         )
         chat = parse_chat(request, body)
         _check_tool_names(services, chat)
-        thread, started = await _begin(services, user.id or 0, chat)
+        thread, run = await _open_run(services, user.id or 0, chat)
+        started = run.started
     except ApiError as exc:
         return exc.response()
     reply_id = message_ref(started.assistant_message_id)
@@ -168,7 +169,7 @@ async def chat_endpoint(request: Request) -> Response:
     # read the format header, or assistant-ui guesses the format.
     headers["access-control-expose-headers"] = ", ".join(headers)
     return StreamingResponse(
-        _stream(services, started, ClientContext(chat.tools, chat.system), writer),
+        _stream(run, ClientContext(chat.tools).tool_names, writer),
         media_type=writer.media_type,
         headers=headers,
     )

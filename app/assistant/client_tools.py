@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.assistant.errors import InvalidToolResults
+from app.assistant.message_parts import ToolResultPart, append_parts
 from app.assistant.providers.base import ToolSpec
 from app.assistant.runs import add_reply, queue_run, refuse_if_answering
 from app.assistant.threads import get_thread
@@ -112,24 +113,18 @@ async def create_continuation(
     messages: dict[int, Message] = {}
     for call in waiting:
         result = by_call_id[call.call_id]
-        call.status = ToolCallStatus.error if result.is_error else ToolCallStatus.done
+        status = ToolCallStatus.error if result.is_error else ToolCallStatus.done
+        call.status = status
         call.result = result.output if isinstance(result.output, dict) else {"value": result.output}
         call.error = _error_text(result) if result.is_error else None
         call.finished_at = now
         message = messages.get(call.message_id) or await session.get(Message, call.message_id)
         assert message is not None
         messages[call.message_id] = message
-        message.parts = [
-            *message.parts,
-            {
-                "type": "tool-result",
-                "tool_call_id": call.id,
-                "call_id": call.call_id,
-                "name": call.name,
-                "output": result.output_json,
-                "is_error": result.is_error,
-            },
-        ]
+        part = ToolResultPart(
+            call.id or 0, call.call_id, call.name, result.output_json, result.is_error, status
+        )
+        append_parts(message, [part])
         message.updated_at = now
     run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
     assistant_message = await add_reply(session, run)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
+from app.assistant.message_parts import (
+    TextPart,
+    ToolCallPart,
+    ToolResultPart,
+    joined_text,
+    message_parts,
+)
 from app.db.models import Message, Role
 
 
@@ -52,38 +59,28 @@ ConversationItem = UserText | AssistantText | ToolCallItem | ToolResultItem
 _INTERRUPTED_OUTPUT = json.dumps({"error": "The tool call was interrupted before it returned."})
 
 
-def message_text(parts: Iterable[dict[str, Any]]) -> str:
-    """The text parts of a message, joined."""
-    return "".join(p["text"] for p in parts if p.get("type") == "text")
-
-
 def items_from_messages(messages: Sequence[Message]) -> list[ConversationItem]:
     """Stored messages as provider items; a call cut off before its result gets one."""
     items: list[ConversationItem] = []
     for message in messages:
+        parts = message_parts(message)
         if message.role == Role.user:
-            items.append(UserText(message_text(message.parts)))
+            items.append(UserText(joined_text(parts)))
             continue
-        answered = {p["call_id"] for p in message.parts if p.get("type") == "tool-result"}
-        for part in message.parts:
-            match part.get("type"):
-                case "text" if part["text"]:
-                    items.append(AssistantText(part["text"]))
-                case "tool-call":
-                    items.append(ToolCallItem(part["call_id"], part["name"], part["arguments"]))
-                    if part["call_id"] not in answered:
+        answered = {p.call_id for p in parts if isinstance(p, ToolResultPart)}
+        for part in parts:
+            match part:
+                case TextPart(text=text) if text:
+                    items.append(AssistantText(text))
+                case ToolCallPart(call_id=call_id, name=name, arguments=arguments):
+                    items.append(ToolCallItem(call_id, name, arguments))
+                    if call_id not in answered:
                         # Every call needs a result or the next request is invalid.
                         items.append(
-                            ToolResultItem(
-                                part["call_id"], part["name"], _INTERRUPTED_OUTPUT, is_error=True
-                            )
+                            ToolResultItem(call_id, name, _INTERRUPTED_OUTPUT, is_error=True)
                         )
-                case "tool-result":
-                    items.append(
-                        ToolResultItem(
-                            part["call_id"], part["name"], part["output"], part["is_error"]
-                        )
-                    )
+                case ToolResultPart(call_id=call_id, name=name, output=output, is_error=is_error):
+                    items.append(ToolResultItem(call_id, name, output, is_error))
     return _merge_adjacent_text(items)
 
 

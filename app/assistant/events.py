@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -132,6 +133,14 @@ class RunRetrying:
     reason: str
     kind: Literal["run_retrying"] = "run_retrying"
 
+    @property
+    def notice(self) -> str:
+        """What a viewer is told."""
+        return (
+            f"{self.reason} Retrying in {self.delay_s:.1f} s "
+            f"(attempt {self.attempt} of {self.max_attempts})."
+        )
+
 
 @dataclass(frozen=True)
 class RunFinished:
@@ -157,3 +166,28 @@ RunEvent = (
     | RunRetrying
     | RunFinished
 )
+
+
+_EVENT_TYPES: dict[str, type] = {
+    cls.__dataclass_fields__["kind"].default: cls  # type: ignore[attr-defined]
+    for cls in RunEvent.__args__  # type: ignore[attr-defined]
+}
+
+
+def event_to_json(event: RunEvent) -> str:
+    """The event as JSON text (a feed entry another worker reads back)."""
+    fields = {name: getattr(event, name) for name in event.__dataclass_fields__}
+    if isinstance(event, ApprovalRequested):
+        fields["expires_at"] = event.expires_at.isoformat()
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def event_from_json(text: str) -> RunEvent:
+    """The event `event_to_json` wrote; ValueError for anything else."""
+    fields = json.loads(text)
+    cls = _EVENT_TYPES.get(fields.get("kind")) if isinstance(fields, dict) else None
+    if cls is None:
+        raise ValueError(f"not a run event: {text[:80]!r}")
+    if cls is ApprovalRequested:
+        fields["expires_at"] = datetime.fromisoformat(fields["expires_at"])
+    return cls(**fields)

@@ -1,7 +1,7 @@
-"""Live runs across processes: what a run streams, for every viewer wherever it is connected.
+"""Live runs across processes: a run's events, for every viewer wherever it is connected.
 
-The process driving a run appends each batch of what happened to the run's feed; a viewer
-reads the feed from its start (the text so far) and then follows it until the run ends. In
+The process driving a run appends each batch of its events to the run's feed; a viewer reads
+the feed from its start (`RunStarted`, the text so far) and follows it until `RunFinished`. In
 one process the feed lives in memory. With several workers it is also a Redis stream, so a
 viewer connected to any worker sees the run one XREAD behind its driver; viewers in the
 driving process still read memory.
@@ -17,45 +17,31 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
+
+from app.assistant.events import RunEvent, RunFinished, TextDelta, event_from_json, event_to_json
 
 logger = logging.getLogger(__name__)
 
-EntryKind = Literal["text", "cards", "retry", "end"]
-
-# How long an ended run's feed stays readable for a viewer that joins late.
-_ENDED_KEEP_S = 60.0
-# A run's Redis stream is dropped this long after its last entry, even if its end never came.
-_STREAM_TTL_S = 3600
-# Entries for other workers are sent at most this often (the run's end at once): viewers in
-# the driving process get every flush; one XADD per run per interval keeps Redis and the
-# driver's CPU flat as runs multiply.
-_REDIS_INTERVAL_S = 0.2
+Batch = list[RunEvent] | None
 
 
 @dataclass(frozen=True)
-class FeedEntry:
-    """One thing a viewer must show: text, new cards (room changed), a retry, or the end."""
+class FeedConfig:
+    """How long feeds are kept and how often other workers hear of a run."""
 
-    kind: EntryKind
-    text: str = ""
-    room: str = ""
-    message: str = ""
-
-    def to_fields(self) -> dict[str, str]:
-        """Flat string fields (a Redis stream entry)."""
-        return {"k": self.kind, "t": self.text, "r": self.room, "m": self.message}
-
-    @classmethod
-    def from_fields(cls, fields: dict[str, str]) -> FeedEntry:
-        """The entry `to_fields` wrote."""
-        kind = fields.get("k", "text")
-        if kind not in ("text", "cards", "retry", "end"):
-            raise ValueError(f"unknown feed entry kind {kind!r}")
-        return cls(kind, fields.get("t", ""), fields.get("r", ""), fields.get("m", ""))  # type: ignore[arg-type]
+    # How long an ended run's feed stays readable for a viewer that joins late.
+    ended_keep_s: float = 60.0
+    # A run's Redis stream is dropped this long after its last event, even if its end never came.
+    stream_ttl_s: int = 3600
+    # Events for other workers are sent at most this often (the run's end at once): viewers
+    # in the driving process get every flush; one XADD round trip per run per interval keeps
+    # Redis and the driver's CPU flat as runs multiply.
+    redis_interval_s: float = 0.2
 
 
-Batch = list[FeedEntry] | None
+def _ends(events: Sequence[RunEvent]) -> bool:
+    return bool(events) and isinstance(events[-1], RunFinished)
 
 
 class RunFeed(Protocol):
@@ -64,11 +50,12 @@ class RunFeed(Protocol):
     def open(self, run_id: int) -> None:
         """This process drives the run; call before anyone follows it."""
 
-    async def publish(self, run_id: int, entries: Sequence[FeedEntry]) -> None:
-        """Append entries (never raises: a feed that is down only slows viewers)."""
+    async def publish(self, run_id: int, events: Sequence[RunEvent]) -> None:
+        """Append events (never raises: a feed that is down only slows viewers)."""
 
     def follow(self, run_id: int, idle_s: float) -> AsyncIterator[Batch]:
-        """Every entry from the start, in batches, until an `end`; None after `idle_s` quiet."""
+        """Every event from the start, in batches, until `RunFinished`; None after `idle_s`
+        quiet."""
 
     async def close(self) -> None:
         """Release connections."""
@@ -76,11 +63,11 @@ class RunFeed(Protocol):
 
 @dataclass
 class _Log:
-    entries: list[FeedEntry] = field(default_factory=list)
+    events: list[RunEvent] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def append(self, entries: Sequence[FeedEntry]) -> None:
-        self.entries.extend(entries)
+    def append(self, events: Sequence[RunEvent]) -> None:
+        self.events.extend(events)
         # Wake everyone waiting, then re-arm for the next append.
         self.changed.set()
         self.changed = asyncio.Event()
@@ -89,7 +76,7 @@ class _Log:
 class LocalFeed:
     """The feed of runs driven by this process, in memory."""
 
-    def __init__(self, ended_keep_s: float = _ENDED_KEEP_S) -> None:
+    def __init__(self, ended_keep_s: float = FeedConfig.ended_keep_s) -> None:
         self._logs: dict[int, _Log] = {}
         self._ended_keep_s = ended_keep_s
 
@@ -101,13 +88,13 @@ class LocalFeed:
         """Whether this process holds the run's log."""
         return run_id in self._logs
 
-    async def publish(self, run_id: int, entries: Sequence[FeedEntry]) -> None:
+    async def publish(self, run_id: int, events: Sequence[RunEvent]) -> None:
         """Append to the run's log; an `end` schedules the log's removal."""
         log = self._logs.get(run_id)
-        if log is None or not entries:
+        if log is None or not events:
             return
-        log.append(entries)
-        if entries[-1].kind == "end":
+        log.append(events)
+        if _ends(events):
             asyncio.get_running_loop().call_later(self._ended_keep_s, self._drop, run_id, log)
 
     def _drop(self, run_id: int, log: _Log) -> None:
@@ -124,15 +111,17 @@ class LocalFeed:
                 yield None
                 log = self._logs.get(run_id)
                 continue
-            if position < len(log.entries):
-                batch = log.entries[position:]
-                position = len(log.entries)
+            if position < len(log.events):
+                batch = log.events[position:]
+                position = len(log.events)
                 yield batch
-                if batch[-1].kind == "end":
+                if _ends(batch):
                     return
                 continue
             try:
-                await asyncio.wait_for(log.changed.wait(), idle_s)
+                # Not wait_for: on Python 3.11 it swallows a cancel that lands as the wait ends.
+                async with asyncio.timeout(idle_s):
+                    await log.changed.wait()
             except TimeoutError:
                 yield None
 
@@ -143,19 +132,17 @@ class LocalFeed:
 class RedisFeed:
     """Runs driven anywhere: a Redis stream per run, plus memory for the ones driven here."""
 
-    def __init__(
-        self, url: str, prefix: str = "hearth:", interval_s: float = _REDIS_INTERVAL_S
-    ) -> None:
+    def __init__(self, url: str, prefix: str = "hearth:", config: FeedConfig | None = None) -> None:
         import redis.asyncio as redis  # only deployments with Redis load the client
 
         self._redis = redis.Redis.from_url(url, decode_responses=True)
         self._prefix = prefix
-        self._interval_s = interval_s
-        self._local = LocalFeed()
+        self._config = config or FeedConfig()
+        self._local = LocalFeed(self._config.ended_keep_s)
         self._failing = False
-        # Per run: entries not sent to Redis yet, the task that will send them, and a lock
+        # Per run: events not sent to Redis yet, the task that will send them, and a lock
         # that keeps sends in order.
-        self._pending: dict[int, list[FeedEntry]] = {}
+        self._pending: dict[int, list[RunEvent]] = {}
         self._senders: dict[int, asyncio.Task[None]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
@@ -166,18 +153,23 @@ class RedisFeed:
         """Driven here: local viewers read memory, not Redis."""
         self._local.open(run_id)
 
-    async def publish(self, run_id: int, entries: Sequence[FeedEntry]) -> None:
+    async def publish(self, run_id: int, events: Sequence[RunEvent]) -> None:
         """Append in memory now, and to the run's stream within the interval (its end now)."""
-        await self._local.publish(run_id, entries)
-        if not entries:
+        await self._local.publish(run_id, events)
+        if not events:
             return
         pending = self._pending.setdefault(run_id, [])
-        for entry in entries:
-            if pending and entry.kind == "text" and pending[-1].kind == "text":
-                pending[-1] = FeedEntry("text", pending[-1].text + entry.text)
+        for event in events:
+            last = pending[-1] if pending else None
+            if (
+                isinstance(event, TextDelta)
+                and isinstance(last, TextDelta)
+                and last.message_id == event.message_id
+            ):
+                pending[-1] = TextDelta(last.run_id, last.message_id, last.text + event.text)
             else:
-                pending.append(entry)
-        if entries[-1].kind == "end":
+                pending.append(event)
+        if _ends(events):
             await self._send(run_id)
             self._senders.pop(run_id, None)
             self._locks.pop(run_id, None)
@@ -185,7 +177,7 @@ class RedisFeed:
             self._senders[run_id] = asyncio.create_task(self._send_later(run_id))
 
     async def _send_later(self, run_id: int) -> None:
-        await asyncio.sleep(self._interval_s)
+        await asyncio.sleep(self._config.redis_interval_s)
         self._senders.pop(run_id, None)
         await self._send(run_id)
 
@@ -193,16 +185,17 @@ class RedisFeed:
         """What is pending, in one round trip; sends of one run never overlap."""
         lock = self._locks.setdefault(run_id, asyncio.Lock())
         async with lock:
-            entries = self._pending.pop(run_id, [])
-            if not entries:
+            events = self._pending.pop(run_id, [])
+            if not events:
                 return
             key = self._key(run_id)
-            ended = entries[-1].kind == "end"
+            ended = _ends(events)
             try:
                 async with self._redis.pipeline(transaction=False) as pipe:
-                    for entry in entries:
-                        pipe.xadd(key, entry.to_fields())  # type: ignore[arg-type]
-                    pipe.expire(key, int(_ENDED_KEEP_S if ended else _STREAM_TTL_S))
+                    for event in events:
+                        pipe.xadd(key, {"e": event_to_json(event)})
+                    keep_s = self._config.ended_keep_s if ended else self._config.stream_ttl_s
+                    pipe.expire(key, int(keep_s))
                     await pipe.execute()
             except Exception as exc:
                 self._report(exc)
@@ -239,9 +232,9 @@ class RedisFeed:
                 continue
             _stream, items = reply[0]
             last_id = items[-1][0]
-            batch = [FeedEntry.from_fields(fields) for _id, fields in items]
+            batch = [event_from_json(fields["e"]) for _id, fields in items]
             yield batch
-            if batch[-1].kind == "end":
+            if _ends(batch):
                 return
 
     async def ping(self) -> bool:
@@ -256,6 +249,9 @@ class RedisFeed:
         await self._redis.aclose()
 
 
-def build_feed(redis_url: str | None, prefix: str = "hearth:") -> RunFeed:
+def build_feed(
+    redis_url: str | None, prefix: str = "hearth:", config: FeedConfig | None = None
+) -> RunFeed:
     """Redis when the deployment has it (several workers), memory otherwise."""
-    return RedisFeed(redis_url, prefix) if redis_url else LocalFeed()
+    config = config or FeedConfig()
+    return RedisFeed(redis_url, prefix, config) if redis_url else LocalFeed(config.ended_keep_s)

@@ -11,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.conversation import message_text
 from app.assistant.errors import AssistantError
+from app.assistant.message_parts import message_text
 from app.db.models import Feedback, Message, Rating, Role, Thread, User
 
 EXCERPT_CHARS = 120

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.home.errors import format_celsius
 from app.home.rooms import list_rooms
+from app.home.temperatures import format_celsius
 
 _PROMPT = """You are Hearth, the assistant of a home. You read and change room temperatures \
 only through the tools; never claim a change the tools did not confirm.

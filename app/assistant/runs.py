@@ -1,4 +1,5 @@
-"""Runs in the database: creating one, stop requests, and the recorder that persists a run."""
+"""Runs in the database: creating one, stop requests, what a viewer joining late needs, and
+the sweep that expires runs whose worker died (`recorder.py` persists a run as it goes)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import case, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from app.assistant.errors import InvalidMessage, RunAlreadyActive
+from app.assistant.message_parts import TextPart, dump_parts
 from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
 from app.db.models import (
     TERMINAL_RUN_STATUSES,
@@ -28,13 +29,12 @@ from app.db.models import (
     ToolCallStatus,
     utcnow,
 )
-from app.db.session import SessionFactory
 from app.db.text import text_problem
 
 logger = logging.getLogger(__name__)
 
 _ACTIVE = [s.value for s in RunStatus if s not in TERMINAL_RUN_STATUSES]
-_UNFINISHED_CALLS = [
+UNFINISHED_CALLS = [
     ToolCallStatus.pending,
     ToolCallStatus.awaiting_approval,
     ToolCallStatus.running,
@@ -136,7 +136,7 @@ async def create_run(
         thread_id=thread_id,
         run_id=run.id,
         role=Role.user,
-        parts=[{"type": "text", "text": text}],
+        parts=dump_parts([TextPart(text)]),
         status=MessageStatus.complete,
     )
     session.add(user_message)
@@ -230,135 +230,10 @@ async def expire_stale_runs(session: AsyncSession, stale_after: timedelta) -> li
             update(ToolCall)
             .where(
                 col(ToolCall.run_id).in_(expired),
-                col(ToolCall.status).in_(_UNFINISHED_CALLS),
+                col(ToolCall.status).in_(UNFINISHED_CALLS),
             )
             .values(status=ToolCallStatus.cancelled)
         )
         logger.info("Expired stale runs %s", expired)
     await session.commit()
     return expired
-
-
-class RunRecorder:
-    """Persists one run as it goes: status, heartbeat, the assistant message's parts."""
-
-    def __init__(
-        self,
-        sessions: SessionFactory,
-        run_id: int,
-        thread_id: int,
-        message_id: int,
-        *,
-        user_id: int | None = None,
-    ) -> None:
-        self.sessions = sessions
-        self.run_id = run_id
-        self.thread_id = thread_id
-        self.user_id = user_id
-        self.message_id = message_id
-        self.parts: list[dict[str, Any]] = []
-
-    def append_text(self, text: str) -> None:
-        """Add streamed text to the open text part (opening one after a tool call)."""
-        if self.parts and self.parts[-1]["type"] == "text":
-            self.parts[-1] = {"type": "text", "text": self.parts[-1]["text"] + text}
-        else:
-            self.parts.append({"type": "text", "text": text})
-
-    @property
-    def has_text(self) -> bool:
-        """Whether any text has streamed."""
-        return any(p["type"] == "text" and p["text"] for p in self.parts)
-
-    async def checkpoint(self, session: AsyncSession | None = None, **run_values: Any) -> None:
-        """Save the message so far and beat the heart (plus any run columns given)."""
-        if session is None:
-            async with self.sessions() as own:
-                await self.checkpoint(own, **run_values)
-                await own.commit()
-            return
-        now = utcnow()
-        await session.exec(
-            update(Message)
-            .where(col(Message.id) == self.message_id)
-            .values(parts=list(self.parts), updated_at=now)
-        )
-        status = run_values.get("status")
-        if status is not None and status not in TERMINAL_RUN_STATUSES:
-            # A Stop recorded meanwhile (by any tab or worker) must survive a status change.
-            run_values["status"] = case(
-                (col(Run.status) == RunStatus.cancelling, col(Run.status)), else_=status
-            )
-        await session.exec(
-            update(Run).where(col(Run.id) == self.run_id).values(heartbeat_at=now, **run_values)
-        )
-
-    async def beat(self, **run_values: Any) -> bool:
-        """A checkpoint while streaming or waiting; a database too busy to take it now (a lock
-        not granted in time) does not end the run: False, and the next beat carries the text."""
-        try:
-            await self.checkpoint(**run_values)
-        except OperationalError as exc:
-            logger.warning("Run %s: checkpoint skipped, the database is busy: %s", self.run_id, exc)
-            return False
-        return True
-
-    async def set_status(self, status: RunStatus, **run_values: Any) -> None:
-        """Move to a non-terminal status, saving the text with it."""
-        await self.checkpoint(status=status, **run_values)
-        logger.info("Run %s %s", self.run_id, status)
-
-    async def add_tool_calls(self, calls: Sequence[tuple[str, str, str]]) -> list[int]:
-        """Record (call_id, name, arguments) calls as pending; returns their row ids."""
-        async with self.sessions() as session:
-            rows = [
-                ToolCall(
-                    run_id=self.run_id,
-                    message_id=self.message_id,
-                    call_id=call_id,
-                    name=name,
-                    arguments=arguments,
-                )
-                for call_id, name, arguments in calls
-            ]
-            session.add_all(rows)
-            await session.flush()
-            for row in rows:
-                self.parts.append(
-                    {
-                        "type": "tool-call",
-                        "tool_call_id": row.id,
-                        "call_id": row.call_id,
-                        "name": row.name,
-                        "arguments": row.arguments,
-                    }
-                )
-            await self.checkpoint(session, status=RunStatus.requires_action)
-            await session.commit()
-            return [row.id or 0 for row in rows]
-
-    async def finish(self, status: RunStatus, error: str | None = None) -> None:
-        """End the run with its one terminal status; the message keeps every part."""
-        if status == RunStatus.completed:
-            message_status = MessageStatus.complete
-        elif status == RunStatus.failed and not self.has_text:
-            message_status = MessageStatus.failed
-        else:
-            message_status = MessageStatus.incomplete
-        async with self.sessions() as session:
-            await self.checkpoint(session, status=status, error=error, ended_at=utcnow())
-            await session.exec(
-                update(Message)
-                .where(col(Message.id) == self.message_id)
-                .values(status=message_status)
-            )
-            await session.exec(
-                update(ToolCall)
-                .where(
-                    ToolCall.run_id == self.run_id,
-                    col(ToolCall.status).in_(_UNFINISHED_CALLS),
-                )
-                .values(status=ToolCallStatus.cancelled, finished_at=utcnow())
-            )
-            await session.commit()
-        logger.info("Run %s ended %s%s", self.run_id, status, f": {error}" if error else "")

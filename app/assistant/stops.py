@@ -1,15 +1,15 @@
-"""Stop requests for the runs this process drives, read with one query for all of them.
+"""Stops made on other workers: one query for every run this process drives, then a cancel.
 
-A Stop is recorded in the database (`cancelling`) by whichever worker the person's tab is on.
-Each streaming run used to ask the database about itself five times a second; with a hundred
-runs that is five hundred queries a second and a starved connection pool. Here one task asks
-once per interval about every run this process drives, and a run only looks at a set.
+A Stop is recorded in the database (`cancelling`) by whichever worker the person's tab is
+on. Here one task asks once per interval about every run this process drives and cancels the
+tasks of those marked, so a hundred streaming runs cost one query per interval, not a hundred.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from app.assistant.runs import runs_cancelling
 from app.db.session import SessionFactory
@@ -17,42 +17,42 @@ from app.db.session import SessionFactory
 logger = logging.getLogger(__name__)
 
 
-class StopRequests:
-    """Which driven runs someone asked to stop, refreshed every `interval_s`."""
+def cancel_once(task: asyncio.Task[None]) -> None:
+    """Cancel a task unless it is already being cancelled (a second cancel would cut short
+    the bookkeeping the first one started)."""
+    if not task.done() and not task.cancelling():
+        task.cancel()
 
-    def __init__(self, sessions: SessionFactory, interval_s: float) -> None:
-        self._sessions, self._interval_s = sessions, interval_s
-        self._runs: set[int] = set()
-        self._stopping: set[int] = set()
+
+class StopWatcher:
+    """Cancels the driving tasks (`run_id -> task`) of runs someone asked to stop."""
+
+    def __init__(
+        self, sessions: SessionFactory, driving: Mapping[int, asyncio.Task[None]], interval_s: float
+    ) -> None:
+        self._sessions, self._driving, self._interval_s = sessions, driving, interval_s
         self._task: asyncio.Task[None] | None = None
 
-    def watch(self, run_id: int) -> None:
-        """Start watching a run (and the polling task, if it is not running on this loop)."""
-        self._runs.add(run_id)
+    def wake(self) -> None:
+        """Make sure the watching task runs on this loop (it ends when nothing is driven)."""
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done() or self._task.get_loop() is not loop:
-            self._task = loop.create_task(self._poll())
+            self._task = loop.create_task(self._watch())
 
-    def forget(self, run_id: int) -> None:
-        """The run ended here."""
-        self._runs.discard(run_id)
-        self._stopping.discard(run_id)
-
-    def requested(self, run_id: int) -> bool:
-        """Whether a Stop for the run was seen at the last poll."""
-        return run_id in self._stopping
-
-    async def _poll(self) -> None:
-        while self._runs:
+    async def _watch(self) -> None:
+        while self._driving:
             await asyncio.sleep(self._interval_s)
-            watched = list(self._runs)
+            watched = list(self._driving)
             if not watched:
                 break
             try:
                 async with self._sessions() as session:
                     stopping = await runs_cancelling(session, watched)
             except Exception:
-                # The next poll tries again; the runs' own checks at each turn still work.
-                logger.exception("Looking for stop requests failed")
+                logger.exception("Looking for stop requests failed; trying again")
                 continue
-            self._stopping |= set(stopping) & self._runs
+            for run_id in stopping:
+                task = self._driving.get(run_id)
+                if task is not None:
+                    logger.info("Run %s was stopped from elsewhere", run_id)
+                    cancel_once(task)

@@ -12,8 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.providers.base import ToolSpec
 from app.db.models import Effect
-from app.home.errors import HomeError, NoChange, format_celsius
+from app.home.errors import HomeError, NoChange
 from app.home.rooms import EffectOrigin, get_room, list_rooms, set_room_temperature
+from app.home.temperatures import format_celsius
 
 logger = logging.getLogger(__name__)
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-
-def format_celsius(celsius: float) -> str:
-    """19.0 -> '19', 19.5 -> '19.5': how temperatures read everywhere in Hearth."""
-    return f"{celsius:.1f}".removesuffix(".0")
+from app.home.temperatures import format_celsius
 
 
 class HomeError(Exception):

@@ -12,13 +12,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.models import Effect, EffectSource, Thread, ToolCall, User
-from app.home.errors import HomeError, format_celsius
+from app.home.errors import HomeError
 from app.home.rooms import (
     EffectOrigin,
     lock_room,
     normalize_room_name,
     set_room_temperature,
 )
+from app.home.temperatures import format_celsius
 
 
 class EffectNotFound(HomeError):

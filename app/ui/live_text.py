@@ -1,7 +1,7 @@
 """Pushes streamed text to one tab as a bare socket.io event on Reflex's own connection.
 
 A Reflex frontend event (`rx.call_script`) costs ~120 bytes of envelope per flush; the bare
-event `["hs", key, text, offset]` costs ~30, so a reply's bytes stay close to its own length.
+event `["text", key, text, offset]` costs ~30, so a reply's bytes stay close to its own length.
 It rides the same socket as Reflex's updates, so it stays in order with them.
 """
 
@@ -11,7 +11,8 @@ import asyncio
 
 import reflex as rx
 
-STREAM_EVENT = "hs"
+# The socket.io event that carries streamed text; short, since every flush sends it.
+TEXT_EVENT = "text"
 
 _app: rx.App | None = None
 
@@ -28,7 +29,7 @@ async def push_text(client_token: str, stream_key: str, text: str, offset: int) 
     sid = namespace.token_to_sid.get(client_token) if namespace is not None else None
     if namespace is None or sid is None:
         return False
-    await namespace.emit(STREAM_EVENT, (stream_key, text, offset), to=sid)
+    await namespace.emit(TEXT_EVENT, (stream_key, text, offset), to=sid)
     # Let the websocket writer flush before the next chunk is computed.
     await asyncio.sleep(0)
     return True

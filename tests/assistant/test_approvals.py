@@ -17,13 +17,13 @@ from app.assistant.approvals import (
     tool_modes,
 )
 from app.assistant.conversation import ToolResultItem
-from app.assistant.engine import EngineConfig, RunEngine
 from app.assistant.events import ApprovalDecided, ApprovalRequested, RunEvent, RunFinished
 from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Room, Run, ToolCall, ToolMode
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
-from tests.support.people import owned_thread, person, run_in
+from tests.support.assistant import build_runner, run_in
+from tests.support.people import owned_thread, person
 
 SET_KITCHEN = ("call_1", "set_room_temperature", '{"room": "kitchen", "celsius": 19}')
 TOOLS = [spec.name for spec in home_tool_registry().specs]
@@ -39,10 +39,7 @@ class Run_:
     """A run in the background, and the approval request it is waiting on."""
 
     def __init__(self, sessions: SessionFactory, provider: ScriptedProvider, **config) -> None:
-        config.setdefault("stop_poll_interval_s", 0.02)
-        self.engine = RunEngine(
-            sessions, provider, home_tool_registry(), config=EngineConfig(**config)
-        )
+        self.runner = build_runner(sessions, provider, **config)
         self.sessions = sessions
         self.events: list[RunEvent] = []
         self.asked = asyncio.Event()
@@ -52,7 +49,7 @@ class Run_:
             thread_id = (await owned_thread(session)).id or 0
 
         async def drive() -> None:
-            async for event in run_in(self.engine, thread_id, "set the kitchen to 19"):
+            async for event in run_in(self.runner, thread_id, "set the kitchen to 19"):
                 self.events.append(event)
                 if isinstance(event, ApprovalRequested):
                     self.asked.set()
@@ -151,14 +148,10 @@ async def test_only_the_owner_decides_and_only_once(sessions: SessionFactory) ->
 
 async def test_auto_tools_do_not_ask(sessions: SessionFactory) -> None:
     await _ask_first(sessions, "list_rooms")
-    engine = RunEngine(
-        sessions,
-        ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("Done.")]),
-        home_tool_registry(),
-    )
+    runner = build_runner(sessions, ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("Done.")]))
     async with sessions() as session:
         thread_id = (await owned_thread(session)).id or 0
-    events = [e async for e in run_in(engine, thread_id, "19")]
+    events = [e async for e in run_in(runner, thread_id, "19")]
     assert not any(isinstance(e, ApprovalRequested) for e in events)
     assert await _kitchen(sessions) == 19
 

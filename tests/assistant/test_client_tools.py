@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-from contextlib import aclosing
 
 import pytest
 from sqlmodel import col, select
 
 from app.assistant.client_tools import ClientContext, ClientToolResult
 from app.assistant.conversation import ToolCallItem, ToolResultItem
-from app.assistant.engine import RunEngine
 from app.assistant.errors import InvalidToolResults
-from app.assistant.events import RunEvent, RunFinished, RunStarted, StepFinished, ToolCallStarted
+from app.assistant.events import RunFinished, StepFinished, ToolCallStarted
 from app.assistant.providers.base import ToolSpec
-from app.assistant.tools import home_tool_registry
+from app.assistant.runner import Runner
 from app.db.models import Message, Run, ToolCall
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
+from tests.support.assistant import build_runner, run_events
 from tests.support.people import owned_thread, person
 
 LOCATE = ToolSpec("locate_device", "Where the phone is.", {"type": "object", "properties": {}})
@@ -26,18 +25,11 @@ LOCATE_CALL = ("call_loc", "locate_device", "{}")
 READ_KITCHEN = ("call_read", "get_room_temperature", '{"room": "kitchen"}')
 
 
-async def _setup(
-    sessions: SessionFactory, provider: ScriptedProvider
-) -> tuple[RunEngine, int, int]:
+async def _setup(sessions: SessionFactory, provider: ScriptedProvider) -> tuple[Runner, int, int]:
     async with sessions() as session:
         user_id = await person(session)
         thread_id = (await owned_thread(session)).id or 0
-    return RunEngine(sessions, provider, home_tool_registry()), thread_id, user_id
-
-
-async def _drive(engine: RunEngine, started: RunStarted) -> list[RunEvent]:
-    async with aclosing(engine.execute(started, CLIENT)) as events:
-        return [event async for event in events]
+    return build_runner(sessions, provider), thread_id, user_id
 
 
 async def _calls(sessions: SessionFactory) -> dict[str, str]:
@@ -56,9 +48,9 @@ async def test_a_client_tool_call_waits_and_its_result_carries_the_run_on(
             text_turn("You are in the kitchen."),
         ]
     )
-    engine, thread_id, user_id = await _setup(sessions, provider)
-    first = await engine.start(thread_id, "where am I?", user_id=user_id)
-    events = await _drive(engine, first)
+    runner, thread_id, user_id = await _setup(sessions, provider)
+    run = await runner.start_run(thread_id, "where am I?", user_id=user_id, client=CLIENT)
+    events, first = await run_events(run), run.started
 
     # The model was offered both kinds of tool, and the client's system text.
     names = [spec.name for spec in provider.requests[0].tools]
@@ -71,11 +63,15 @@ async def test_a_client_tool_call_waits_and_its_result_carries_the_run_on(
     assert events[-1] == RunFinished(first.run_id, "completed", None)
     assert await _calls(sessions) == {"call_read": "done", "call_loc": "awaiting_client"}
 
-    second = await engine.resume(
-        thread_id, [ClientToolResult("call_loc", {"room": "kitchen"})], user_id=user_id
+    run = await runner.continue_run(
+        thread_id,
+        [ClientToolResult("call_loc", {"room": "kitchen"})],
+        user_id=user_id,
+        client=CLIENT,
     )
+    second = run.started
     assert second.user_message_id == 0 and second.assistant_message_id != first.assistant_message_id
-    events = await _drive(engine, second)
+    events = await run_events(run)
     assert events[-1] == RunFinished(second.run_id, "completed", None)
     assert await _calls(sessions) == {"call_read": "done", "call_loc": "done"}
 
@@ -103,10 +99,12 @@ async def test_an_error_from_the_client_reaches_the_model_as_an_error(
     sessions: SessionFactory,
 ) -> None:
     provider = ScriptedProvider([tool_turn(LOCATE_CALL), text_turn("I could not find it.")])
-    engine, thread_id, user_id = await _setup(sessions, provider)
-    await _drive(engine, await engine.start(thread_id, "where am I?", user_id=user_id))
+    runner, thread_id, user_id = await _setup(sessions, provider)
+    await run_events(
+        await runner.start_run(thread_id, "where am I?", user_id=user_id, client=CLIENT)
+    )
     failed = ClientToolResult("call_loc", {"error": "location is off"}, is_error=True)
-    await _drive(engine, await engine.resume(thread_id, [failed], user_id=user_id))
+    await run_events(await runner.continue_run(thread_id, [failed], user_id=user_id, client=CLIENT))
     result = next(i for i in provider.requests[1].items if isinstance(i, ToolResultItem))
     assert result.is_error and "location is off" in result.output
     assert await _calls(sessions) == {"call_loc": "error"}
@@ -118,10 +116,12 @@ async def test_an_error_from_the_client_reaches_the_model_as_an_error(
 async def test_results_must_answer_every_waiting_call(sessions: SessionFactory) -> None:
     other = ("call_other", "locate_device", '{"precise": true}')
     provider = ScriptedProvider([tool_turn(LOCATE_CALL, other)])
-    engine, thread_id, user_id = await _setup(sessions, provider)
-    await _drive(engine, await engine.start(thread_id, "where am I?", user_id=user_id))
+    runner, thread_id, user_id = await _setup(sessions, provider)
+    await run_events(
+        await runner.start_run(thread_id, "where am I?", user_id=user_id, client=CLIENT)
+    )
     with pytest.raises(InvalidToolResults, match=r"locate_device \(call_other\)"):
-        await engine.resume(thread_id, [ClientToolResult("call_loc", {})], user_id=user_id)
+        await runner.continue_run(thread_id, [ClientToolResult("call_loc", {})], user_id=user_id)
     # Nothing was stored by the refused request.
     assert await _calls(sessions) == {
         "call_loc": "awaiting_client",
@@ -130,16 +130,20 @@ async def test_results_must_answer_every_waiting_call(sessions: SessionFactory) 
 
 
 async def test_results_with_nothing_waiting_are_refused(sessions: SessionFactory) -> None:
-    engine, thread_id, user_id = await _setup(sessions, ScriptedProvider([]))
+    runner, thread_id, user_id = await _setup(sessions, ScriptedProvider([]))
     with pytest.raises(InvalidToolResults, match="No tool call in this thread is waiting"):
-        await engine.resume(thread_id, [ClientToolResult("call_loc", {})], user_id=user_id)
+        await runner.continue_run(thread_id, [ClientToolResult("call_loc", {})], user_id=user_id)
 
 
 async def test_a_new_message_gives_up_on_a_waiting_call(sessions: SessionFactory) -> None:
     provider = ScriptedProvider([tool_turn(LOCATE_CALL), text_turn("Sure.")])
-    engine, thread_id, user_id = await _setup(sessions, provider)
-    await _drive(engine, await engine.start(thread_id, "where am I?", user_id=user_id))
-    await _drive(engine, await engine.start(thread_id, "never mind", user_id=user_id))
+    runner, thread_id, user_id = await _setup(sessions, provider)
+    await run_events(
+        await runner.start_run(thread_id, "where am I?", user_id=user_id, client=CLIENT)
+    )
+    await run_events(
+        await runner.start_run(thread_id, "never mind", user_id=user_id, client=CLIENT)
+    )
     assert await _calls(sessions) == {"call_loc": "cancelled"}
     items = provider.requests[1].items
     assert any(isinstance(i, ToolCallItem) and i.call_id == "call_loc" for i in items)

@@ -10,7 +10,6 @@ import pytest
 from sqlmodel import col, select
 
 from app.assistant.conversation import ToolCallItem, ToolResultItem, UserText
-from app.assistant.engine import EngineConfig, RunEngine
 from app.assistant.errors import InvalidMessage, RunAlreadyActive, ThreadNotFound
 from app.assistant.events import (
     EffectRecorded,
@@ -23,18 +22,19 @@ from app.assistant.events import (
     ToolCallStarted,
 )
 from app.assistant.providers.base import ProviderError
+from app.assistant.runner import Runner
 from app.assistant.runs import request_stop
-from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import Fail, Pause, ScriptedProvider, text_turn, tool_turn
-from tests.support.people import owned_thread, person, run_in
+from tests.support.assistant import build_runner, run_in
+from tests.support.people import owned_thread, person
 
 SET_KITCHEN = ("call_1", "set_room_temperature", '{"room": "kitchen", "celsius": 19}')
 
 
-async def _engine(sessions: SessionFactory, provider: ScriptedProvider, **config) -> RunEngine:
-    return RunEngine(sessions, provider, home_tool_registry(), config=EngineConfig(**config))
+async def _runner(sessions: SessionFactory, provider: ScriptedProvider, **config) -> Runner:
+    return build_runner(sessions, provider, **config)
 
 
 async def _thread(sessions: SessionFactory) -> int:
@@ -47,8 +47,8 @@ async def _owner(sessions: SessionFactory) -> int:
         return await person(session)
 
 
-async def _collect(engine: RunEngine, thread_id: int, text: str) -> list[RunEvent]:
-    return [event async for event in run_in(engine, thread_id, text)]
+async def _collect(runner: Runner, thread_id: int, text: str) -> list[RunEvent]:
+    return [event async for event in run_in(runner, thread_id, text)]
 
 
 async def _stored(sessions: SessionFactory, run_id: int) -> tuple[Run, list[Message]]:
@@ -76,7 +76,7 @@ def _kinds(events: list[RunEvent]) -> list[str]:
 async def test_text_reply_streams_and_completes(sessions: SessionFactory) -> None:
     provider = ScriptedProvider([text_turn("Hel", "lo ", "there.")])
     thread_id = await _thread(sessions)
-    events = await _collect(await _engine(sessions, provider), thread_id, "hi")
+    events = await _collect(await _runner(sessions, provider), thread_id, "hi")
     assert _kinds(events) == [
         "run_started",
         "run_status_changed",
@@ -102,7 +102,7 @@ async def test_one_tool_call_changes_the_room_and_feeds_the_result_back(
 ) -> None:
     provider = ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("Kitchen is 19 °C.")])
     thread_id = await _thread(sessions)
-    events = await _collect(await _engine(sessions, provider), thread_id, "set kitchen to 19")
+    events = await _collect(await _runner(sessions, provider), thread_id, "set kitchen to 19")
     assert [e.kind for e in events if e.kind != "run_status_changed"] == [
         "run_started",
         "step_finished",
@@ -151,7 +151,7 @@ async def test_several_tools_in_one_turn_run_in_call_order(sessions: SessionFact
             text_turn("Done."),
         ]
     )
-    events = await _collect(await _engine(sessions, provider), await _thread(sessions), "go")
+    events = await _collect(await _runner(sessions, provider), await _thread(sessions), "go")
     started = [e.call_id for e in events if isinstance(e, ToolCallStarted)]
     outputs = [json.loads(e.output) for e in events if isinstance(e, ToolCallFinished)]
     assert started == ["a", "b", "c"]
@@ -169,7 +169,7 @@ async def test_several_turns_then_an_answer(sessions: SessionFactory) -> None:
             text_turn("Bedroom is now 22 °C."),
         ]
     )
-    events = await _collect(await _engine(sessions, provider), await _thread(sessions), "warmer")
+    events = await _collect(await _runner(sessions, provider), await _thread(sessions), "warmer")
     assert isinstance(events[-1], RunFinished) and events[-1].status == "completed"
     run, _ = await _stored(sessions, events[0].run_id)
     assert run.step_count == 3
@@ -219,7 +219,7 @@ async def test_failing_tools_become_results_the_model_reads(
     sessions: SessionFactory, call: tuple[str, str, str], expected: str
 ) -> None:
     provider = ScriptedProvider([tool_turn(call), text_turn("Sorry.")])
-    events = await _collect(await _engine(sessions, provider), await _thread(sessions), "try")
+    events = await _collect(await _runner(sessions, provider), await _thread(sessions), "try")
     finished = next(e for e in events if isinstance(e, ToolCallFinished))
     assert (finished.status, json.loads(finished.output)) == ("error", {"error": expected})
     result = next(i for i in provider.requests[1].items if isinstance(i, ToolResultItem))
@@ -233,8 +233,8 @@ async def test_failing_tools_become_results_the_model_reads(
 async def test_max_steps_fails_the_run_with_a_clear_reason(sessions: SessionFactory) -> None:
     loop = tool_turn(("a", "list_rooms", "{}"))
     provider = ScriptedProvider([loop, loop, loop])
-    engine = await _engine(sessions, provider, max_steps=3)
-    events = await _collect(engine, await _thread(sessions), "loop")
+    runner = await _runner(sessions, provider, max_steps=3)
+    events = await _collect(runner, await _thread(sessions), "loop")
     assert isinstance(events[-1], RunFinished)
     assert events[-1].status == "failed"
     assert events[-1].error == ("Stopped after 3 model turns without a final answer (max_steps=3).")
@@ -244,12 +244,12 @@ async def test_max_steps_fails_the_run_with_a_clear_reason(sessions: SessionFact
 async def test_stop_mid_stream_keeps_the_partial_text(sessions: SessionFactory) -> None:
     pause = Pause()
     provider = ScriptedProvider([[*text_turn("Partial ", "text")[:2], pause, *text_turn(" never")]])
-    engine = await _engine(sessions, provider, stop_poll_interval_s=0)
+    runner = await _runner(sessions, provider, stop_poll_interval_s=0)
     thread_id = await _thread(sessions)
     events: list[RunEvent] = []
 
     async def consume() -> None:
-        async for event in run_in(engine, thread_id, "long story"):
+        async for event in run_in(runner, thread_id, "long story"):
             events.append(event)
 
     task = asyncio.create_task(consume())
@@ -257,13 +257,9 @@ async def test_stop_mid_stream_keeps_the_partial_text(sessions: SessionFactory) 
     await _until(lambda: len([e for e in events if isinstance(e, TextDelta)]) == 2, "both deltas")
     async with sessions() as session:
         assert await request_stop(session, events[0].run_id, await person(session))
-    # One query for every run this process drives notices it (the run may end on a tick
-    # while the provider is paused); nothing that arrives after that is shown.
-    run_id = events[0].run_id
-    await _until(
-        lambda: engine.stops.requested(run_id) or isinstance(events[-1], RunFinished),
-        "the stop noticed",
-    )
+    # One query for every run this process drives notices it and cancels the run while the
+    # provider is paused; nothing that arrives after that is shown.
+    await _until(lambda: isinstance(events[-1], RunFinished), "the stop noticed")
     pause.release.set()
     await asyncio.wait_for(task, 5)
     assert isinstance(events[-1], RunFinished) and events[-1].status == "cancelled"
@@ -277,12 +273,12 @@ async def test_stop_mid_stream_keeps_the_partial_text(sessions: SessionFactory) 
 async def test_stop_lands_while_the_provider_is_silent(sessions: SessionFactory) -> None:
     silent = Pause()  # never released: a model that stopped sending mid-reply
     provider = ScriptedProvider([[*text_turn("Waiting ")[:1], silent]])
-    engine = await _engine(sessions, provider, stop_poll_interval_s=0.05)
+    runner = await _runner(sessions, provider, stop_poll_interval_s=0.05)
     thread_id = await _thread(sessions)
     events: list[RunEvent] = []
 
     async def consume() -> None:
-        async for event in run_in(engine, thread_id, "hi"):
+        async for event in run_in(runner, thread_id, "hi"):
             events.append(event)
 
     task = asyncio.create_task(consume())
@@ -302,12 +298,12 @@ async def test_cancelling_the_task_ends_the_run_cancelled_with_text_kept(
 ) -> None:
     pause = Pause()
     provider = ScriptedProvider([[*text_turn("Half a ")[:1], pause]])
-    engine = await _engine(sessions, provider)
+    runner = await _runner(sessions, provider)
     thread_id = await _thread(sessions)
     started: list[RunEvent] = []
 
     async def consume() -> None:
-        async for event in run_in(engine, thread_id, "hi"):
+        async for event in run_in(runner, thread_id, "hi"):
             started.append(event)
 
     task = asyncio.create_task(consume())
@@ -320,21 +316,22 @@ async def test_cancelling_the_task_ends_the_run_cancelled_with_text_kept(
     assert assistant.parts == [{"type": "text", "text": "Half a "}]
 
 
-async def test_stop_during_a_tool_keeps_its_result_and_runs_no_more_turns(
+async def test_stop_during_a_tool_keeps_its_result_and_shows_nothing_after(
     sessions: SessionFactory,
 ) -> None:
-    provider = ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("never")])
-    engine = await _engine(sessions, provider)
+    silent = Pause()  # the next turn never answers: only the Stop can end the run
+    provider = ScriptedProvider([tool_turn(SET_KITCHEN), [silent, *text_turn("never")]])
+    runner = await _runner(sessions, provider)
     thread_id = await _thread(sessions)
     events: list[RunEvent] = []
-    async with aclosing(run_in(engine, thread_id, "set kitchen to 19")) as stream:
+    async with aclosing(run_in(runner, thread_id, "set kitchen to 19")) as stream:
         async for event in stream:
             events.append(event)
             if isinstance(event, ToolCallStarted):
                 async with sessions() as session:
                     await request_stop(session, event.run_id, await person(session))
     assert events[-1].kind == "run_finished" and events[-1].status == "cancelled"
-    assert len(provider.requests) == 1
+    assert not any(isinstance(e, TextDelta) for e in events)
     async with sessions() as session:
         kitchen = (await session.exec(select(Room).where(Room.name == "kitchen"))).one()
         assert kitchen.celsius == 19
@@ -342,10 +339,11 @@ async def test_stop_during_a_tool_keeps_its_result_and_runs_no_more_turns(
 
 
 async def test_closing_the_stream_early_cancels_the_run(sessions: SessionFactory) -> None:
-    provider = ScriptedProvider([text_turn("a", "b", "c")])
-    engine = await _engine(sessions, provider)
+    pause = Pause()
+    provider = ScriptedProvider([[*text_turn("a")[:1], pause, *text_turn("b", "c")]])
+    runner = await _runner(sessions, provider)
     thread_id = await _thread(sessions)
-    async with aclosing(run_in(engine, thread_id, "hi")) as stream:
+    async with aclosing(run_in(runner, thread_id, "hi")) as stream:
         first = await anext(stream)
         assert isinstance(first, RunStarted)
         await anext(stream)
@@ -359,7 +357,7 @@ async def test_provider_error_fails_the_run_and_keeps_streamed_text(
     provider = ScriptedProvider(
         [[*text_turn("Some ")[:1], Fail(ProviderError("Model went away."))]]
     )
-    events = await _collect(await _engine(sessions, provider), await _thread(sessions), "hi")
+    events = await _collect(await _runner(sessions, provider), await _thread(sessions), "hi")
     assert (events[-1].status, events[-1].error) == ("failed", "Model went away.")
     run, (_, assistant) = await _stored(sessions, events[0].run_id)
     assert (run.status, run.error) == ("failed", "Model went away.")
@@ -373,7 +371,7 @@ async def test_unexpected_provider_crash_fails_without_text_as_failed(
     sessions: SessionFactory,
 ) -> None:
     provider = ScriptedProvider([[Fail(RuntimeError("boom"))]])
-    events = await _collect(await _engine(sessions, provider), await _thread(sessions), "hi")
+    events = await _collect(await _runner(sessions, provider), await _thread(sessions), "hi")
     assert events[-1].status == "failed"
     assert "internal error" in (events[-1].error or "")
     _, (_, assistant) = await _stored(sessions, events[0].run_id)
@@ -381,11 +379,11 @@ async def test_unexpected_provider_crash_fails_without_text_as_failed(
 
 
 async def test_one_run_at_a_time_per_thread(sessions: SessionFactory) -> None:
-    engine = await _engine(sessions, ScriptedProvider([text_turn("x")]))
+    runner = await _runner(sessions, ScriptedProvider([text_turn("x")]))
     thread_id = await _thread(sessions)
-    await engine.start(thread_id, "first", user_id=await _owner(sessions))
+    await runner.engine.start(thread_id, "first", user_id=await _owner(sessions))
     with pytest.raises(RunAlreadyActive, match="still answering"):
-        await engine.start(thread_id, "second", user_id=await _owner(sessions))
+        await runner.engine.start(thread_id, "second", user_id=await _owner(sessions))
 
 
 @pytest.mark.parametrize(
@@ -395,10 +393,10 @@ async def test_one_run_at_a_time_per_thread(sessions: SessionFactory) -> None:
 async def test_bad_messages_are_refused_before_anything_is_stored(
     sessions: SessionFactory, text: str, message: str
 ) -> None:
-    engine = await _engine(sessions, ScriptedProvider([]))
+    runner = await _runner(sessions, ScriptedProvider([]))
     thread_id = await _thread(sessions)
     with pytest.raises(InvalidMessage, match=message):
-        await engine.start(thread_id, text, user_id=await _owner(sessions))
+        await runner.engine.start(thread_id, text, user_id=await _owner(sessions))
     async with sessions() as session:
         assert (await session.exec(select(Message))).all() == []
 
@@ -406,9 +404,9 @@ async def test_bad_messages_are_refused_before_anything_is_stored(
 async def test_checkpoints_save_text_while_streaming(sessions: SessionFactory) -> None:
     pause = Pause()
     provider = ScriptedProvider([[*text_turn("saved ", "so far")[:2], pause, *text_turn("!")]])
-    engine = await _engine(sessions, provider, checkpoint_interval_s=0)
+    runner = await _runner(sessions, provider, checkpoint_interval_s=0)
     thread_id = await _thread(sessions)
-    task = asyncio.create_task(_collect(engine, thread_id, "hi"))
+    task = asyncio.create_task(_collect(runner, thread_id, "hi"))
     await asyncio.wait_for(pause.reached.wait(), 5)
 
     async def stored_parts() -> list:
@@ -431,9 +429,9 @@ async def test_checkpoints_save_text_while_streaming(sessions: SessionFactory) -
 
 
 async def test_first_message_titles_the_thread(sessions: SessionFactory) -> None:
-    engine = await _engine(sessions, ScriptedProvider([text_turn("ok")]))
+    runner = await _runner(sessions, ScriptedProvider([text_turn("ok")]))
     thread_id = await _thread(sessions)
-    await _collect(engine, thread_id, "What's the temperature in the kitchen?\nthanks")
+    await _collect(runner, thread_id, "What's the temperature in the kitchen?\nthanks")
     async with sessions() as session:
         from app.assistant.threads import get_thread
 
@@ -458,8 +456,8 @@ async def test_a_tool_that_crashes_is_an_error_result_and_changes_nothing(
 
     broken = Tool(ToolSpec("broken", "Fails halfway.", {"type": "object"}), half_then_crash, "{}")
     provider = ScriptedProvider([tool_turn(("x", "broken", "{}")), text_turn("Sorry.")])
-    engine = RunEngine(sessions, provider, ToolRegistry([*HOME_TOOLS, broken]))
-    events = await _collect(engine, await _thread(sessions), "break it")
+    runner = build_runner(sessions, provider, ToolRegistry([*HOME_TOOLS, broken]))
+    events = await _collect(runner, await _thread(sessions), "break it")
     finished = next(e for e in events if isinstance(e, ToolCallFinished))
     assert (finished.status, json.loads(finished.output)) == (
         "error",
@@ -475,27 +473,27 @@ async def test_a_tool_that_crashes_is_an_error_result_and_changes_nothing(
 
 async def test_old_turns_past_the_context_budget_are_not_sent(sessions: SessionFactory) -> None:
     provider = ScriptedProvider([text_turn("x" * 3000), text_turn("short")])
-    engine = await _engine(sessions, provider, max_context_chars=1000)
+    runner = await _runner(sessions, provider, max_context_chars=1000)
     thread_id = await _thread(sessions)
-    await _collect(engine, thread_id, "first question")
-    await _collect(engine, thread_id, "second question")
+    await _collect(runner, thread_id, "first question")
+    await _collect(runner, thread_id, "second question")
     assert provider.requests[1].items == (UserText("second question"),)
 
 
 async def test_another_persons_thread_cannot_be_continued(sessions: SessionFactory) -> None:
-    engine = await _engine(sessions, ScriptedProvider([text_turn("x")]))
+    runner = await _runner(sessions, ScriptedProvider([text_turn("x")]))
     thread_id = await _thread(sessions)
     async with sessions() as session:
         mallory = await person(session, "mallory")
     with pytest.raises(ThreadNotFound, match=f"Thread {thread_id} not found"):
-        await engine.start(thread_id, "hello", user_id=mallory)
+        await runner.engine.start(thread_id, "hello", user_id=mallory)
     async with sessions() as session:
         assert (await session.exec(select(Message))).all() == []
 
 
 async def test_effects_record_the_thread_owner(sessions: SessionFactory) -> None:
     provider = ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("Done.")])
-    events = await _collect(await _engine(sessions, provider), await _thread(sessions), "19")
+    events = await _collect(await _runner(sessions, provider), await _thread(sessions), "19")
     assert events[-1].status == "completed"
     async with sessions() as session:
         effect = (await session.exec(select(Effect))).one()

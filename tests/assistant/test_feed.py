@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.assistant.feed import FeedEntry, LocalFeed, RedisFeed, RunFeed, build_feed
+from app.assistant.events import EffectRecorded, RunEvent, RunFinished, RunRetrying, TextDelta
+from app.assistant.feed import LocalFeed, RedisFeed, RunFeed, build_feed
 from app.settings import Settings
 from tests.conftest import REDIS_URL
 
@@ -26,8 +27,20 @@ async def _collect(feed: RunFeed, run_id: int, idle_s: float = 0.2, max_idle: in
     return batches
 
 
-def _text(batches: list[list[FeedEntry]]) -> str:
-    return "".join(e.text for batch in batches for e in batch if e.kind == "text")
+def _said(text: str) -> TextDelta:
+    return TextDelta(1, 10, text)
+
+
+def _changed(room: str) -> EffectRecorded:
+    return EffectRecorded(1, 3, room, 20.0, 21.0)
+
+
+def _retrying(reason: str) -> RunRetrying:
+    return RunRetrying(1, 1, 3, 1.0, reason)
+
+
+def _text(batches: list[list[RunEvent]]) -> str:
+    return "".join(e.text for batch in batches for e in batch if isinstance(e, TextDelta))
 
 
 @pytest.fixture
@@ -45,19 +58,25 @@ async def redis_feeds() -> AsyncIterator[tuple[RedisFeed, RedisFeed]]:
 async def test_a_local_viewer_joining_late_gets_everything_once() -> None:
     feed = LocalFeed()
     feed.open(7)
-    await feed.publish(7, [FeedEntry("text", "Hello, "), FeedEntry("text", "world.")])
+    await feed.publish(7, [_said("Hello, "), _said("world.")])
 
     async def more() -> None:
         await asyncio.sleep(0.05)
-        await feed.publish(7, [FeedEntry("cards", room="kitchen"), FeedEntry("text", " Done.")])
-        await feed.publish(7, [FeedEntry("end")])
+        await feed.publish(7, [_changed("kitchen"), _said(" Done.")])
+        await feed.publish(7, [RunFinished(1, "completed")])
 
     task = asyncio.create_task(more())
     batches = await _collect(feed, 7)
     await task
     assert _text(batches) == "Hello, world. Done."
-    assert [e.kind for b in batches for e in b] == ["text", "text", "cards", "text", "end"]
-    assert batches[0] == [FeedEntry("text", "Hello, "), FeedEntry("text", "world.")]
+    assert [e.kind for b in batches for e in b] == [
+        "text_delta",
+        "text_delta",
+        "effect_recorded",
+        "text_delta",
+        "run_finished",
+    ]
+    assert batches[0] == [_said("Hello, "), _said("world.")]
 
 
 async def test_a_local_follower_of_an_unknown_run_is_told_it_is_quiet() -> None:
@@ -73,7 +92,7 @@ async def test_a_local_follower_of_an_unknown_run_is_told_it_is_quiet() -> None:
 async def test_an_ended_local_run_is_forgotten_after_a_while() -> None:
     feed = LocalFeed(ended_keep_s=0.05)
     feed.open(3)
-    await feed.publish(3, [FeedEntry("text", "x"), FeedEntry("end")])
+    await feed.publish(3, [_said("x"), RunFinished(1, "completed")])
     assert feed.drives(3)
     await asyncio.sleep(0.1)
     assert not feed.drives(3)
@@ -84,15 +103,15 @@ async def test_a_viewer_on_another_worker_follows_through_redis(
 ) -> None:
     driver, viewer = redis_feeds
     driver.open(1)
-    await driver.publish(1, [FeedEntry("text", "so far ")])
+    await driver.publish(1, [_said("so far ")])
 
     async def drive() -> None:
         for word in ["one ", "two ", "three"]:
             await asyncio.sleep(0.02)
-            await driver.publish(1, [FeedEntry("text", word)])
-        await driver.publish(1, [FeedEntry("retry", message="Busy; retrying.")])
-        await driver.publish(1, [FeedEntry("cards", room="Living room")])
-        await driver.publish(1, [FeedEntry("end", message="The model failed.")])
+            await driver.publish(1, [_said(word)])
+        await driver.publish(1, [_retrying("Busy; retrying.")])
+        await driver.publish(1, [_changed("Living room")])
+        await driver.publish(1, [RunFinished(1, "failed", "The model failed.")])
 
     task = asyncio.create_task(drive())
     batches = await _collect(viewer, 1)
@@ -100,17 +119,19 @@ async def test_a_viewer_on_another_worker_follows_through_redis(
     entries = [e for b in batches for e in b]
     assert _text(batches) == "so far one two three"
     assert entries[-3:] == [
-        FeedEntry("retry", message="Busy; retrying."),
-        FeedEntry("cards", room="Living room"),
-        FeedEntry("end", message="The model failed."),
+        _retrying("Busy; retrying."),
+        _changed("Living room"),
+        RunFinished(1, "failed", "The model failed."),
     ]
     # Other workers get text merged per send (at most every 0.2 s); the driver's own process
     # reads memory, flush by flush, and sees the same story.
     local = [e for b in await _collect(driver, 1) for e in b]
     assert _text([local]) == _text(batches)
-    assert [e for e in local if e.kind != "text"] == [e for e in entries if e.kind != "text"]
-    assert len([e for e in entries if e.kind == "text"]) < len(
-        [e for e in local if e.kind == "text"]
+    assert [e for e in local if e.kind != "text_delta"] == [
+        e for e in entries if e.kind != "text_delta"
+    ]
+    assert len([e for e in entries if e.kind == "text_delta"]) < len(
+        [e for e in local if e.kind == "text_delta"]
     )
 
 
@@ -119,8 +140,8 @@ async def test_a_redis_viewer_that_joins_after_the_end_still_reads_it_all(
 ) -> None:
     driver, viewer = redis_feeds
     driver.open(2)
-    await driver.publish(2, [FeedEntry("text", "all "), FeedEntry("text", "of it")])
-    await driver.publish(2, [FeedEntry("end")])
+    await driver.publish(2, [_said("all "), _said("of it")])
+    await driver.publish(2, [RunFinished(1, "completed")])
     batches = await _collect(viewer, 2)
     assert _text(batches) == "all of it"
     assert len(batches) == 1  # history comes in one read
@@ -139,7 +160,7 @@ async def test_when_redis_is_down_publishing_goes_on_and_viewers_hear_quiet() ->
     # Nothing listens on port 1: every Redis call fails at once.
     down = RedisFeed("redis://127.0.0.1:1/0")
     down.open(5)
-    await down.publish(5, [FeedEntry("text", "kept in memory")])
+    await down.publish(5, [_said("kept in memory")])
     assert not await down.ping()
     other = RedisFeed("redis://127.0.0.1:1/0")
     async for batch in other.follow(5, idle_s=0.01):
@@ -147,7 +168,7 @@ async def test_when_redis_is_down_publishing_goes_on_and_viewers_hear_quiet() ->
         break
     # The driver's process still has it.
     async for batch in down.follow(5, idle_s=0.01):
-        assert batch == [FeedEntry("text", "kept in memory")]
+        assert batch == [_said("kept in memory")]
         break
     await down.close()
     await other.close()
@@ -166,9 +187,9 @@ async def test_two_deployments_sharing_a_redis_do_not_see_each_others_runs() -> 
     watcher = build_feed(REDIS_URL, first.redis_prefix)
     try:
         theirs.open(1)
-        await theirs.publish(1, [FeedEntry("text", "not yours"), FeedEntry("end")])
+        await theirs.publish(1, [_said("not yours"), RunFinished(1, "completed")])
         mine.open(1)
-        await mine.publish(1, [FeedEntry("text", "yours"), FeedEntry("end")])
+        await mine.publish(1, [_said("yours"), RunFinished(1, "completed")])
         assert _text(await _collect(watcher, 1)) == "yours"
     finally:
         for feed in (mine, theirs, watcher):

@@ -91,22 +91,6 @@ async def test_stop_marks_cancelling_only_while_the_run_is_going(sessions: Sessi
         assert await run_status(session, run_id) == "completed"
 
 
-async def test_a_status_change_never_overwrites_a_recorded_stop(sessions: SessionFactory) -> None:
-    from app.assistant.runs import RunRecorder
-
-    run_id, message_id = await _run(sessions)
-    recorder = RunRecorder(sessions, run_id, thread_id=0, message_id=message_id)
-    async with sessions() as session:
-        assert await request_stop(session, run_id, await person(session))
-    await recorder.set_status(RunStatus.in_progress)
-    await recorder.checkpoint(status=RunStatus.requires_action)
-    async with sessions() as session:
-        assert await run_status(session, run_id) == "cancelling"
-    await recorder.finish(RunStatus.cancelled)
-    async with sessions() as session:
-        assert await run_status(session, run_id) == "cancelled"
-
-
 async def test_only_the_owner_can_stop_a_run(sessions: SessionFactory) -> None:
     run_id, _ = await _run(sessions)
     async with sessions() as session:

@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.assistant.conversation import message_text
 from app.assistant.events import RunEvent, RunFinished, RunRetrying, TextDelta, ToolCallFinished
+from app.assistant.message_parts import message_text
 from app.assistant.runs import expire_stale_runs, request_stop
 from app.db.models import Message, Run
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
+from tests.support.assistant import run_in
 from tests.support.model_harness import Harness
-from tests.support.people import owned_thread, person, run_in
+from tests.support.people import owned_thread, person
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,12 +100,12 @@ async def test_a_failure_after_text_keeps_it_and_retry_continues(
     harness = Harness(sessions, fake, api)
     async with sessions() as session:
         thread_id = (await owned_thread(session)).id or 0
-    events = [e async for e in run_in(harness.engine, thread_id, "kitchen?")]
+    events = [e async for e in run_in(harness.runner, thread_id, "kitchen?")]
     finished = await assert_invariants(sessions, events)
     assert finished.status == "failed" and "cut off" in (finished.error or "")
 
     fake.script(Turn(text=["Again: 22 °C."]))
-    again = [e async for e in run_in(harness.engine, thread_id, "kitchen?")]
+    again = [e async for e in run_in(harness.runner, thread_id, "kitchen?")]
     assert (await assert_invariants(sessions, again)).status == "completed"
     sent = json.dumps(harness.conversation(1))
     assert "The kitchen is at " in sent, "the kept partial text was not part of the context"
@@ -152,7 +153,8 @@ async def test_a_stop_recorded_anywhere_ends_the_run_with_its_text(
 _CRASHING_WORKER = textwrap.dedent(
     """
     import asyncio, sys
-    from tests.support.people import owned_thread, run_in
+    from tests.support.assistant import run_in
+    from tests.support.people import owned_thread
     from app.db.session import create_engine_async, create_session_factory
     from tests.support.model_harness import Harness
 
@@ -161,12 +163,11 @@ _CRASHING_WORKER = textwrap.dedent(
 
     async def main():
         sessions = create_session_factory(create_engine_async(sys.argv[1]))
-        harness = Harness(sessions, Fake, sys.argv[3])
-        harness.engine.config = type(harness.engine.config)(checkpoint_interval_s=0.05)
+        harness = Harness(sessions, Fake, sys.argv[3], checkpoint_interval_s=0.05)
         async with sessions() as session:
             thread = await owned_thread(session)
         print(thread.id, flush=True)
-        async for event in run_in(harness.engine, thread.id, "a long story"):
+        async for event in run_in(harness.runner, thread.id, "a long story"):
             if event.kind == "text_delta":
                 print("delta", flush=True)
 
@@ -210,5 +211,5 @@ async def test_a_worker_killed_mid_run_leaves_an_expired_run_with_its_text(
 
     fake.script(Turn(text=["Picking up again."]))
     harness = Harness(sessions, fake, api)
-    again = [e async for e in run_in(harness.engine, thread_id, "go on")]
+    again = [e async for e in run_in(harness.runner, thread_id, "go on")]
     assert (await assert_invariants(sessions, again)).status == "completed"

@@ -18,7 +18,7 @@ import pytest
 from sqlmodel import select
 
 from app.accounts.api_tokens import create_api_token
-from app.assistant.conversation import message_text
+from app.assistant.message_parts import message_text
 from app.db.models import Message, Role, Run
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import FakeOpenAI, Turn

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from app.assistant.engine import EngineConfig, RunEngine
 from app.assistant.events import RunEvent
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
 from app.assistant.providers.openai_client import ClientConfig
 from app.assistant.providers.responses import ResponsesProvider
 from app.assistant.providers.retrying import RetryingProvider
-from app.assistant.tools import home_tool_registry
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import FakeOpenAI
-from tests.support.people import owned_thread, run_in
+from tests.support.assistant import build_runner, run_in
+from tests.support.people import owned_thread
 
 
 async def _instructions(_session) -> str:
@@ -28,8 +27,8 @@ class Harness:
         sessions: SessionFactory,
         fake: FakeOpenAI,
         api: str,
-        max_steps: int = 8,
         request_timeout_s: float = 60.0,
+        **engine_config: float,
     ) -> None:
         config = ClientConfig(
             api_key="test-key",
@@ -41,12 +40,8 @@ class Harness:
         self.delays: list[float] = []
         self.provider = RetryingProvider(inner, max_attempts=3, sleep=self._sleep)
         self.sessions, self.fake, self.api = sessions, fake, api
-        self.engine = RunEngine(
-            sessions,
-            self.provider,
-            home_tool_registry(),
-            instructions=_instructions,
-            config=EngineConfig(max_steps=max_steps),
+        self.runner = build_runner(
+            sessions, self.provider, instructions=_instructions, **engine_config
         )
 
     async def _sleep(self, seconds: float) -> None:
@@ -56,7 +51,7 @@ class Harness:
         """Ask in a new thread, event by event."""
         async with self.sessions() as session:
             thread = await owned_thread(session)
-        async for event in run_in(self.engine, thread.id or 0, text):
+        async for event in run_in(self.runner, thread.id or 0, text):
             yield event
 
     async def ask(self, text: str) -> list[RunEvent]:

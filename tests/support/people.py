@@ -3,14 +3,9 @@ can be waiting for."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import aclosing
-
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.engine import RunEngine
-from app.assistant.events import RunEvent
 from app.assistant.runs import create_run
 from app.assistant.threads import DEFAULT_TITLE, create_thread
 from app.db.models import Run, Thread, ToolCall, ToolCallStatus, User, UserRole
@@ -31,16 +26,6 @@ async def person(
 async def owned_thread(session: AsyncSession, title: str = DEFAULT_TITLE) -> Thread:
     """A new thread of the default owner."""
     return await create_thread(session, await person(session), title)
-
-
-async def run_in(engine: RunEngine, thread_id: int, text: str) -> AsyncIterator[RunEvent]:
-    """engine.run as the thread's owner."""
-    async with engine.sessions() as session:
-        thread = await session.get(Thread, thread_id)
-    assert thread is not None and thread.user_id is not None
-    async with aclosing(engine.run(thread_id, text, user_id=thread.user_id)) as events:
-        async for event in events:
-            yield event
 
 
 async def waiting_for_approval(

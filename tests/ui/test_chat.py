@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from app.assistant.transcript import PAGE_SIZE
 from app.db.models import Message, Thread, User
-from app.home.errors import format_celsius
+from app.home.temperatures import format_celsius
 from app.settings import to_sync_url
+from app.ui.transcript import PAGE_SIZE
 from tests.ui.chat_page import ChatPage
 
 pytestmark = pytest.mark.browser

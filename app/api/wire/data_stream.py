@@ -16,8 +16,8 @@ from app.api.wire.parts import (
     Part,
     StartStep,
     Text,
-    ToolCall,
     ToolInput,
+    ToolInputAvailable,
     ToolInputStart,
     ToolResult,
 )
@@ -59,7 +59,7 @@ class DataStreamWriter:
                 return _line("b", {"toolCallId": call_id, "toolName": name})
             case ToolInput(call_id=call_id, delta=delta):
                 return _line("c", {"toolCallId": call_id, "argsTextDelta": delta})
-            case ToolCall(call_id=call_id, name=name, args=args):
+            case ToolInputAvailable(call_id=call_id, name=name, args=args):
                 return _line("9", {"toolCallId": call_id, "toolName": name, "args": args})
             case ToolResult(call_id=call_id, result=result):
                 return _line("a", {"toolCallId": call_id, "result": result})

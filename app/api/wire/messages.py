@@ -6,15 +6,28 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.wire.parts import json_or_text
-from app.db.models import Message
+from app.assistant.message_parts import (
+    EffectPart,
+    MessagePart,
+    TextPart,
+    ToolCallPart,
+    ToolResultPart,
+    message_parts,
+)
+from app.db.models import Message, ToolCallStatus
 
 
-def _results(message: Message) -> dict[str, dict[str, Any]]:
-    return {p["call_id"]: p for p in message.parts if p["type"] == "tool-result"}
+def _results(parts: list[MessagePart]) -> dict[str, ToolResultPart]:
+    return {p.call_id: p for p in parts if isinstance(p, ToolResultPart)}
 
 
-def _effect(part: dict[str, Any]) -> dict[str, Any]:
-    return {k: part[k] for k in ("effect_id", "room", "old_celsius", "new_celsius") if k in part}
+def _effect(part: EffectPart) -> dict[str, Any]:
+    return {
+        "effect_id": part.effect_id,
+        "room": part.room,
+        "old_celsius": part.old_celsius,
+        "new_celsius": part.new_celsius,
+    }
 
 
 def message_ref(message_id: int | None) -> str:
@@ -22,39 +35,40 @@ def message_ref(message_id: int | None) -> str:
     return f"msg-{message_id}"
 
 
+def _ui_tool(call: ToolCallPart, result: ToolResultPart | None) -> dict[str, Any]:
+    """A call and its result as one `tool-<name>` part, in the state the live stream left."""
+    tool: dict[str, Any] = {
+        "type": f"tool-{call.name}",
+        "toolCallId": call.call_id,
+        "state": "input-available",
+        "input": json_or_text(call.arguments),
+    }
+    if result is None:
+        return tool
+    if result.status == ToolCallStatus.denied:
+        # As the live stream left it: asked, answered no, never run.
+        approval = {"id": str(result.tool_call_id), "approved": False}
+        return tool | {"state": "output-denied", "approval": approval}
+    if result.is_error:
+        output = json_or_text(result.output)
+        error = output.get("error") if isinstance(output, dict) else output
+        return tool | {"state": "output-error", "errorText": str(error)}
+    return tool | {"state": "output-available", "output": json_or_text(result.output)}
+
+
 def ui_message(message: Message) -> dict[str, Any]:
     """A stored message as a `UIMessage`: text, `tool-<name>` and `data-effect` parts."""
-    results, parts = _results(message), []
-    for part in message.parts:
-        match part["type"]:
-            case "text" if part["text"]:
-                parts.append({"type": "text", "text": part["text"]})
-            case "tool-call":
-                tool: dict[str, Any] = {
-                    "type": f"tool-{part['name']}",
-                    "toolCallId": part["call_id"],
-                    "state": "input-available",
-                    "input": json_or_text(part["arguments"]),
-                }
-                result = results.get(part["call_id"])
-                if result is not None and result.get("status") == "denied":
-                    # As the live stream left it: asked, answered no, never run.
-                    approval = {"id": str(result["tool_call_id"]), "approved": False}
-                    tool |= {"state": "output-denied", "approval": approval}
-                elif result is not None and result.get("is_error"):
-                    output = json_or_text(result["output"])
-                    error = output.get("error") if isinstance(output, dict) else output
-                    tool |= {"state": "output-error", "errorText": str(error)}
-                elif result is not None:
-                    tool |= {"state": "output-available", "output": json_or_text(result["output"])}
-                parts.append(tool)
-            case "effect":
+    stored = message_parts(message)
+    results, parts = _results(stored), []
+    for part in stored:
+        match part:
+            case TextPart(text=text) if text:
+                parts.append({"type": "text", "text": text})
+            case ToolCallPart():
+                parts.append(_ui_tool(part, results.get(part.call_id)))
+            case EffectPart():
                 parts.append(
-                    {
-                        "type": "data-effect",
-                        "id": f"effect-{part['effect_id']}",
-                        "data": _effect(part),
-                    }
+                    {"type": "data-effect", "id": f"effect-{part.effect_id}", "data": _effect(part)}
                 )
     return {
         "id": message_ref(message.id),
@@ -66,27 +80,25 @@ def ui_message(message: Message) -> dict[str, Any]:
 
 def content_message(message: Message) -> dict[str, Any]:
     """A stored message as assistant-ui's `ThreadMessageLike`: text and tool-call content."""
-    results, content = _results(message), []
-    for part in message.parts:
-        match part["type"]:
-            case "text" if part["text"]:
-                content.append({"type": "text", "text": part["text"]})
-            case "tool-call":
+    stored = message_parts(message)
+    results, content = _results(stored), []
+    for part in stored:
+        match part:
+            case TextPart(text=text) if text:
+                content.append({"type": "text", "text": text})
+            case ToolCallPart():
                 call: dict[str, Any] = {
                     "type": "tool-call",
-                    "toolCallId": part["call_id"],
-                    "toolName": part["name"],
-                    "args": json_or_text(part["arguments"]),
-                    "argsText": part["arguments"],
+                    "toolCallId": part.call_id,
+                    "toolName": part.name,
+                    "args": json_or_text(part.arguments),
+                    "argsText": part.arguments,
                 }
-                result = results.get(part["call_id"])
+                result = results.get(part.call_id)
                 if result is not None:
-                    call |= {
-                        "result": json_or_text(result["output"]),
-                        "isError": bool(result["is_error"]),
-                    }
+                    call |= {"result": json_or_text(result.output), "isError": result.is_error}
                 content.append(call)
-            case "effect":
+            case EffectPart():
                 content.append({"type": "data", "name": "effect", "data": _effect(part)})
     return {
         "id": message_ref(message.id),

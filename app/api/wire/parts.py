@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.assistant.driving import retry_text
 from app.assistant.events import (
     ApprovalDecided,
     ApprovalRequested,
@@ -66,7 +65,7 @@ class ToolInput:
 
 
 @dataclass(frozen=True)
-class ToolCall:
+class ToolInputAvailable:
     """A complete tool call with its arguments (`by_hearth`: Hearth runs it; otherwise it is
     one of the client's own tools, for the client to run)."""
 
@@ -141,7 +140,7 @@ Part = (
     | Text
     | ToolInputStart
     | ToolInput
-    | ToolCall
+    | ToolInputAvailable
     | ApprovalRequest
     | ApprovalResponse
     | ToolResult
@@ -201,7 +200,8 @@ class Narrator:
             return []
         self._announced.add(tool_call_id)
         by_hearth = name not in self.client_tools
-        return [*self._open(), ToolCall(call_id, name, json_or_text(arguments), by_hearth)]
+        call = ToolInputAvailable(call_id, name, json_or_text(arguments), by_hearth)
+        return [*self._open(), call]
 
     def take(self, event: RunEvent) -> list[Part]:
         """The parts one event adds."""
@@ -270,7 +270,7 @@ class Narrator:
                     )
                 ]
             case RunRetrying():
-                return [Data("retry", {"message": retry_text(event)})]
+                return [Data("retry", {"message": event.notice})]
             case RunFinished():
                 self._status = event.status
                 parts: list[Part] = []

@@ -16,8 +16,8 @@ from app.api.wire.parts import (
     Part,
     StartStep,
     Text,
-    ToolCall,
     ToolInput,
+    ToolInputAvailable,
     ToolInputStart,
     ToolResult,
 )
@@ -105,7 +105,7 @@ class UiMessageStreamWriter:
                     chunk["providerExecuted"] = True
             case ToolInput(call_id=call_id, delta=delta):
                 chunk = {"type": "tool-input-delta", "toolCallId": call_id, "inputTextDelta": delta}
-            case ToolCall(call_id=call_id, name=name, args=args, by_hearth=by_hearth):
+            case ToolInputAvailable(call_id=call_id, name=name, args=args, by_hearth=by_hearth):
                 # Hearth's own tools are "provider-executed": useChat's onToolCall is for
                 # the client's tools only.
                 chunk = {

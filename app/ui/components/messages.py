@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.assistant.transcript import Part, TranscriptMessage
 from app.ui.components.markdown import inert_markdown
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
+from app.ui.transcript import TranscriptMessage, TranscriptPart
 
 _STATUS_COLORS = {
     "running": "blue",
@@ -24,7 +24,7 @@ _STATUS_LABELS = {
 }
 
 
-def _approval(part: Part) -> rx.Component:
+def _approval(part: TranscriptPart) -> rx.Component:
     """Approve / Deny for an "ask first" call: stored, so any tab can answer, after a reload too."""
     return rx.hstack(
         rx.text("Hearth asks before running this.", size="1"),
@@ -53,7 +53,7 @@ def _approval(part: Part) -> rx.Component:
     )
 
 
-def tool_card(part: Part) -> rx.Component:
+def tool_card(part: TranscriptPart) -> rx.Component:
     """A tool call: name, arguments, status, result."""
     return rx.box(
         rx.hstack(
@@ -84,7 +84,7 @@ def tool_card(part: Part) -> rx.Component:
     )
 
 
-def effect_card(part: Part) -> rx.Component:
+def effect_card(part: TranscriptPart) -> rx.Component:
     """A change to the home, rendered from its ledger row."""
     return rx.hstack(
         rx.icon("thermometer", size=16),
@@ -110,7 +110,7 @@ def effect_card(part: Part) -> rx.Component:
     )
 
 
-def _part(part: Part) -> rx.Component:
+def _part(part: TranscriptPart) -> rx.Component:
     return rx.match(
         part.kind,
         ("text", inert_markdown(part.text)),
@@ -193,7 +193,7 @@ def message_view(message: TranscriptMessage) -> rx.Component:
                 rx.foreach(message.parts, _part),
                 rx.cond(
                     message.id == ChatState.live_message_id,
-                    hearth_stream(stream_key=ChatState.live_key, class_name="live-text"),
+                    hearth_stream(stream_key=ChatState.live_segment_key, class_name="live-text"),
                 ),
                 _status_note(message),
                 _rating(message),

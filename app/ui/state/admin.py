@@ -12,7 +12,7 @@ import reflex as rx
 
 from app.accounts.users import list_usernames, user_id_for
 from app.db.models import EffectSource, User
-from app.home.errors import HomeError, NoChange, format_celsius
+from app.home.errors import HomeError, NoChange
 from app.home.ledger import (
     LedgerFilter,
     LedgerRow,
@@ -22,6 +22,7 @@ from app.home.ledger import (
     undo_effect,
 )
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
+from app.home.temperatures import format_celsius
 from app.services import get_services
 from app.ui.state.auth import AuthState, admin_only
 

@@ -10,7 +10,6 @@ from app.assistant.approvals import set_tool_mode, tool_modes
 from app.assistant.errors import AssistantError
 from app.assistant.feedback import list_feedback
 from app.assistant.threads import any_thread
-from app.assistant.transcript import TranscriptMessage, load_transcript
 from app.db.ids import MAX_ROW_ID, parse_row_id
 from app.db.models import ToolMode, User
 from app.home.errors import HomeError
@@ -18,6 +17,7 @@ from app.home.rooms import add_room, remove_room, rename_room, set_room_bounds
 from app.services import get_services
 from app.ui.state.admin import AdminState, format_when
 from app.ui.state.auth import admin_only
+from app.ui.transcript import TranscriptMessage, load_transcript
 
 FEEDBACK_ROWS = 100
 THREAD_MESSAGES = 200

@@ -9,34 +9,37 @@ import reflex as rx
 
 from app.accounts.sessions import user_for_token
 from app.assistant import approvals
-from app.assistant.driving import DRIVING, start_driving
 from app.assistant.errors import AssistantError, InvalidThreadRef, ThreadNotFound
-from app.assistant.events import RunStarted
 from app.assistant.feedback import rate_message
-from app.assistant.runs import active_run, request_stop, run_messages
+from app.assistant.runner import RunHandle
+from app.assistant.runs import RunMessages, active_run, run_messages
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
-from app.assistant.transcript import TranscriptMessage, TranscriptPage, load_transcript
 from app.assistant.undo import undo_in_thread
 from app.db.models import User
-from app.home.errors import HomeError, format_celsius
+from app.home.errors import HomeError
+from app.home.temperatures import format_celsius
 from app.services import get_services
-from app.ui.live_runs import Follower, unwatch, watch_as
+from app.ui.live_runs import RunFollower, Showing, follow_in_tab, stop_following_in_tab
 from app.ui.live_text import push_text
 from app.ui.state.auth import AuthState, signed_in
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
+from app.ui.transcript import TranscriptMessage, TranscriptPage, load_transcript
 
 logger = logging.getLogger(__name__)
 
 
-# A watcher that hears nothing from the feed for this long asks the database.
-_IDLE_S = 1.0
-
-
-async def _on_screen(thread_id: int, since_id: int | None, user_id: int) -> TranscriptPage:
+async def _read_transcript(thread_id: int, since_id: int | None, user_id: int) -> TranscriptPage:
     """What is on screen, read again (with anything newer)."""
     async with get_services().sessions() as session:
         return await load_transcript(session, thread_id, since_id=since_id, user_id=user_id)
+
+
+async def _has_ended(run_id: int) -> bool:
+    """Whether the database says the run ended (or knows no such run)."""
+    async with get_services().sessions() as session:
+        run = await run_messages(session, run_id)
+    return run is None or run.ended
 
 
 def _first_id(messages: list[TranscriptMessage]) -> int | None:
@@ -68,7 +71,7 @@ class ChatState(AuthState):
     current_thread_id: int = 0
     running_run_id: int = 0
     live_message_id: int = 0
-    live_key: str = ""
+    live_segment_key: str = ""
     # Between Send and the run being created (the composer is already clear).
     starting: bool = False
     _pending: tuple[int, str] | None = None
@@ -114,18 +117,18 @@ class ChatState(AuthState):
         self._user_id = user.id or 0
         self.messages, self.has_earlier = page.messages, page.has_earlier
         self.current_thread_id = thread_id
-        self.live_key, self.live_message_id, self.starting = "", 0, False
+        self.live_segment_key, self.live_message_id, self.starting = "", 0, False
         self.running_run_id = (running.id or 0) if running else 0
         events = [ThreadsState.refresh, RoomsState.refresh]
         if running is not None:
-            events.append(ChatState.watch_run)
+            events.append(ChatState.follow_run)
         return events
 
     def _leave_thread(self, why: str):
         """Off a URL that names no thread of this person's: say why, show no thread (the
         composer must not send into the one shown before), go home."""
         self.messages, self.has_earlier, self.current_thread_id = [], False, 0
-        self.running_run_id, self.live_message_id, self.live_key = 0, 0, ""
+        self.running_run_id, self.live_message_id, self.live_segment_key = 0, 0, ""
         return [rx.toast.error(why), rx.redirect("/")]
 
     @rx.event
@@ -155,12 +158,12 @@ class ChatState(AuthState):
     @rx.event
     async def send(self, form_data: dict):
         """Send the composer's text (Enter or the Send button)."""
-        return await self._begin(str(form_data.get("message", "")))
+        return await self._send_text(str(form_data.get("message", "")))
 
     @rx.event
     async def send_suggestion(self, text: str):
         """Send a starter suggestion."""
-        return await self._begin(text)
+        return await self._send_text(text)
 
     @rx.event
     async def retry(self, message_id: int):
@@ -173,9 +176,9 @@ class ChatState(AuthState):
                 asked = "".join(p.text for p in message.parts if p.kind == "text")
         if not asked:
             return rx.toast.error("There is no question before this reply to ask again.")
-        return await self._begin(asked)
+        return await self._send_text(asked)
 
-    async def _begin(self, text: str):
+    async def _send_text(self, text: str):
         """Clear the composer at once; the run is created and driven by `start_run`."""
         if self.running_run_id or self.starting:
             self.prompt = text
@@ -200,23 +203,22 @@ class ChatState(AuthState):
         services = get_services()
         async with services.sessions() as session:
             user = await user_for_token(session, token)
-        started: RunStarted | None = None
+        run: RunHandle | None = None
         problem = ""
         if user is not None:
             try:
-                started = await services.engine.start(thread_id, text, user_id=user.id or 0)
+                run = await services.runner.start_run(thread_id, text, user_id=user.id or 0)
             except AssistantError as exc:
                 problem = str(exc)
-        if started is None:
+        if run is None:
             async with self:
                 self.starting = False
                 # Nothing is lost: the text goes back into the composer (unless retyped).
                 self.prompt = self.prompt or text
             yield self._to_login() if user is None else rx.toast.error(problem)
             return
-        # Opened before anyone follows it, so watchers here read it from memory.
-        services.feed.open(started.run_id)
-        page = await _on_screen(thread_id, first_shown, started.user_id)
+        started = run.started
+        page = await _read_transcript(thread_id, first_shown, started.user_id)
         async with self:
             self.starting = False
             if self.current_thread_id == thread_id:
@@ -225,16 +227,12 @@ class ChatState(AuthState):
                 )
                 self.running_run_id = started.run_id
                 self.live_message_id = started.assistant_message_id
-                self.live_key = Follower(started.run_id).key
-        # Driven by a task of its own: this handler ends now, and Stop cancels only the run.
-        start_driving(
-            services.engine, services.feed, started, services.settings.stream_flush_interval_s
-        )
-        yield ChatState.watch_run
+                self.live_segment_key = RunFollower(started.run_id).segment_key
+        yield ChatState.follow_run
         yield ThreadsState.refresh
 
     @rx.event(background=True)
-    async def watch_run(self):
+    async def follow_run(self):
         """Show a run still going in this thread, from its feed, wherever it is driven."""
         async with self:
             run_id, thread_id, user_id = (
@@ -248,53 +246,55 @@ class ChatState(AuthState):
         async with services.sessions() as session:
             run = await run_messages(session, run_id)
         token = self.router.session.client_token
-        watch_as(token)
-        # What the screen shows: "" (not yet), "live" (text from the feed), "saved" (no feed:
-        # the transcript as saved, re-read each quiet second), "ended".
-        follower, shown = Follower(run_id), ""
+        follow_in_tab(token)
+        follower = RunFollower(run_id)
         try:
-            feed = services.feed.follow(run_id, _IDLE_S)
-            async with aclosing(feed):
-                async for batch in feed:
-                    step = follower.take(batch or [])
-                    for key, text, offset in step.pushes:
+            events = services.runner.follow(run_id)
+            async with aclosing(events):
+                async for batch in events:
+                    # Quiet for a while: did the run end without a word (its worker killed)?
+                    ended_elsewhere = run is None or (batch is None and await _has_ended(run_id))
+                    update = follower.take(batch, ended_elsewhere=ended_elsewhere)
+                    for key, text, offset in update.pushes:
                         if not await push_text(token, key, text, offset):
                             return  # the tab's socket is on another worker now
-                    ended = step.ended or run is None
-                    if batch is None:
-                        # Quiet: did the run end without a word (its worker killed)?
-                        async with services.sessions() as session:
-                            now = await run_messages(session, run_id)
-                        ended = now is None or now.ended
-                    want = "ended" if ended else "live" if follower.heard else "saved"
-                    if want != shown or want == "saved" or step.cards:
+                    if update.show is not None:
                         since = run.user_message_id if run else None
-                        page = await _on_screen(thread_id, since, user_id)
+                        page = await _read_transcript(thread_id, since, user_id)
                         async with self:
                             if self.current_thread_id != thread_id or self.running_run_id != run_id:
                                 return
-                            self.messages = _merge(self.messages, page)
-                            if want == "ended":
-                                self.running_run_id = 0
-                            if want == "live" and run is not None:
-                                message_id = run.assistant_message_id
-                                self.messages = _live_view(self.messages, message_id)
-                                self.live_key, self.live_message_id = follower.key, message_id
-                            else:
-                                self.live_key, self.live_message_id = "", 0
-                        shown = want
-                    for room in step.rooms:
+                            self._show_run(page, update.show, follower, run)
+                    for room in update.rooms:
                         yield RoomsState.refresh(room)
-                    for message in step.retries:
-                        yield rx.toast.info(message)
-                    if ended:
-                        if step.error:
-                            yield rx.toast.error(step.error)
-                        elif not step.rooms:
+                    for notice in update.notices:
+                        yield rx.toast.info(notice)
+                    if update.ended:
+                        if update.error:
+                            yield rx.toast.error(update.error)
+                        elif not update.rooms:
                             yield RoomsState.refresh
                         return
         finally:
-            unwatch(token)
+            stop_following_in_tab(token)
+
+    def _show_run(
+        self,
+        page: TranscriptPage,
+        show: Showing,
+        follower: RunFollower,
+        run: RunMessages | None,
+    ) -> None:
+        """The transcript as read, with the run's live text where it streams."""
+        self.messages = _merge(self.messages, page)
+        if show == "ended":
+            self.running_run_id = 0
+        if show == "live" and run is not None:
+            self.messages = _live_view(self.messages, run.assistant_message_id)
+            self.live_segment_key = follower.segment_key
+            self.live_message_id = run.assistant_message_id
+        else:
+            self.live_segment_key, self.live_message_id = "", 0
 
     @rx.event
     async def stop(self):
@@ -305,17 +305,12 @@ class ChatState(AuthState):
         user = await self._user()
         if user is None:
             return self._to_login()
-        async with get_services().sessions() as session:
-            if not await request_stop(session, run_id, user.id or 0):
-                return None
-        task = DRIVING.get(run_id)
-        if task is not None:
-            task.cancel()
-        logger.info("Stop requested for run %s", run_id)
+        if await get_services().runner.stop(run_id, user.id or 0):
+            logger.info("Stop requested for run %s", run_id)
         return None
 
     async def _reload_screen(self, user_id: int) -> None:
-        page = await _on_screen(self.current_thread_id, _first_id(self.messages), user_id)
+        page = await _read_transcript(self.current_thread_id, _first_id(self.messages), user_id)
         self.messages = _merge(self.messages, page)
         if self.running_run_id:
             self.messages = _live_view(self.messages, self.live_message_id)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from app.home.errors import format_celsius
 from app.home.rooms import list_rooms
+from app.home.temperatures import format_celsius
 from app.services import get_services
 from app.ui.state.auth import AuthState
 

@@ -10,8 +10,10 @@ DENIAL = '{"error": "The person denied this set_room_temperature call; nothing w
 
 
 def _reply(status: str, is_error: bool, output: str) -> Message:
-    call = {"type": "tool-call", "call_id": "call_k", "name": "set_room_temperature"}
-    result = {"type": "tool-result", "tool_call_id": 7, "call_id": "call_k", "output": output}
+    # Both parts carry every key the engine stores: the parts parser refuses one without.
+    names = {"tool_call_id": 7, "call_id": "call_k", "name": "set_room_temperature"}
+    call = {"type": "tool-call", **names}
+    result = {"type": "tool-result", **names, "output": output}
     parts = [call | {"arguments": ARGS}, result | {"is_error": is_error, "status": status}]
     return Message(id=3, thread_id=1, role="assistant", parts=parts)
 

@@ -14,7 +14,7 @@ from app.api.wire.parts import (
     Part,
     StartStep,
     Text,
-    ToolCall,
+    ToolInputAvailable,
     ToolResult,
 )
 from app.assistant.events import (
@@ -46,7 +46,7 @@ def test_a_tool_call_without_streamed_arguments_still_opens_its_step() -> None:
     parts = [p for e in events for p in narrator.take(e)] + narrator.end()
     assert _kinds(parts) == [
         "StartStep",
-        "ToolCall",
+        "ToolInputAvailable",
         "ToolResult",
         "FinishStep",
         "StartStep",
@@ -54,7 +54,7 @@ def test_a_tool_call_without_streamed_arguments_still_opens_its_step() -> None:
         "FinishStep",
         "Finish",
     ]
-    assert parts[1] == ToolCall("call_a", "get_room_temperature", {"room": "bedroom"})
+    assert parts[1] == ToolInputAvailable("call_a", "get_room_temperature", {"room": "bedroom"})
     assert parts[2] == ToolResult("call_a", {"celsius": 20}, False)
     assert isinstance(parts[3], FinishStep) and parts[3].reason == "tool-calls"
     assert isinstance(parts[5], Text)
@@ -89,14 +89,14 @@ def test_an_ask_first_call_is_announced_once_before_its_approval_request() -> No
     parts = [p for e in events for p in narrator.take(e)]
     assert _kinds(parts) == [
         "StartStep",
-        "ToolCall",
+        "ToolInputAvailable",
         "ApprovalRequest",
         "Data",
         "ApprovalResponse",
         "Data",
         "ToolResult",
     ]
-    assert parts[1] == ToolCall(
+    assert parts[1] == ToolInputAvailable(
         "call_a", "set_room_temperature", {"room": "kitchen", "celsius": 19}
     )
     assert parts[2] == ApprovalRequest("10", "call_a")

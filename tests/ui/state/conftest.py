@@ -10,14 +10,13 @@ from sqlmodel import select
 
 import app.app  # noqa: F401  (registers every state and page route)
 from app.accounts.sessions import start_session
-from app.assistant.engine import RunEngine
-from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Role, User, UserRole
 from app.db.session import SessionFactory
 from app.services import get_services
 from app.settings import get_settings
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
-from tests.support.people import owned_thread, person, run_in, waiting_for_approval
+from tests.support.assistant import build_runner, run_in
+from tests.support.people import owned_thread, person, waiting_for_approval
 
 
 @pytest.fixture
@@ -63,8 +62,8 @@ async def world(services: None, sessions: SessionFactory) -> AsyncIterator[World
             text_turn("Done."),
         ]
     )
-    engine = RunEngine(sessions, provider, home_tool_registry())
-    events = [e async for e in run_in(engine, thread_id, "kitchen to 19")]
+    runner = build_runner(sessions, provider)
+    events = [e async for e in run_in(runner, thread_id, "kitchen to 19")]
     assert events[-1].status == "completed"
     async with sessions() as session:
         effect = (await session.exec(select(Effect))).one()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.assistant.providers.offline.understanding import Intent
-from app.home.errors import format_celsius
+from app.home.temperatures import format_celsius
 
 Results = list[tuple[str, dict[str, Any]]]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.assistant.transcript import Part, TranscriptMessage
 from app.ui.components.markdown import inert_markdown
 from app.ui.state.admin_manage import AdminThreadState
+from app.ui.transcript import TranscriptMessage, TranscriptPart
 
 
-def _read_only_part(part: Part) -> rx.Component:
+def _read_only_part(part: TranscriptPart) -> rx.Component:
     return rx.match(
         part.kind,
         ("text", inert_markdown(part.text)),

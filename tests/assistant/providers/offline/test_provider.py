@@ -5,34 +5,34 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from app.assistant.engine import RunEngine
 from app.assistant.events import RunEvent, TextDelta, ToolCallStarted
 from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.providers.offline.understanding import Understanding
-from app.assistant.tools import home_tool_registry
+from app.assistant.runner import Runner
 from app.db.models import Effect, Room
 from app.db.session import SessionFactory
 from app.services import build_provider
 from app.settings import Settings
-from tests.support.people import owned_thread, run_in
+from tests.support.assistant import build_runner, run_in
+from tests.support.people import owned_thread
 
 
 @pytest.fixture
-def engine(sessions: SessionFactory) -> RunEngine:
+def runner(sessions: SessionFactory) -> Runner:
     provider = build_provider(Settings(offline_chunk_delay_s=0), sessions)
     assert isinstance(provider, OfflineProvider)
-    return RunEngine(sessions, provider, home_tool_registry())
+    return build_runner(sessions, provider)
 
 
 class Chat:
     """One thread, asked one question at a time."""
 
-    def __init__(self, engine: RunEngine, thread_id: int) -> None:
-        self.engine, self.thread_id = engine, thread_id
+    def __init__(self, runner: Runner, thread_id: int) -> None:
+        self.runner, self.thread_id = runner, thread_id
         self.events: list[RunEvent] = []
 
     async def ask(self, text: str) -> str:
-        self.events = [e async for e in run_in(self.engine, self.thread_id, text)]
+        self.events = [e async for e in run_in(self.runner, self.thread_id, text)]
         assert self.events[-1].kind == "run_finished" and self.events[-1].status == "completed"
         return "".join(e.text for e in self.events if isinstance(e, TextDelta))
 
@@ -42,10 +42,10 @@ class Chat:
 
 
 @pytest.fixture
-async def chat(engine: RunEngine, sessions: SessionFactory) -> Chat:
+async def chat(runner: Runner, sessions: SessionFactory) -> Chat:
     async with sessions() as session:
         thread = await owned_thread(session)
-    return Chat(engine, thread.id or 0)
+    return Chat(runner, thread.id or 0)
 
 
 async def _celsius(sessions: SessionFactory, room: str) -> float:

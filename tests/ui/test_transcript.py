@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from app.assistant.engine import RunEngine
-from app.assistant.tools import home_tool_registry
-from app.assistant.transcript import load_transcript
 from app.db.models import Message, Role
 from app.db.session import SessionFactory
+from app.ui.transcript import load_transcript
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
-from tests.support.people import owned_thread, run_in
+from tests.support.assistant import build_runner, run_in
+from tests.support.people import owned_thread
 
 
 async def _thread_with(sessions: SessionFactory, count: int) -> int:
@@ -66,8 +65,8 @@ async def test_cards_come_from_tool_rows_and_the_ledger(sessions: SessionFactory
     )
     async with sessions() as session:
         thread_id = (await owned_thread(session)).id or 0
-    engine = RunEngine(sessions, provider, home_tool_registry())
-    events = [e async for e in run_in(engine, thread_id, "go")]
+    runner = build_runner(sessions, provider)
+    events = [e async for e in run_in(runner, thread_id, "go")]
     async with sessions() as session:
         # The model-facing copy in the message says otherwise; the card must not believe it.
         message = await session.get(Message, events[0].assistant_message_id)

@@ -1,4 +1,5 @@
-"""A thread as people read it: messages with tool cards and effect cards, from stored rows."""
+"""A thread as people read it (the chat and admin views): messages with tool cards and effect
+cards, from stored rows."""
 
 from __future__ import annotations
 
@@ -9,14 +10,21 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.feedback import ratings_for
+from app.assistant.message_parts import (
+    EffectPart,
+    MessagePart,
+    TextPart,
+    ToolCallPart,
+    message_parts,
+)
 from app.db.models import Effect, Message, Run, ToolCall
-from app.home.errors import format_celsius
+from app.home.temperatures import format_celsius
 
 PAGE_SIZE = 50
 
 
 @dataclass
-class Part:
+class TranscriptPart:
     """One block of a message: text, a tool card or an effect card."""
 
     kind: str  # "text" | "tool" | "effect"
@@ -39,7 +47,7 @@ class TranscriptMessage:
     id: int
     role: str
     status: str
-    parts: list[Part] = field(default_factory=list)
+    parts: list[TranscriptPart] = field(default_factory=list)
     run_id: int = 0
     run_status: str = ""
     run_error: str = ""
@@ -106,8 +114,9 @@ async def render_messages(
     """Messages as transcript entries (five queries, whatever the number of cards), with
     `user_id`'s ratings."""
     run_ids = {m.run_id for m in messages if m.run_id}
-    call_ids = [p["tool_call_id"] for m in messages for p in m.parts if p["type"] == "tool-call"]
-    effect_ids = [p["effect_id"] for m in messages for p in m.parts if p["type"] == "effect"]
+    stored = [message_parts(m) for m in messages]
+    call_ids = [p.tool_call_id for ps in stored for p in ps if isinstance(p, ToolCallPart)]
+    effect_ids = [p.effect_id for ps in stored for p in ps if isinstance(p, EffectPart)]
     runs = {r.id: r for r in (await session.exec(select(Run).where(col(Run.id).in_(run_ids))))}
     calls = {
         c.id: c for c in await session.exec(select(ToolCall).where(col(ToolCall.id).in_(call_ids)))
@@ -120,14 +129,14 @@ async def render_messages(
     )
     ratings = await ratings_for(session, user_id, [m.id or 0 for m in messages]) if user_id else {}
     rendered = []
-    for message in messages:
+    for message, parts in zip(messages, stored, strict=True):
         run = runs.get(message.run_id)
         rendered.append(
             TranscriptMessage(
                 id=message.id or 0,
                 role=message.role,
                 status=message.status,
-                parts=_parts(message, calls, effects, undone),
+                parts=_parts(parts, calls, effects, undone),
                 run_id=message.run_id or 0,
                 run_status=run.status if run else "",
                 run_error=(run.error or "") if run else "",
@@ -138,22 +147,22 @@ async def render_messages(
 
 
 def _parts(
-    message: Message,
+    stored: list[MessagePart],
     calls: dict[int | None, ToolCall],
     effects: dict[int | None, Effect],
     undone: set[int | None],
-) -> list[Part]:
-    parts: list[Part] = []
-    for stored in message.parts:
-        match stored["type"]:
-            case "text" if stored["text"]:
-                parts.append(Part("text", text=stored["text"]))
-            case "tool-call":
-                call = calls.get(stored["tool_call_id"])
+) -> list[TranscriptPart]:
+    parts: list[TranscriptPart] = []
+    for part in stored:
+        match part:
+            case TextPart(text=text) if text:
+                parts.append(TranscriptPart("text", text=text))
+            case ToolCallPart(tool_call_id=tool_call_id):
+                call = calls.get(tool_call_id)
                 if call is None:
                     continue
                 parts.append(
-                    Part(
+                    TranscriptPart(
                         "tool",
                         tool_name=call.name,
                         tool_status=call.status,
@@ -168,11 +177,11 @@ def _parts(
                         ),
                     )
                 )
-            case "effect":
-                effect = effects.get(stored["effect_id"])
+            case EffectPart(effect_id=effect_id):
+                effect = effects.get(effect_id)
                 if effect is not None:
                     parts.append(
-                        Part(
+                        TranscriptPart(
                             "effect",
                             text=effect_sentence(effect),
                             effect_id=effect.id or 0,

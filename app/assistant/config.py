@@ -1,0 +1,35 @@
+"""The limits and rhythms of runs, read from the settings in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from app.settings import Settings
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Limits and rhythms of a run (defaults: the settings' defaults)."""
+
+    max_steps: int
+    # The heartbeat: how often a live run says its worker is alive (with its text so far).
+    checkpoint_interval_s: float
+    # Streamed text is saved at most this long after it arrives, so a worker killed mid-reply
+    # loses no more than what was on screen for that long.
+    save_text_within_s: float
+    # How often the database is asked whether a driven run was stopped or an approval answered.
+    stop_poll_interval_s: float
+    # Text is merged and handed to viewers at most this often.
+    stream_flush_interval_s: float
+    # A viewer that hears nothing from a run's feed for this long asks the database.
+    follow_idle_s: float
+    max_message_chars: int
+    max_context_chars: int
+    approval_timeout_s: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, **overrides: float) -> EngineConfig:
+        """The configuration the settings describe (the defaults without any), with overrides."""
+        settings = settings or Settings.model_construct()
+        values = {f.name: getattr(settings, f.name) for f in fields(cls)}
+        return cls(**(values | overrides))  # type: ignore[arg-type]

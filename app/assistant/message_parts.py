@@ -1,0 +1,237 @@
+"""The parts of a stored message: one typed class per part, one parser, one serializer.
+
+`Message.parts` is a JSON list of objects, each with a `type`: "text", "tool-call",
+"tool-result" or "effect". Nothing else builds or reads those objects: writers build parts
+here and store them with `dump_parts` (or `append_parts`); readers get them back with
+`parse_parts` (or `message_parts`). The stored shape is the one Hearth has always written, so
+rows from earlier versions read without a migration: tool results stored before results
+carried their `status` get one from `is_error`.
+
+Approval is not a part. Whether an "ask first" call is waiting, approved or denied lives on
+its ToolCall row (`status`, `approval_expires_at`, `decided_by`, `decided_at`), which the
+tool-call part names by `tool_call_id`; a denied call's tool-result part says `denied`.
+
+A new kind of part (attachments, say) is one class here: a `type` literal, `load` and `dump`,
+and a place in `MessagePart`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from app.db.models import Message, ToolCallStatus
+
+Stored = Mapping[str, Any]
+
+
+def _value(stored: Stored, key: str, kinds: tuple[type, ...]) -> Any:
+    value = stored[key]
+    # JSON true/false are not numbers here, though Python's bool is an int.
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise TypeError(f"{key} is {value!r}, not {' or '.join(k.__name__ for k in kinds)}")
+    return value
+
+
+def _str(stored: Stored, key: str) -> str:
+    return _value(stored, key, (str,))
+
+
+def _int(stored: Stored, key: str) -> int:
+    return _value(stored, key, (int,))
+
+
+def _float(stored: Stored, key: str) -> float:
+    return float(_value(stored, key, (int, float)))
+
+
+def _bool(stored: Stored, key: str) -> bool:
+    return _value(stored, key, (bool,))
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """Text the person or the assistant wrote (streamed text grows the last one)."""
+
+    text: str
+    type: Literal["text"] = "text"
+
+    @classmethod
+    def load(cls, stored: Stored) -> TextPart:
+        """The part from its stored object."""
+        return cls(_str(stored, "text"))
+
+    def dump(self) -> dict[str, Any]:
+        """The part as stored."""
+        return {"type": self.type, "text": self.text}
+
+
+@dataclass(frozen=True)
+class ToolCallPart:
+    """A call the assistant made: its ToolCall row, the model's call id, its JSON arguments."""
+
+    tool_call_id: int
+    call_id: str
+    name: str
+    arguments: str
+    type: Literal["tool-call"] = "tool-call"
+
+    @classmethod
+    def load(cls, stored: Stored) -> ToolCallPart:
+        """The part from its stored object."""
+        return cls(
+            _int(stored, "tool_call_id"),
+            _str(stored, "call_id"),
+            _str(stored, "name"),
+            _str(stored, "arguments"),
+        )
+
+    def dump(self) -> dict[str, Any]:
+        """The part as stored."""
+        return {
+            "type": self.type,
+            "tool_call_id": self.tool_call_id,
+            "call_id": self.call_id,
+            "name": self.name,
+            "arguments": self.arguments,
+        }
+
+
+@dataclass(frozen=True)
+class ToolResultPart:
+    """What a call returned, as the model reads it (JSON text), and how the call ended."""
+
+    tool_call_id: int
+    call_id: str
+    name: str
+    output: str
+    is_error: bool
+    status: ToolCallStatus
+    type: Literal["tool-result"] = "tool-result"
+
+    @classmethod
+    def load(cls, stored: Stored) -> ToolResultPart:
+        """The part from its stored object (one stored without a status ended by its error)."""
+        is_error = _bool(stored, "is_error")
+        default = ToolCallStatus.error if is_error else ToolCallStatus.done
+        return cls(
+            _int(stored, "tool_call_id"),
+            _str(stored, "call_id"),
+            _str(stored, "name"),
+            _str(stored, "output"),
+            is_error,
+            ToolCallStatus(stored["status"]) if "status" in stored else default,
+        )
+
+    def dump(self) -> dict[str, Any]:
+        """The part as stored."""
+        return {
+            "type": self.type,
+            "tool_call_id": self.tool_call_id,
+            "call_id": self.call_id,
+            "name": self.name,
+            "output": self.output,
+            "is_error": self.is_error,
+            "status": self.status.value,
+        }
+
+
+@dataclass(frozen=True)
+class EffectPart:
+    """A change to the home a call made: its Effect row, as the model was told of it.
+
+    Cards are drawn from the Effect row itself, never from this copy.
+    """
+
+    effect_id: int
+    room: str
+    old_celsius: float
+    new_celsius: float
+    type: Literal["effect"] = "effect"
+
+    @classmethod
+    def load(cls, stored: Stored) -> EffectPart:
+        """The part from its stored object."""
+        return cls(
+            _int(stored, "effect_id"),
+            _str(stored, "room"),
+            _float(stored, "old_celsius"),
+            _float(stored, "new_celsius"),
+        )
+
+    def dump(self) -> dict[str, Any]:
+        """The part as stored."""
+        return {
+            "type": self.type,
+            "effect_id": self.effect_id,
+            "room": self.room,
+            "old_celsius": self.old_celsius,
+            "new_celsius": self.new_celsius,
+        }
+
+
+MessagePart = TextPart | ToolCallPart | ToolResultPart | EffectPart
+
+_BY_TYPE: dict[str, type[MessagePart]] = {cls.type: cls for cls in get_args(MessagePart)}
+
+
+class UnreadablePart(ValueError):
+    """A stored part of a known type that lacks a key or holds a value of the wrong kind.
+
+    A fault in the data, not in what a person did: not an AssistantError, so no one is shown it
+    as if they could fix it.
+    """
+
+    def __init__(self, index: int, stored: Stored, problem: Exception) -> None:
+        self.index, self.stored = index, stored
+        super().__init__(
+            f"Message part {index} ({stored.get('type')!r}) cannot be read: "
+            f"{type(problem).__name__}: {problem}; stored keys: {', '.join(sorted(stored))}."
+        )
+
+
+def parse_parts(
+    stored: Sequence[Stored], only: Collection[type[MessagePart]] | None = None
+) -> list[MessagePart]:
+    """Stored parts as typed parts, in order (with `only`: just the parts of those classes,
+    the others not read at all).
+
+    A part of a type this version does not know (written by a newer one) is skipped, as
+    readers always have.
+    """
+    parts: list[MessagePart] = []
+    for index, raw in enumerate(stored):
+        cls = _BY_TYPE.get(raw.get("type", ""))
+        if cls is None or (only is not None and cls not in only):
+            continue
+        try:
+            parts.append(cls.load(raw))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UnreadablePart(index, raw, exc) from exc
+    return parts
+
+
+def dump_parts(parts: Iterable[MessagePart]) -> list[dict[str, Any]]:
+    """Typed parts as stored (a new list: assigning it marks the JSON column changed)."""
+    return [part.dump() for part in parts]
+
+
+def message_parts(message: Message) -> list[MessagePart]:
+    """A stored message's parts, typed."""
+    return parse_parts(message.parts)
+
+
+def append_parts(message: Message, parts: Iterable[MessagePart]) -> None:
+    """Add parts to the end of a stored message (what is stored already stays as it is)."""
+    message.parts = [*message.parts, *dump_parts(parts)]
+
+
+def joined_text(parts: Iterable[MessagePart]) -> str:
+    """The text parts, joined."""
+    return "".join(part.text for part in parts if isinstance(part, TextPart))
+
+
+def message_text(stored: Sequence[Stored]) -> str:
+    """The text of a message's stored parts, joined."""
+    return joined_text(parse_parts(stored, only=(TextPart,)))

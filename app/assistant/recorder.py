@@ -1,0 +1,147 @@
+"""The recorder that persists one run as it goes: status, heartbeat, the reply's parts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import case, update
+from sqlalchemy.exc import OperationalError
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.message_parts import MessagePart, TextPart, ToolCallPart, dump_parts
+from app.assistant.runs import UNFINISHED_CALLS
+from app.db.models import (
+    TERMINAL_RUN_STATUSES,
+    Message,
+    MessageStatus,
+    Run,
+    RunStatus,
+    ToolCall,
+    ToolCallStatus,
+    utcnow,
+)
+from app.db.session import SessionFactory
+
+logger = logging.getLogger(__name__)
+
+
+class RunRecorder:
+    """Persists one run as it goes: status, heartbeat, the assistant message's parts."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        run_id: int,
+        thread_id: int,
+        message_id: int,
+        *,
+        user_id: int | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.run_id = run_id
+        self.thread_id = thread_id
+        self.user_id = user_id
+        self.message_id = message_id
+        self.parts: list[MessagePart] = []
+
+    def append_text(self, text: str) -> None:
+        """Add streamed text to the open text part (opening one after a tool call)."""
+        last = self.parts[-1] if self.parts else None
+        if isinstance(last, TextPart):
+            self.parts[-1] = TextPart(last.text + text)
+        else:
+            self.parts.append(TextPart(text))
+
+    @property
+    def has_text(self) -> bool:
+        """Whether any text has streamed."""
+        return any(isinstance(p, TextPart) and p.text for p in self.parts)
+
+    async def checkpoint(self, session: AsyncSession | None = None, **run_values: Any) -> None:
+        """Save the message so far and beat the heart (plus any run columns given)."""
+        if session is None:
+            async with self.sessions() as own:
+                await self.checkpoint(own, **run_values)
+                await own.commit()
+            return
+        now = utcnow()
+        await session.exec(
+            update(Message)
+            .where(col(Message.id) == self.message_id)
+            .values(parts=dump_parts(self.parts), updated_at=now)
+        )
+        status = run_values.get("status")
+        if status is not None and status not in TERMINAL_RUN_STATUSES:
+            # A Stop recorded meanwhile (by any tab or worker) must survive a status change.
+            run_values["status"] = case(
+                (col(Run.status) == RunStatus.cancelling, col(Run.status)), else_=status
+            )
+        await session.exec(
+            update(Run).where(col(Run.id) == self.run_id).values(heartbeat_at=now, **run_values)
+        )
+
+    async def beat(self, **run_values: Any) -> bool:
+        """A checkpoint while streaming or waiting; a database too busy to take it now (a lock
+        not granted in time) does not end the run: False, and the next beat carries the text."""
+        try:
+            await self.checkpoint(**run_values)
+        except OperationalError as exc:
+            logger.warning("Run %s: checkpoint skipped, the database is busy: %s", self.run_id, exc)
+            return False
+        return True
+
+    async def set_status(self, status: RunStatus, **run_values: Any) -> None:
+        """Move to a non-terminal status, saving the text with it."""
+        await self.checkpoint(status=status, **run_values)
+        logger.info("Run %s %s", self.run_id, status)
+
+    async def add_tool_calls(self, calls: Sequence[tuple[str, str, str]]) -> list[int]:
+        """Record (call_id, name, arguments) calls as pending; returns their row ids."""
+        async with self.sessions() as session:
+            rows = [
+                ToolCall(
+                    run_id=self.run_id,
+                    message_id=self.message_id,
+                    call_id=call_id,
+                    name=name,
+                    arguments=arguments,
+                )
+                for call_id, name, arguments in calls
+            ]
+            session.add_all(rows)
+            await session.flush()
+            self.parts += [
+                ToolCallPart(row.id or 0, row.call_id, row.name, row.arguments) for row in rows
+            ]
+            await self.checkpoint(session, status=RunStatus.requires_action)
+            await session.commit()
+            return [row.id or 0 for row in rows]
+
+    async def finish(self, status: RunStatus, error: str | None = None) -> None:
+        """End the run with its one terminal status; the message keeps every part."""
+        if status == RunStatus.completed:
+            message_status = MessageStatus.complete
+        elif status == RunStatus.failed and not self.has_text:
+            message_status = MessageStatus.failed
+        else:
+            message_status = MessageStatus.incomplete
+        async with self.sessions() as session:
+            await self.checkpoint(session, status=status, error=error, ended_at=utcnow())
+            await session.exec(
+                update(Message)
+                .where(col(Message.id) == self.message_id)
+                .values(status=message_status)
+            )
+            await session.exec(
+                update(ToolCall)
+                .where(
+                    ToolCall.run_id == self.run_id,
+                    col(ToolCall.status).in_(UNFINISHED_CALLS),
+                )
+                .values(status=ToolCallStatus.cancelled, finished_at=utcnow())
+            )
+            await session.commit()
+        logger.info("Run %s ended %s%s", self.run_id, status, f": {error}" if error else "")

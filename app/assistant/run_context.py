@@ -1,0 +1,36 @@
+"""What every step of a run works with: the engine's collaborators and the run's recorder."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.assistant.client_tools import ClientContext
+from app.assistant.config import EngineConfig
+from app.assistant.providers.base import Provider
+from app.assistant.recorder import RunRecorder
+from app.assistant.tools import ToolRegistry
+from app.db.session import SessionFactory
+
+Instructions = Callable[[AsyncSession], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """One run being driven: where it is stored, who answers, what it may call."""
+
+    sessions: SessionFactory
+    provider: Provider
+    tools: ToolRegistry
+    instructions: Instructions
+    config: EngineConfig
+    clock: Callable[[], float]
+    recorder: RunRecorder
+    client: ClientContext
+
+    @property
+    def run_id(self) -> int:
+        """The run's id."""
+        return self.recorder.run_id

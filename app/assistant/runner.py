@@ -1,0 +1,129 @@
+"""The assistant's one door: start a run, follow it, stop it; the web UI and the API alike.
+
+A run is driven by a task in the process that started it, so whoever started it (an event
+handler, an HTTP response) can end without ending it. Its events go to the run's feed, which
+every viewer follows wherever it is connected. A Stop is recorded in the database and
+cancels the driving task: at once in this process, within `stop_poll_interval_s` elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
+
+from app.assistant.client_tools import ClientContext, ClientToolResult
+from app.assistant.engine import RunEngine
+from app.assistant.events import RunFinished, RunStarted
+from app.assistant.feed import Batch, RunFeed
+from app.assistant.runs import request_stop
+from app.assistant.stops import StopWatcher, cancel_once
+from app.assistant.streams import batch_events
+from app.db.models import RunStatus
+
+
+class RunHandle:
+    """A run started here: its ids, its events as they happen, and Stop."""
+
+    def __init__(self, runner: Runner, started: RunStarted, task: asyncio.Task[None]) -> None:
+        self.started, self._runner, self._task = started, runner, task
+
+    @property
+    def run_id(self) -> int:
+        """The run's id."""
+        return self.started.run_id
+
+    def follow(self) -> AsyncIterator[Batch]:
+        """The run's events from its start (`RunStarted`) to `RunFinished`, in batches."""
+        return self._runner.follow(self.run_id)
+
+    def stop(self) -> None:
+        """Stop the run now (its text is kept); it ends on its own, so nothing waits here."""
+        cancel_once(self._task)
+
+    async def finished(self) -> None:
+        """Wait until the run's driving task has ended."""
+        await asyncio.wait([self._task])
+
+
+class Runner:
+    """Starts runs and drives them in this process; follows and stops runs anywhere."""
+
+    def __init__(self, engine: RunEngine, feed: RunFeed) -> None:
+        self.engine, self.feed = engine, feed
+        self._driving: dict[int, asyncio.Task[None]] = {}
+        self._stops = StopWatcher(
+            engine.sessions, self._driving, engine.config.stop_poll_interval_s
+        )
+
+    async def start_run(
+        self,
+        thread_id: int | None,
+        text: str,
+        *,
+        user_id: int,
+        client_id: str | None = None,
+        client: ClientContext | None = None,
+    ) -> RunHandle:
+        """Persist the person's message and drive the run that answers it (see
+        `RunEngine.start` for what refuses); `client` is what an API request adds."""
+        started = await self.engine.start(thread_id, text, user_id=user_id, client_id=client_id)
+        return self._drive(started, client)
+
+    async def continue_run(
+        self,
+        thread_id: int,
+        results: Sequence[ClientToolResult],
+        *,
+        user_id: int,
+        client: ClientContext | None = None,
+    ) -> RunHandle:
+        """Store an API client's tool results and drive the run that carries on from them."""
+        started = await self.engine.resume(thread_id, results, user_id=user_id)
+        return self._drive(started, client)
+
+    def follow(self, run_id: int) -> AsyncIterator[Batch]:
+        """A run's events from its start, wherever it is driven; None after each quiet
+        `follow_idle_s` (so the viewer can ask the database whether it ended)."""
+        return self.feed.follow(run_id, self.engine.config.follow_idle_s)
+
+    async def stop(self, run_id: int, user_id: int) -> bool:
+        """Stop one of this person's runs from any tab; False if it had ended (or is not
+        theirs)."""
+        async with self.engine.sessions() as session:
+            if not await request_stop(session, run_id, user_id):
+                return False
+        task = self._driving.get(run_id)
+        if task is not None:
+            cancel_once(task)
+        return True
+
+    def is_driving(self, run_id: int) -> bool:
+        """Whether this process drives the run."""
+        return run_id in self._driving
+
+    def _drive(self, started: RunStarted, client: ClientContext | None) -> RunHandle:
+        # The feed is opened before anyone can follow, so viewers here read it from memory.
+        self.feed.open(started.run_id)
+        task = asyncio.create_task(self._run(started, client))
+        self._driving[started.run_id] = task
+        self._stops.wake()
+        return RunHandle(self, started, task)
+
+    async def _run(self, started: RunStarted, client: ClientContext | None) -> None:
+        """The run to its end, its events merged per flush interval, to its feed."""
+        run_id, ended = started.run_id, False
+        try:
+            await self.feed.publish(run_id, [started])
+            events = self.engine.execute(started, client)
+            batches = batch_events(events, self.engine.config.stream_flush_interval_s)
+            async with aclosing(batches):
+                async for batch in batches:
+                    ended = isinstance(batch[-1], RunFinished)
+                    await self.feed.publish(run_id, batch)
+        finally:
+            if self._driving.get(run_id) is asyncio.current_task():
+                del self._driving[run_id]
+            if not ended:
+                # Stopped: the engine kept the text and ended the run without a word.
+                await self.feed.publish(run_id, [RunFinished(run_id, RunStatus.cancelled)])
