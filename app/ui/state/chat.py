@@ -19,12 +19,24 @@ from app.db.models import User
 from app.home.errors import HomeError
 from app.home.temperatures import format_celsius
 from app.services import get_services
-from app.ui.live_runs import RunFollower, Showing, follow_in_tab, stop_following_in_tab
-from app.ui.live_text import push_text
+from app.ui.live_runs import (
+    RunFollower,
+    Showing,
+    follow_in_tab,
+    push_text,
+    stop_following_in_tab,
+)
 from app.ui.state.auth import AuthState, signed_in
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
-from app.ui.transcript import TranscriptMessage, TranscriptPage, load_transcript
+from app.ui.transcript import (
+    TranscriptMessage,
+    TranscriptPage,
+    first_id,
+    hide_streaming_text,
+    load_transcript,
+    merge_page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,26 +52,6 @@ async def _has_ended(run_id: int) -> bool:
     async with get_services().sessions() as session:
         run = await run_messages(session, run_id)
     return run is None or run.ended
-
-
-def _first_id(messages: list[TranscriptMessage]) -> int | None:
-    return messages[0].id if messages else None
-
-
-def _merge(shown: list[TranscriptMessage], fresh: TranscriptPage) -> list[TranscriptMessage]:
-    """Fresh rows replace what they cover; older pages loaded meanwhile stay."""
-    if not fresh.messages:
-        return shown
-    start = fresh.messages[0].id
-    return [m for m in shown if m.id < start] + fresh.messages
-
-
-def _live_view(messages: list[TranscriptMessage], live_message_id: int) -> list[TranscriptMessage]:
-    """While a reply streams, its trailing text is the live component's, not a stored part."""
-    for message in messages:
-        if message.id == live_message_id and message.parts and message.parts[-1].kind == "text":
-            message.parts = message.parts[:-1]
-    return messages
 
 
 class ChatState(AuthState):
@@ -135,7 +127,7 @@ class ChatState(AuthState):
     @signed_in
     async def load_earlier(self, user: User):
         """Show the page of messages before the oldest one on screen."""
-        first = _first_id(self.messages)
+        first = first_id(self.messages)
         if first is None:
             return None
         async with get_services().sessions() as session:
@@ -196,7 +188,7 @@ class ChatState(AuthState):
         """
         async with self:
             pending, self._pending = self._pending, None
-            token, first_shown = self.session_token, _first_id(self.messages)
+            token, first_shown = self.session_token, first_id(self.messages)
         if pending is None:
             return
         thread_id, text = pending
@@ -222,8 +214,8 @@ class ChatState(AuthState):
         async with self:
             self.starting = False
             if self.current_thread_id == thread_id:
-                self.messages = _live_view(
-                    _merge(self.messages, page), started.assistant_message_id
+                self.messages = hide_streaming_text(
+                    merge_page(self.messages, page), started.assistant_message_id
                 )
                 self.running_run_id = started.run_id
                 self.live_message_id = started.assistant_message_id
@@ -286,11 +278,11 @@ class ChatState(AuthState):
         run: RunMessages | None,
     ) -> None:
         """The transcript as read, with the run's live text where it streams."""
-        self.messages = _merge(self.messages, page)
+        self.messages = merge_page(self.messages, page)
         if show == "ended":
             self.running_run_id = 0
         if show == "live" and run is not None:
-            self.messages = _live_view(self.messages, run.assistant_message_id)
+            self.messages = hide_streaming_text(self.messages, run.assistant_message_id)
             self.live_segment_key = follower.segment_key
             self.live_message_id = run.assistant_message_id
         else:
@@ -310,10 +302,10 @@ class ChatState(AuthState):
         return None
 
     async def _reload_screen(self, user_id: int) -> None:
-        page = await _read_transcript(self.current_thread_id, _first_id(self.messages), user_id)
-        self.messages = _merge(self.messages, page)
+        page = await _read_transcript(self.current_thread_id, first_id(self.messages), user_id)
+        self.messages = merge_page(self.messages, page)
         if self.running_run_id:
-            self.messages = _live_view(self.messages, self.live_message_id)
+            self.messages = hide_streaming_text(self.messages, self.live_message_id)
 
     @rx.event
     @signed_in
