@@ -18,7 +18,7 @@ from app.assistant.events import RunFinished, RunStarted
 from app.assistant.feed import Batch, RunFeed
 from app.assistant.runs import request_stop
 from app.assistant.stops import StopWatcher, cancel_once
-from app.db.models import RunStatus
+from app.db.statuses import RunStatus
 
 
 class RunHandle:

@@ -10,8 +10,9 @@ from sqlmodel import func, select
 
 from app.accounts.errors import InvalidCredentials, TooManyAttempts
 from app.accounts.users import authenticate, create_user
-from app.db.models import LoginAttempt, UserRole, utcnow
+from app.db.models import LoginAttempt, utcnow
 from app.db.session import SessionFactory, create_engine_async, create_session_factory
+from app.db.statuses import UserRole
 
 RIGHT = "the right one"
 

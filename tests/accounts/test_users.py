@@ -12,8 +12,9 @@ from app.accounts.errors import (
     WeakPassword,
 )
 from app.accounts.users import authenticate, count_admins, create_user
-from app.db.models import User, UserRole
+from app.db.models import User
 from app.db.session import SessionFactory
+from app.db.statuses import UserRole
 
 
 async def test_sign_up_stores_only_a_hash(sessions: SessionFactory) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 import app.db.models  # noqa: F401
 from app.db.migrate import alembic_config
-from app.settings import to_sync_url
+from app.urls import to_sync_url
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app.db.models import Message, Role
+from app.db.models import Message
 from app.db.session import SessionFactory
+from app.db.statuses import Role
 from app.ui.transcript import (
     TranscriptMessage,
     TranscriptPage,

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from app.accounts.users import list_usernames, user_id_for
-from app.db.models import EffectSource, User
+from app.db.models import User
+from app.db.statuses import EffectSource
 from app.home.errors import HomeError, NoChange
 from app.home.ledger import (
     LedgerFilter,

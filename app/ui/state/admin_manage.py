@@ -11,7 +11,8 @@ from app.assistant.errors import AssistantError
 from app.assistant.feedback import list_feedback
 from app.assistant.threads import any_thread
 from app.db.ids import MAX_ROW_ID, parse_row_id
-from app.db.models import ToolMode, User
+from app.db.models import User
+from app.db.statuses import ToolMode
 from app.home.errors import HomeError
 from app.home.rooms import add_room, remove_room, rename_room, set_room_bounds
 from app.services import get_services

@@ -16,7 +16,8 @@ from app.accounts.signup import (
     set_signup_open,
     signup_is_open,
 )
-from app.db.models import User, UserRole
+from app.db.models import User
+from app.db.statuses import UserRole
 from app.services import get_services
 from app.ui.state.admin import AdminState, format_when
 from app.ui.state.auth import admin_only

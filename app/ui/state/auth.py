@@ -19,7 +19,8 @@ from app.accounts.errors import AccountError
 from app.accounts.sessions import end_session, start_session, user_for_token
 from app.accounts.signup import register, signup_is_open
 from app.accounts.users import authenticate, has_accounts
-from app.db.models import User, UserRole
+from app.db.models import User
+from app.db.statuses import UserRole
 from app.services import get_services
 
 logger = logging.getLogger(__name__)
