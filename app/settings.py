@@ -141,6 +141,12 @@ class Settings(BaseSettings):
         description="A viewer that hears nothing from a live run for this long asks the "
         "database whether it ended.",
     )
+    admin_refresh_interval_s: float = Field(
+        default=0.5,
+        ge=0.1,
+        le=60,
+        description="How often an open admin page asks whether the home changed (one cheap query).",
+    )
     max_context_chars: int = Field(
         default=60_000,
         ge=1000,

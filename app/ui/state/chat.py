@@ -15,6 +15,7 @@ from app.assistant.runner import RunHandle
 from app.assistant.runs import RunMessages, active_run, run_messages
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
 from app.assistant.undo import undo_in_thread
+from app.db.models import User
 from app.home.errors import HomeError
 from app.home.temperatures import format_celsius
 from app.services import get_services
@@ -25,7 +26,7 @@ from app.ui.live_runs import (
     push_text,
     stop_following_in_tab,
 )
-from app.ui.state.auth import AuthState
+from app.ui.state.auth import AuthState, signed_in
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
 from app.ui.transcript import (
@@ -79,22 +80,18 @@ class ChatState(AuthState):
         return len(self.messages) == 0
 
     @rx.event
-    async def open_home(self):
+    @signed_in
+    async def open_home(self, user: User):
         """`/`: open the person's newest thread, or a fresh one."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         async with get_services().sessions() as session:
             newest = await list_threads(session, user.id or 0, limit=1)
             thread = newest[0] if newest else await open_empty_thread(session, user.id or 0)
         return rx.redirect(thread_href(thread.id or 0))
 
     @rx.event
-    async def load_thread(self):
+    @signed_in
+    async def load_thread(self, user: User):
         """`/chat/[thread_id]`: load the thread's transcript (and follow a run still going)."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         raw = str(self.thread_id)
         try:
             thread_id = thread_number(raw)
@@ -127,14 +124,12 @@ class ChatState(AuthState):
         return [rx.toast.error(why), rx.redirect("/")]
 
     @rx.event
-    async def load_earlier(self):
+    @signed_in
+    async def load_earlier(self, user: User):
         """Show the page of messages before the oldest one on screen."""
         first = first_id(self.messages)
         if first is None:
             return None
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         async with get_services().sessions() as session:
             try:
                 await get_thread(session, self.current_thread_id, user.id or 0)
@@ -313,11 +308,9 @@ class ChatState(AuthState):
             self.messages = hide_streaming_text(self.messages, self.live_message_id)
 
     @rx.event
-    async def decide(self, tool_call_id: int, approve: bool):
+    @signed_in
+    async def decide(self, user: User, tool_call_id: int, approve: bool):
         """Approve or Deny an "ask first" tool call in one of the person's threads."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         try:
             async with get_services().sessions() as session:
                 await approvals.decide(session, tool_call_id, user.id or 0, approve)
@@ -328,11 +321,9 @@ class ChatState(AuthState):
         return rx.toast.success("Approved." if approve else "Denied; Hearth will be told.")
 
     @rx.event
-    async def undo(self, effect_id: int):
+    @signed_in
+    async def undo(self, user: User, effect_id: int):
         """Undo a change this thread's assistant made (or explain why it cannot be)."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         try:
             async with get_services().sessions() as session:
                 undo = await undo_in_thread(session, effect_id, user.id or 0)
@@ -347,11 +338,9 @@ class ChatState(AuthState):
         ]
 
     @rx.event
-    async def rate(self, message_id: int, rating: str):
+    @signed_in
+    async def rate(self, user: User, message_id: int, rating: str):
         """Thumbs up or down on a reply; the same thumb again takes it back."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         current = next((m.rating for m in self.messages if m.id == message_id), "")
         try:
             async with get_services().sessions() as session:
