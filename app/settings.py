@@ -135,11 +135,7 @@ class Settings(BaseSettings):
         default=60, gt=0, le=3600, description="How long an ended run's feed stays readable."
     )
     follow_idle_s: float = Field(
-        default=1.0,
-        gt=0,
-        le=10,
-        description="A viewer that hears nothing from a live run for this long asks the "
-        "database whether it ended.",
+        default=1.0, gt=0, le=10, description="A quiet live run is looked up after this long."
     )
     admin_refresh_interval_s: float = Field(
         default=0.5,

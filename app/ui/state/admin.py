@@ -137,7 +137,7 @@ class AdminState(AuthState):
         self.refresh_interval_ms = round(get_services().settings.admin_refresh_interval_s * 1000)
         self._before_ids, self.page_number = [], 1
         await self._load_all()
-        return None
+        return
 
     @rx.event
     # Quietly: the page that ticks has already said why (or the role just changed).
@@ -149,7 +149,7 @@ class AdminState(AuthState):
             latest = await latest_effect_id(session)
         if latest != self._seen_effect_id:
             await self._load_all()
-        return None
+        return
 
     async def _load_all(self) -> None:
         async with get_services().sessions() as session:

@@ -53,7 +53,7 @@ class RoomsAdminState(AdminState):
     async def start_edit(self, user: User, name: str):
         """Open the edit dialog for a room."""
         self.editing = name
-        return None
+        return
 
     @rx.event
     def cancel_edit(self) -> None:
@@ -84,7 +84,7 @@ class RoomsAdminState(AdminState):
     async def start_remove(self, user: User, name: str):
         """Ask before removing a room."""
         self.removing = name
-        return None
+        return
 
     @rx.event
     def cancel_remove(self) -> None:
@@ -131,7 +131,7 @@ class ToolsAdminState(AdminState):
             ToolRow(spec.name, spec.description, modes.get(spec.name, ToolMode.auto))
             for spec in get_services().engine.tools.specs
         ]
-        return None
+        return
 
     @rx.event
     @admin_only
@@ -184,7 +184,7 @@ class FeedbackAdminState(AdminState):
             )
             for r in rows
         ]
-        return None
+        return
 
 
 class AdminThreadState(AdminState):

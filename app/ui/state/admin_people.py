@@ -67,7 +67,7 @@ class PeopleAdminState(AdminState):
     async def load_people(self, user: User):
         """Read every account and whether sign-up is open."""
         await self._load_people()
-        return None
+        return
 
     @rx.event
     @admin_only
@@ -136,4 +136,4 @@ class PeopleAdminState(AdminState):
             )
             for r in rows
         ]
-        return None
+        return

@@ -98,7 +98,7 @@ class TokensState(AuthState):
         self.new_token, self.new_token_name, self.name_error = "", "", ""
         self.revoking_id = 0
         await self._load(user.id or 0)
-        return None
+        return
 
     @rx.event
     @signed_in
@@ -114,11 +114,11 @@ class TokensState(AuthState):
                 )
         except AccountError as exc:
             self.name_error = str(exc)
-            return None
+            return
         self.name_error = ""
         self.new_token, self.new_token_name = token, row.name
         await self._load(user.id or 0)
-        return None
+        return
 
     @rx.event
     def dismiss_new_token(self) -> None:
