@@ -8,16 +8,11 @@ from contextlib import aclosing
 import reflex as rx
 
 from app.accounts.sessions import user_for_token
-from app.assistant import approvals
 from app.assistant.errors import AssistantError, InvalidThreadRef, ThreadNotFound
-from app.assistant.feedback import rate_message
 from app.assistant.runner import RunHandle
 from app.assistant.runs import RunMessages, active_run, run_messages
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
-from app.assistant.undo import undo_in_thread
 from app.db.models import User
-from app.home.errors import HomeError
-from app.home.temperatures import format_celsius
 from app.services import get_services
 from app.ui.live_runs import (
     RunFollower,
@@ -27,6 +22,7 @@ from app.ui.live_runs import (
     stop_following_in_tab,
 )
 from app.ui.state.auth import AuthState, signed_in
+from app.ui.state.message_actions import MessageActions
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
 from app.ui.transcript import (
@@ -54,7 +50,7 @@ async def _has_ended(run_id: int) -> bool:
     return run is None or run.ended
 
 
-class ChatState(AuthState):
+class ChatState(MessageActions, AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
@@ -299,55 +295,4 @@ class ChatState(AuthState):
             return self._to_login()
         if await get_services().runner.stop(run_id, user.id or 0):
             logger.info("Stop requested for run %s", run_id)
-        return None
-
-    async def _reload_screen(self, user_id: int) -> None:
-        page = await _read_transcript(self.current_thread_id, first_id(self.messages), user_id)
-        self.messages = merge_page(self.messages, page)
-        if self.running_run_id:
-            self.messages = hide_streaming_text(self.messages, self.live_message_id)
-
-    @rx.event
-    @signed_in
-    async def decide(self, user: User, tool_call_id: int, approve: bool):
-        """Approve or Deny an "ask first" tool call in one of the person's threads."""
-        try:
-            async with get_services().sessions() as session:
-                await approvals.decide(session, tool_call_id, user.id or 0, approve)
-        except AssistantError as exc:
-            await self._reload_screen(user.id or 0)
-            return rx.toast.error(str(exc))
-        await self._reload_screen(user.id or 0)
-        return rx.toast.success("Approved." if approve else "Denied; Hearth will be told.")
-
-    @rx.event
-    @signed_in
-    async def undo(self, user: User, effect_id: int):
-        """Undo a change this thread's assistant made (or explain why it cannot be)."""
-        try:
-            async with get_services().sessions() as session:
-                undo = await undo_in_thread(session, effect_id, user.id or 0)
-        except HomeError as exc:
-            return rx.toast.error(str(exc))
-        await self._reload_screen(user.id or 0)
-        return [
-            rx.toast.success(
-                f"Undone: {undo.room_name} is back at {format_celsius(undo.new_celsius)} °C."
-            ),
-            RoomsState.refresh(undo.room_name),
-        ]
-
-    @rx.event
-    @signed_in
-    async def rate(self, user: User, message_id: int, rating: str):
-        """Thumbs up or down on a reply; the same thumb again takes it back."""
-        current = next((m.rating for m in self.messages if m.id == message_id), "")
-        try:
-            async with get_services().sessions() as session:
-                await rate_message(
-                    session, user.id or 0, message_id, None if rating == current else rating
-                )
-        except AssistantError as exc:
-            return rx.toast.error(str(exc))
-        await self._reload_screen(user.id or 0)
         return None
