@@ -3,7 +3,8 @@
 import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
 
-from app.settings import get_settings, to_async_url
+from app.settings import get_settings
+from app.urls import to_async_url
 
 settings = get_settings()
 # Only what is set is passed on: Reflex's own defaults (and REFLEX_* variables) apply otherwise.

@@ -10,7 +10,7 @@ from app.assistant.sweeper import sweep_stale_runs
 from app.logs import configure_logging
 from app.services import get_services
 from app.settings import get_settings
-from app.ui import live_text
+from app.ui import live_runs
 from app.ui.components.stream import hearth_stream_root
 from app.ui.frontend import built_frontend_dir
 from app.ui.pages.admin import admin_page, admin_thread_page
@@ -59,4 +59,4 @@ app.add_page(
 )
 admit_origins(app, get_settings().allowed_origins)
 app.register_lifespan_task(_sweep_stale_runs)
-live_text.bind(app)
+live_runs.bind(app)

@@ -17,6 +17,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, worker pid, message, extras, error."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,

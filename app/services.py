@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from app.assistant.config import EngineConfig
 from app.assistant.engine import RunEngine
-from app.assistant.feed import RunFeed, build_feed
+from app.assistant.feed import FeedConfig, RunFeed, build_feed
 from app.assistant.instructions import build_instructions
 from app.assistant.providers.base import Provider
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
@@ -98,7 +98,14 @@ def build_services(settings: Settings) -> Services:
         instructions=build_instructions,
         config=EngineConfig.from_settings(settings),
     )
-    feed = build_feed(settings.redis_url, settings.redis_prefix)
+    feed = build_feed(
+        settings.redis_url,
+        settings.redis_prefix,
+        FeedConfig(
+            ended_keep_s=settings.ended_feed_keep_s,
+            redis_interval_s=settings.redis_send_interval_s,
+        ),
+    )
     return Services(settings, sessions, engine, feed, Runner(engine, feed))
 
 

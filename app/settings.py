@@ -7,7 +7,6 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AliasChoices,
@@ -18,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from app.urls import to_origin, to_origins, to_sync_url
 
 _DEFAULT_DATABASE_URL = "sqlite:///data/hearth.db"
 # Docker and compose mount secrets here, one file per variable (e.g. HEARTH_API_KEY).
@@ -127,12 +128,20 @@ class Settings(BaseSettings):
         description="How often a worker asks the database whether a run it drives was "
         "stopped (from another worker) or an approval answered.",
     )
+    redis_send_interval_s: float = Field(
+        default=0.2, gt=0, le=5, description="How often a run's events go to other workers."
+    )
+    ended_feed_keep_s: float = Field(
+        default=60, gt=0, le=3600, description="How long an ended run's feed stays readable."
+    )
     follow_idle_s: float = Field(
-        default=1.0,
-        gt=0,
-        le=10,
-        description="A viewer that hears nothing from a live run for this long asks the "
-        "database whether it ended.",
+        default=1.0, gt=0, le=10, description="A quiet live run is looked up after this long."
+    )
+    admin_refresh_interval_s: float = Field(
+        default=0.5,
+        ge=0.1,
+        le=60,
+        description="How often an open admin page asks whether the home changed (one cheap query).",
     )
     max_context_chars: int = Field(
         default=60_000,
@@ -205,25 +214,7 @@ class Settings(BaseSettings):
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _cors_origins_are_origins(cls, value: object) -> tuple[str, ...]:
-        if isinstance(value, str):
-            items = value.split(",")
-        elif isinstance(value, list | tuple):
-            items = list(value)
-        else:
-            raise ValueError("must be origins separated by commas, e.g. https://chat.example.com")
-        origins: list[str] = []
-        for item in (str(i).strip() for i in items):
-            if not item:
-                continue
-            if item == "*":
-                raise ValueError(
-                    "'*' is not allowed (any site could then act for a signed-in person): "
-                    "list each origin, e.g. https://chat.example.com"
-                )
-            origin = to_origin(item)
-            if origin not in origins:
-                origins.append(origin)
-        return tuple(origins)
+        return to_origins(value)
 
     @model_validator(mode="after")
     def _several_workers_share_redis(self) -> Settings:
@@ -277,35 +268,6 @@ class Settings(BaseSettings):
     def sync_database_url(self) -> str:
         """The URL for sync engines (Alembic, Reflex's health check)."""
         return to_sync_url(self.database_url)
-
-
-def to_origin(value: str) -> str:
-    """`scheme://host[:port]` of an http(s) address, as browsers send it in `Origin`."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"{value!r} must be an http:// or https:// address, e.g. https://hearth.example.com"
-        )
-    if parts.path.strip("/") or parts.query or parts.fragment:
-        raise ValueError(f"{value!r} must be just scheme://host[:port], with no path")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-def to_sync_url(url: str) -> str:
-    """Name the sync driver explicitly (psycopg 3 for Postgres)."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite+aiosqlite://"):
-        return "sqlite://" + url.split("://", 1)[1]
-    return url
-
-
-def to_async_url(url: str) -> str:
-    """Map a database URL to its asyncio driver (aiosqlite, psycopg async)."""
-    sync = to_sync_url(url)
-    if sync.startswith("sqlite://"):
-        return "sqlite+aiosqlite://" + sync.split("://", 1)[1]
-    return sync
 
 
 class SettingsError(ValueError):

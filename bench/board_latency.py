@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from app.db.models import EffectSource  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
+from app.db.statuses import EffectSource  # noqa: E402
 from app.home.rooms import EffectOrigin, set_room_temperature  # noqa: E402
 from tests.support.app_server import start_app, stop_app  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402

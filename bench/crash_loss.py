@@ -41,8 +41,9 @@ from sqlmodel import select  # noqa: E402
 
 from app.accounts.api_tokens import create_api_token  # noqa: E402
 from app.assistant.message_parts import message_text  # noqa: E402
-from app.db.models import Message, Role, Run, User  # noqa: E402
+from app.db.models import Message, Run, User  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
+from app.db.statuses import Role  # noqa: E402
 from bench.concurrency import drop_database, fresh_database  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAI, Turn  # noqa: E402
 from tests.support.app_server import free_port, wait_until_answering, worker_pids  # noqa: E402

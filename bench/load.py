@@ -78,7 +78,7 @@ from app.accounts.users import create_user  # noqa: E402
 from app.assistant.threads import create_thread  # noqa: E402
 from app.db.migrate import upgrade_to_head  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
-from app.settings import to_sync_url  # noqa: E402
+from app.urls import to_sync_url  # noqa: E402
 from bench.load_client import (  # noqa: E402
     Frontend,
     GoReport,

@@ -34,7 +34,7 @@ SESSION_TOKEN_VAR = f"{AUTH_STATE}.session_token_rx_state_"
 NAIVE_STATE = f"{ROOT_STATE}.naive_app___naive_app____naive_state"
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
 FORM_DATA_KEY = "__reflex_form_data__"  # how state.js sends a form's fields
-STREAM_EVENT = "text"  # app/ui/live_text.py TEXT_EVENT
+STREAM_EVENT = "text"  # app/ui/live_runs.py TEXT_EVENT
 
 Pattern = Literal["hearth", "naive"]
 

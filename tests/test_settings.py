@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from app.settings import Settings, SettingsError, load_settings, to_async_url, to_sync_url
+from app.settings import Settings, SettingsError, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -59,18 +59,6 @@ def test_keys_are_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEARTH_API_KEY", "sk-secret")
     settings = load_settings()
     assert "sk-secret" not in repr(settings)
-
-
-@pytest.mark.parametrize(
-    ("url", "sync", "async_"),
-    [
-        ("sqlite:///x.db", "sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
-        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-        ("postgres://u@h/db", "postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-    ],
-)
-def test_database_urls_get_their_drivers(url: str, sync: str, async_: str) -> None:
-    assert (to_sync_url(url), to_async_url(url)) == (sync, async_)
 
 
 def test_redis_and_workers_for_a_hosted_deployment(monkeypatch: pytest.MonkeyPatch) -> None:

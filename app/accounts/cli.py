@@ -11,8 +11,8 @@ import sys
 
 from app.accounts.errors import AccountError
 from app.accounts.users import count_admins, create_user, has_accounts, user_id_for
-from app.db.models import UserRole
 from app.db.session import create_engine_async, create_session_factory
+from app.db.statuses import UserRole
 from app.settings import SettingsError, get_settings
 
 

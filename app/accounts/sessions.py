@@ -15,6 +15,7 @@ SESSION_LIFETIME = timedelta(days=7)
 
 
 def token_digest(token: str) -> str:
+    """What is stored of a session token."""
     # A stolen database must not hand out live sessions: keep only the token's hash.
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -21,7 +21,8 @@ from app.accounts.users import (
     has_accounts,
     normalize_username,
 )
-from app.db.models import AppSetting, User, UserRole, utcnow
+from app.db.models import AppSetting, User, utcnow
+from app.db.statuses import UserRole
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from app.accounts.errors import (
 from app.accounts.passwords import hash_password, needs_rehash, verify_password, weakness
 from app.accounts.sources import source_key
 from app.accounts.throttle import Bucket, Limit, release, reserve
-from app.db.models import LoginAttempt, User, UserRole, utcnow
+from app.db.models import LoginAttempt, User, utcnow
+from app.db.statuses import UserRole
 
 logger = logging.getLogger(__name__)
 

@@ -21,11 +21,13 @@ class OriginPolicy:
         self.listed = frozenset(listed)
 
     def own_origin(self, environ: Mapping[str, str]) -> str:
+        """The origin the request was addressed to (behind a proxy: the forwarded host)."""
         scheme = environ.get("wsgi.url_scheme", "http").split(",")[0].strip()
         host = environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST", "")
         return f"{scheme}://{host.split(',')[0].strip()}".lower()
 
     def __call__(self, origin: str | None, environ: Mapping[str, str]) -> bool:
+        """Whether a websocket from this origin may connect."""
         if not origin:
             # Not a browser (browsers always send it): nothing to protect against.
             return True

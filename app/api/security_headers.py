@@ -47,6 +47,7 @@ class SecurityHeaders:
         return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to its response."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

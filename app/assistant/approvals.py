@@ -14,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import AssistantError
 from app.assistant.runs import owned_runs
-from app.db.models import ToolCall, ToolCallStatus, ToolMode, ToolPolicy, utcnow
+from app.db.models import ToolCall, ToolPolicy, utcnow
+from app.db.statuses import ToolCallStatus, ToolMode
 
 
 class UnknownTool(AssistantError):

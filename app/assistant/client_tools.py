@@ -24,13 +24,8 @@ from app.assistant.message_parts import ToolResultPart, append_parts
 from app.assistant.providers.base import ToolSpec
 from app.assistant.runs import add_reply, queue_run, refuse_if_answering
 from app.assistant.threads import get_thread
-from app.db.models import (
-    Message,
-    Run,
-    ToolCall,
-    ToolCallStatus,
-    utcnow,
-)
+from app.db.models import Message, Run, ToolCall, utcnow
+from app.db.statuses import ToolCallStatus
 
 logger = logging.getLogger(__name__)
 

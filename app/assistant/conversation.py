@@ -14,7 +14,8 @@ from app.assistant.message_parts import (
     joined_text,
     message_parts,
 )
-from app.db.models import Message, Role
+from app.db.models import Message
+from app.db.statuses import Role
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from app.assistant.runs import create_run, validate_message_text
 from app.assistant.tool_steps import ApprovalExpired, run_tool_calls
 from app.assistant.tools import ToolRegistry
 from app.assistant.turn import stream_turn
-from app.db.models import Message, Run, RunStatus, utcnow
+from app.db.models import Message, Run, utcnow
 from app.db.session import SessionFactory
+from app.db.statuses import RunStatus
 
 logger = logging.getLogger(__name__)
 

@@ -53,9 +53,9 @@ class RunFeed(Protocol):
     async def publish(self, run_id: int, events: Sequence[RunEvent]) -> None:
         """Append events (never raises: a feed that is down only slows viewers)."""
 
-    def follow(self, run_id: int, idle_s: float) -> AsyncIterator[Batch]:
-        """Every event from the start, in batches, until `RunFinished`; None after `idle_s`
-        quiet."""
+    def follow(self, run_id: int, idle_s: float, every_s: float = 0.0) -> AsyncIterator[Batch]:
+        """Every event from the start, in batches at most every `every_s`, until
+        `RunFinished`; None after `idle_s` quiet."""
 
     async def close(self) -> None:
         """Release connections."""
@@ -65,9 +65,22 @@ class RunFeed(Protocol):
 class _Log:
     events: list[RunEvent] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Every follower has read fewer events than this: later ones may still be merged.
+    read: int = 0
 
     def append(self, events: Sequence[RunEvent]) -> None:
-        self.events.extend(events)
+        for event in events:
+            last = self.events[-1] if len(self.events) > self.read else None
+            if (
+                isinstance(event, TextDelta)
+                and isinstance(last, TextDelta)
+                and last.message_id == event.message_id
+            ):
+                # Text no one has read yet grows in place: a reply is a few entries, not
+                # one per token.
+                self.events[-1] = TextDelta(last.run_id, last.message_id, last.text + event.text)
+            else:
+                self.events.append(event)
         # Wake everyone waiting, then re-arm for the next append.
         self.changed.set()
         self.changed = asyncio.Event()
@@ -101,8 +114,11 @@ class LocalFeed:
         if self._logs.get(run_id) is log:
             del self._logs[run_id]
 
-    async def follow(self, run_id: int, idle_s: float) -> AsyncIterator[Batch]:
-        """The log from its start, then each append; None when quiet (or unknown here)."""
+    async def follow(
+        self, run_id: int, idle_s: float, every_s: float = 0.0
+    ) -> AsyncIterator[Batch]:
+        """The log from its start, then what was appended, at most every `every_s` (the
+        first words at once); None when quiet (or unknown here)."""
         log = self._logs.get(run_id)
         position = 0
         while True:
@@ -114,9 +130,13 @@ class LocalFeed:
             if position < len(log.events):
                 batch = log.events[position:]
                 position = len(log.events)
+                log.read = max(log.read, position)
                 yield batch
                 if _ends(batch):
                     return
+                if every_s > 0:
+                    # What arrives meanwhile comes as one batch: per flush, not per token.
+                    await asyncio.sleep(every_s)
                 continue
             try:
                 # Not wait_for: on Python 3.11 it swallows a cancel that lands as the wait ends.
@@ -211,10 +231,13 @@ class RedisFeed:
             )
         self._failing = True
 
-    async def follow(self, run_id: int, idle_s: float) -> AsyncIterator[Batch]:
-        """From memory if this process drives the run, else from its Redis stream."""
+    async def follow(
+        self, run_id: int, idle_s: float, every_s: float = 0.0
+    ) -> AsyncIterator[Batch]:
+        """From memory if this process drives the run, else from its Redis stream (sent at
+        most every `redis_interval_s`, so `every_s` adds nothing there)."""
         if self._local.drives(run_id):
-            async for batch in self._local.follow(run_id, idle_s):
+            async for batch in self._local.follow(run_id, idle_s, every_s):
                 yield batch
             return
         key, last_id = self._key(run_id), "0-0"

@@ -13,7 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import AssistantError
 from app.assistant.message_parts import message_text
-from app.db.models import Feedback, Message, Rating, Role, Thread, User
+from app.db.models import Feedback, Message, Thread, User
+from app.db.statuses import Rating, Role
 
 EXCERPT_CHARS = 120
 _ALLOWED = ", ".join(f"'{r}'" for r in Rating)

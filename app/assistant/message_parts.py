@@ -21,7 +21,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from app.db.models import Message, ToolCallStatus
+from app.db.models import Message
+from app.db.statuses import ToolCallStatus
 
 Stored = Mapping[str, Any]
 

@@ -13,17 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.message_parts import MessagePart, TextPart, ToolCallPart, dump_parts
 from app.assistant.runs import UNFINISHED_CALLS
-from app.db.models import (
-    TERMINAL_RUN_STATUSES,
-    Message,
-    MessageStatus,
-    Run,
-    RunStatus,
-    ToolCall,
-    ToolCallStatus,
-    utcnow,
-)
+from app.db.models import Message, Run, ToolCall, utcnow
 from app.db.session import SessionFactory
+from app.db.statuses import TERMINAL_RUN_STATUSES, MessageStatus, RunStatus, ToolCallStatus
 
 logger = logging.getLogger(__name__)
 

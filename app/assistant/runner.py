@@ -18,8 +18,7 @@ from app.assistant.events import RunFinished, RunStarted
 from app.assistant.feed import Batch, RunFeed
 from app.assistant.runs import request_stop
 from app.assistant.stops import StopWatcher, cancel_once
-from app.assistant.streams import batch_events
-from app.db.models import RunStatus
+from app.db.statuses import RunStatus
 
 
 class RunHandle:
@@ -85,7 +84,8 @@ class Runner:
     def follow(self, run_id: int) -> AsyncIterator[Batch]:
         """A run's events from its start, wherever it is driven; None after each quiet
         `follow_idle_s` (so the viewer can ask the database whether it ended)."""
-        return self.feed.follow(run_id, self.engine.config.follow_idle_s)
+        config = self.engine.config
+        return self.feed.follow(run_id, config.follow_idle_s, config.stream_flush_interval_s)
 
     async def stop(self, run_id: int, user_id: int) -> bool:
         """Stop one of this person's runs from any tab; False if it had ended (or is not
@@ -111,16 +111,15 @@ class Runner:
         return RunHandle(self, started, task)
 
     async def _run(self, started: RunStarted, client: ClientContext | None) -> None:
-        """The run to its end, its events merged per flush interval, to its feed."""
+        """The run to its end, each event to its feed (which hands viewers what arrived at
+        most every flush interval)."""
         run_id, ended = started.run_id, False
         try:
             await self.feed.publish(run_id, [started])
-            events = self.engine.execute(started, client)
-            batches = batch_events(events, self.engine.config.stream_flush_interval_s)
-            async with aclosing(batches):
-                async for batch in batches:
-                    ended = isinstance(batch[-1], RunFinished)
-                    await self.feed.publish(run_id, batch)
+            async with aclosing(self.engine.execute(started, client)) as events:
+                async for event in events:
+                    ended = isinstance(event, RunFinished)
+                    await self.feed.publish(run_id, [event])
         finally:
             if self._driving.get(run_id) is asyncio.current_task():
                 del self._driving[run_id]

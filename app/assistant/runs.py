@@ -17,18 +17,8 @@ from sqlmodel.sql.expression import Select
 from app.assistant.errors import InvalidMessage, RunAlreadyActive
 from app.assistant.message_parts import TextPart, dump_parts
 from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
-from app.db.models import (
-    TERMINAL_RUN_STATUSES,
-    Message,
-    MessageStatus,
-    Role,
-    Run,
-    RunStatus,
-    Thread,
-    ToolCall,
-    ToolCallStatus,
-    utcnow,
-)
+from app.db.models import Message, Run, Thread, ToolCall, utcnow
+from app.db.statuses import TERMINAL_RUN_STATUSES, MessageStatus, Role, RunStatus, ToolCallStatus
 from app.db.text import text_problem
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,8 @@ from app.assistant.message_parts import EffectPart, ToolResultPart
 from app.assistant.providers.base import ProviderToolCall
 from app.assistant.run_context import RunContext
 from app.assistant.tools import ToolContext, ToolOutcome
-from app.db.models import EffectSource, RunStatus, ToolCall, ToolCallStatus, ToolMode, utcnow
+from app.db.models import ToolCall, utcnow
+from app.db.statuses import EffectSource, RunStatus, ToolCallStatus, ToolMode
 from app.home.rooms import EffectOrigin
 
 logger = logging.getLogger(__name__)

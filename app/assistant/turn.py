@@ -1,9 +1,15 @@
-"""One model turn of a run: the request from the thread so far, and its streamed answer."""
+"""One model turn of a run: the request from the thread so far, and its streamed answer.
+
+The provider's stream is read from a task of its own, so waiting for its next chunk with a
+timeout (to beat the heart while it is silent) never cancels it mid-chunk.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
+from typing import TypeVar
 
 from app.assistant.conversation import fit_to_budget, items_from_messages
 from app.assistant.events import RunEvent, RunRetrying, StepFinished, TextDelta, ToolInputDelta
@@ -17,8 +23,69 @@ from app.assistant.providers.base import (
     TurnRequest,
 )
 from app.assistant.run_context import RunContext
-from app.assistant.streams import ticking
 from app.assistant.threads import list_messages
+
+T = TypeVar("T")
+
+_END = object()
+
+
+def _pump(source: AsyncIterator[T], queue: asyncio.Queue[object]) -> asyncio.Task[None]:
+    """Copy a source into a queue (its error too, then an end mark) from a task."""
+
+    async def pump() -> None:
+        try:
+            async with aclosing(source) as stream:
+                async for item in stream:
+                    await queue.put(item)
+        except Exception as exc:  # handed to the consumer, who raises it in its own task
+            await queue.put(_Failure(exc))
+        finally:
+            await queue.put(_END)
+
+    return asyncio.create_task(pump())
+
+
+class _Failure:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+async def _stop(producer: asyncio.Task[None]) -> None:
+    if not producer.done():
+        producer.cancel()
+    # Let the source finish its own bookkeeping (a provider closes its HTTP stream).
+    await asyncio.wait([producer])
+
+
+async def ticking(
+    source: AsyncIterator[T], interval_s: float | Callable[[], float]
+) -> AsyncIterator[T | None]:
+    """The source's items, plus None whenever `interval_s` (or what it returns now) passes
+    without one."""
+    wait_s = interval_s if callable(interval_s) else lambda: interval_s
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    producer = _pump(source, queue)
+    try:
+        while True:
+            try:
+                # What is already there first: a zero timeout would never wait for it.
+                item = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                try:
+                    # asyncio.timeout, not wait_for: no task per item (this runs per token).
+                    async with asyncio.timeout(wait_s()):
+                        item = await queue.get()
+                except TimeoutError:
+                    yield None
+                    continue
+            if item is _END:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        await _stop(producer)
 
 
 async def turn_request(run: RunContext) -> TurnRequest:

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 
 from app.db.session import ensure_sqlite_dir
-from app.settings import to_sync_url
+from app.urls import to_sync_url
 
 logger = logging.getLogger(__name__)
 

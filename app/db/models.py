@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
+
+from app.db.statuses import (
+    LIVE_RUN_STATUSES,
+    EffectSource,
+    MessageStatus,
+    RunStatus,
+    ToolCallStatus,
+    ToolMode,
+    UserRole,
+)
 
 
 def utcnow() -> datetime:
@@ -15,84 +24,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Role(StrEnum):
-    """Who wrote a message."""
-
-    user = "user"
-    assistant = "assistant"
-
-
-class MessageStatus(StrEnum):
-    """Whether a message holds everything it was meant to."""
-
-    complete = "complete"
-    incomplete = "incomplete"
-    failed = "failed"
-
-
-class RunStatus(StrEnum):
-    """The run state machine (the Assistants API's, owned by Hearth)."""
-
-    queued = "queued"
-    in_progress = "in_progress"
-    requires_action = "requires_action"
-    cancelling = "cancelling"
-    cancelled = "cancelled"
-    failed = "failed"
-    completed = "completed"
-    expired = "expired"
-
-
-TERMINAL_RUN_STATUSES = frozenset(
-    {RunStatus.cancelled, RunStatus.failed, RunStatus.completed, RunStatus.expired}
-)
-LIVE_RUN_STATUSES = tuple(s.value for s in RunStatus if s not in TERMINAL_RUN_STATUSES)
 # The database itself allows one live run per thread (a partial unique index): two requests
 # racing to start a reply cannot both insert one, on SQLite or Postgres.
 _LIVE_RUN = sa.text("status IN (" + ", ".join(f"'{s}'" for s in LIVE_RUN_STATUSES) + ")")
-
-
-class ToolCallStatus(StrEnum):
-    """Where one tool call stands."""
-
-    pending = "pending"
-    awaiting_approval = "awaiting_approval"
-    # A tool of the API client's own (a "frontend tool"): its result comes in a later request.
-    awaiting_client = "awaiting_client"
-    running = "running"
-    done = "done"
-    error = "error"
-    denied = "denied"
-    cancelled = "cancelled"
-
-
-class EffectSource(StrEnum):
-    """Who caused a change to the home."""
-
-    assistant = "assistant"
-    admin = "admin"
-    undo = "undo"
-
-
-class ToolMode(StrEnum):
-    """Whether a tool runs when the model calls it or waits for the person's approval."""
-
-    auto = "auto"
-    ask = "ask"
-
-
-class Rating(StrEnum):
-    """A person's verdict on an assistant message."""
-
-    up = "up"
-    down = "down"
-
-
-class UserRole(StrEnum):
-    """What a person may do."""
-
-    user = "user"
-    admin = "admin"
 
 
 class User(SQLModel, table=True):

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.settings import to_async_url
+from app.urls import to_async_url
 
 SessionFactory = async_sessionmaker[AsyncSession]
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.db.models import Effect, EffectSource, Thread, ToolCall, User
+from app.db.models import Effect, Thread, ToolCall, User
+from app.db.statuses import EffectSource
 from app.home.errors import HomeError
 from app.home.rooms import (
     EffectOrigin,

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.db.models import Effect, EffectSource, Room, utcnow
+from app.db.models import Effect, Room, utcnow
+from app.db.statuses import EffectSource
 from app.home.errors import (
     BoundsExcludeTemperature,
     InvalidBounds,

@@ -1,16 +1,22 @@
-"""Following a run in a tab: which tabs here follow one, and what its events ask of the screen.
+"""Following a run in a tab: which tabs here follow one, what its events ask of the screen,
+and the streamed text pushed to the browser.
 
 Whoever starts a run drives it (`app.assistant.runner`); its events go to the run's feed,
 which every tab showing the thread follows, whichever worker its socket is on. Each tab's
 follower task is process-local, so a tab that opens the run again replaces its old one.
-This module is plain code (no Reflex) so the rules are tested on their own.
+The rules are plain code, tested on their own.
+
+Text goes to the tab as a bare socket.io event on Reflex's own connection: a Reflex frontend
+event (`rx.call_script`) costs ~120 bytes of envelope per flush; `["text", key, text,
+offset]` costs ~30, so a reply's bytes stay close to its own length. It rides the same
+socket as Reflex's updates, so it stays in order with them.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from app.assistant.events import (
     ApprovalDecided,
@@ -23,6 +29,12 @@ from app.assistant.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
+
+# The socket.io event that carries streamed text; short, since every flush sends it.
+TEXT_EVENT = "text"
+
+# The Reflex app whose socket server carries the text (see `bind`).
+_app: Any = None
 
 # By client token: the task showing that tab a run.
 _FOLLOWING: dict[str, asyncio.Task] = {}
@@ -117,3 +129,21 @@ class RunFollower:
             update.show = want
         self.showing = want
         return update
+
+
+def bind(app: Any) -> None:
+    """Remember the Reflex app whose socket server carries the text (once, by app/app.py)."""
+    global _app
+    _app = app
+
+
+async def push_text(client_token: str, segment_key: str, text: str, offset: int) -> bool:
+    """Send text to a tab whose socket is on this worker; False if it is not connected here."""
+    namespace = _app.event_namespace if _app is not None else None
+    sid = namespace.token_to_sid.get(client_token) if namespace is not None else None
+    if namespace is None or sid is None:
+        return False
+    await namespace.emit(TEXT_EVENT, (segment_key, text, offset), to=sid)
+    # Let the websocket writer flush before the next chunk is computed.
+    await asyncio.sleep(0)
+    return True

@@ -77,6 +77,33 @@ class TranscriptPage:
     has_earlier: bool
 
 
+def first_id(messages: list[TranscriptMessage]) -> int | None:
+    """The id of the oldest message on screen, if any."""
+    return messages[0].id if messages else None
+
+
+def merge_page(shown: list[TranscriptMessage], fresh: TranscriptPage) -> list[TranscriptMessage]:
+    """Fresh rows replace what they cover; older pages loaded meanwhile stay."""
+    if not fresh.messages:
+        return shown
+    start = fresh.messages[0].id
+    return [m for m in shown if m.id < start] + fresh.messages
+
+
+def hide_streaming_text(
+    messages: list[TranscriptMessage], streaming_message_id: int
+) -> list[TranscriptMessage]:
+    """While a reply streams, its trailing text is the live component's, not a stored part."""
+    for message in messages:
+        if (
+            message.id == streaming_message_id
+            and message.parts
+            and message.parts[-1].kind == "text"
+        ):
+            message.parts = message.parts[:-1]
+    return messages
+
+
 async def load_transcript(
     session: AsyncSession,
     thread_id: int,

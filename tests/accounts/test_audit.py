@@ -10,8 +10,8 @@ from app.accounts.audit import recent_events
 from app.accounts.errors import InvalidCredentials, TooManyAttempts
 from app.accounts.signup import register, set_role, set_signup_open
 from app.accounts.users import MAX_FAILURES, authenticate
-from app.db.models import UserRole
 from app.db.session import SessionFactory
+from app.db.statuses import UserRole
 
 PASSWORD = "kettle on the hob"
 

@@ -10,8 +10,8 @@ import pytest
 from app.accounts.errors import AccountError, LastAdmin, SignupClosed, UsernameTaken
 from app.accounts.signup import list_people, register, set_role, set_signup_open, signup_is_open
 from app.accounts.users import create_user
-from app.db.models import UserRole
 from app.db.session import SessionFactory
+from app.db.statuses import UserRole
 
 PASSWORD = "kettle on the hob"
 

@@ -17,8 +17,9 @@ from app.accounts.errors import (
     WeakPassword,
 )
 from app.accounts.users import authenticate, count_admins, create_user
-from app.db.models import LoginAttempt, User, UserRole, utcnow
+from app.db.models import LoginAttempt, User, utcnow
 from app.db.session import SessionFactory, create_engine_async, create_session_factory
+from app.db.statuses import UserRole
 
 RIGHT = "the right one"
 

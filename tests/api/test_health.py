@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, text
 from app.api.routes import build_api
 from app.db.migrate import alembic_config
 from app.services import get_services
-from app.settings import get_settings, to_sync_url
+from app.settings import get_settings
+from app.urls import to_sync_url
 from tests.conftest import REDIS_URL
 
 

@@ -19,8 +19,9 @@ from app.assistant.approvals import (
 from app.assistant.conversation import ToolResultItem
 from app.assistant.events import ApprovalDecided, ApprovalRequested, RunEvent, RunFinished
 from app.assistant.tools import home_tool_registry
-from app.db.models import Effect, Room, Run, ToolCall, ToolMode
+from app.db.models import Effect, Room, Run, ToolCall
 from app.db.session import SessionFactory
+from app.db.statuses import ToolMode
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import build_runner, run_in
 from tests.support.people import owned_thread, person

@@ -12,7 +12,8 @@ from app.assistant.conversation import (
     fit_to_budget,
     items_from_messages,
 )
-from app.db.models import Message, Role
+from app.db.models import Message
+from app.db.statuses import Role
 
 
 def test_a_call_cut_off_before_its_result_gets_one() -> None:

@@ -71,12 +71,12 @@ async def test_a_local_viewer_joining_late_gets_everything_once() -> None:
     assert _text(batches) == "Hello, world. Done."
     assert [e.kind for b in batches for e in b] == [
         "text_delta",
-        "text_delta",
         "effect_recorded",
         "text_delta",
         "run_finished",
     ]
-    assert batches[0] == [_said("Hello, "), _said("world.")]
+    # Text no one had read yet was merged as it was published.
+    assert batches[0] == [_said("Hello, world.")]
 
 
 async def test_a_local_follower_of_an_unknown_run_is_told_it_is_quiet() -> None:
@@ -124,15 +124,12 @@ async def test_a_viewer_on_another_worker_follows_through_redis(
         RunFinished(1, "failed", "The model failed."),
     ]
     # Other workers get text merged per send (at most every 0.2 s); the driver's own process
-    # reads memory, flush by flush, and sees the same story.
+    # reads memory and sees the same story.
     local = [e for b in await _collect(driver, 1) for e in b]
     assert _text([local]) == _text(batches)
     assert [e for e in local if e.kind != "text_delta"] == [
         e for e in entries if e.kind != "text_delta"
     ]
-    assert len([e for e in entries if e.kind == "text_delta"]) < len(
-        [e for e in local if e.kind == "text_delta"]
-    )
 
 
 async def test_a_redis_viewer_that_joins_after_the_end_still_reads_it_all(
@@ -194,3 +191,66 @@ async def test_two_deployments_sharing_a_redis_do_not_see_each_others_runs() -> 
     finally:
         for feed in (mine, theirs, watcher):
             await feed.close()
+
+
+async def test_text_published_faster_than_a_viewer_reads_arrives_merged_and_whole() -> None:
+    feed = LocalFeed()
+    feed.open(8)
+    tokens = [f"w{i} " for i in range(200)]
+
+    async def drive() -> None:
+        for token in tokens:
+            await feed.publish(8, [_said(token)])
+            await asyncio.sleep(0)
+        await feed.publish(8, [RunFinished(8, "completed")])
+
+    task = asyncio.create_task(drive())
+    batches = [b async for b in feed.follow(8, idle_s=1, every_s=0.02) if b is not None]
+    await task
+    assert _text(batches) == "".join(tokens)
+    texts = [e for b in batches for e in b if isinstance(e, TextDelta)]
+    assert len(texts) < 50, f"{len(texts)} text events for 200 tokens: not merged"
+
+
+async def test_the_first_words_come_at_once_and_later_ones_within_the_interval() -> None:
+    feed = LocalFeed()
+    feed.open(9)
+    arrivals: list[tuple[float, str]] = []
+
+    async def drive() -> None:
+        await asyncio.sleep(0.05)
+        await feed.publish(9, [_said("Hi")])
+        await feed.publish(9, [_said(" there")])
+        await asyncio.sleep(0.3)
+        await feed.publish(9, [RunFinished(9, "completed")])
+
+    task = asyncio.create_task(drive())
+    start = asyncio.get_running_loop().time()
+    async for batch in feed.follow(9, idle_s=5, every_s=0.1):
+        if batch:
+            arrivals.append((asyncio.get_running_loop().time() - start, _text([batch])))
+    await task
+    assert [text for _, text in arrivals] == ["Hi there", ""]
+    assert arrivals[0][0] < 0.1, "the first words waited for the interval"
+
+
+async def test_other_events_keep_their_place_between_merged_text() -> None:
+    feed = LocalFeed()
+    feed.open(6)
+    changed, done = _changed("kitchen"), RunFinished(6, "completed")
+    for event in [_said("a"), _said("b"), changed, _said("c"), done]:
+        await feed.publish(6, [event])
+    batches = await _collect(feed, 6)
+    assert [e for b in batches for e in b] == [_said("ab"), changed, _said("c"), done]
+
+
+async def test_text_a_viewer_has_read_is_never_changed_under_it() -> None:
+    feed = LocalFeed()
+    feed.open(5)
+    await feed.publish(5, [_said("seen")])
+    follower = feed.follow(5, idle_s=1)
+    assert await anext(follower) == [_said("seen")]
+    await feed.publish(5, [_said(" new")])
+    await feed.publish(5, [_said(" more")])
+    assert await anext(follower) == [_said(" new more")]
+    await follower.aclose()

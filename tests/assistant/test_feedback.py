@@ -14,8 +14,9 @@ from app.assistant.feedback import (
     rate_message,
     ratings_for,
 )
-from app.db.models import Message, Role, Thread, User, utcnow
+from app.db.models import Message, Thread, User, utcnow
 from app.db.session import SessionFactory
+from app.db.statuses import Role
 
 
 async def _thread(session, user: User, title: str = "Warmth") -> Thread:

@@ -27,8 +27,9 @@ from app.assistant.message_parts import (
     parse_parts,
 )
 from app.assistant.threads import list_messages
-from app.db.models import Effect, Message, Run, RunStatus, ToolCall, ToolCallStatus
+from app.db.models import Effect, Message, Run, ToolCall
 from app.db.session import SessionFactory
+from app.db.statuses import RunStatus, ToolCallStatus
 from app.ui.transcript import load_transcript
 from tests.support.people import owned_thread
 

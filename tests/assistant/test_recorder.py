@@ -7,8 +7,9 @@ from sqlmodel import select
 
 from app.assistant.recorder import RunRecorder
 from app.assistant.runs import request_stop, run_status
-from app.db.models import Message, RunStatus, ToolCall
+from app.db.models import Message, ToolCall
 from app.db.session import SessionFactory
+from app.db.statuses import RunStatus
 from tests.assistant.test_runs import _run
 from tests.support.people import person
 

@@ -11,8 +11,9 @@ from sqlmodel import select
 from app.assistant.errors import RunAlreadyActive
 from app.assistant.runs import create_run, expire_stale_runs, request_stop, run_status
 from app.assistant.sweeper import sweep_stale_runs
-from app.db.models import Message, Run, RunStatus, ToolCall, utcnow
+from app.db.models import Message, Run, ToolCall, utcnow
 from app.db.session import SessionFactory
+from app.db.statuses import RunStatus
 from tests.support.people import owned_thread, person
 
 

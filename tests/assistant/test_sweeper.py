@@ -14,8 +14,9 @@ from alembic import command
 from app.assistant.runs import create_run, run_status
 from app.assistant.sweeper import sweep_stale_runs
 from app.db.migrate import alembic_config
-from app.db.models import Run, RunStatus, utcnow
+from app.db.models import Run, utcnow
 from app.db.session import SessionFactory
+from app.db.statuses import RunStatus
 from tests.support.people import owned_thread
 from tests.support.waits import wait_until
 

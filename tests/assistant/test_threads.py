@@ -14,8 +14,9 @@ from app.assistant.threads import (
     rename_thread,
     title_from_text,
 )
-from app.db.models import Message, Role
+from app.db.models import Message
 from app.db.session import SessionFactory
+from app.db.statuses import Role
 from tests.support.people import person
 
 

@@ -16,8 +16,9 @@ from app.assistant.tools import (
     ToolRegistry,
     home_tool_registry,
 )
-from app.db.models import Effect, EffectSource, Room
+from app.db.models import Effect, Room
 from app.db.session import SessionFactory
+from app.db.statuses import EffectSource
 from app.home.rooms import EffectOrigin
 from tests.support.people import owned_thread
 

@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import col, select
 
 from app.assistant.undo import undo_in_thread
-from app.db.models import Effect, EffectSource
+from app.db.models import Effect
 from app.db.session import SessionFactory
+from app.db.statuses import EffectSource
 from app.home.ledger import EffectNotFound
 from app.home.rooms import EffectOrigin, get_room, set_room_temperature
 from tests.support.people import owned_thread, person

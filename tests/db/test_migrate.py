@@ -17,7 +17,7 @@ from sqlmodel import SQLModel
 
 import app.db.models  # noqa: F401
 from app.db.migrate import PROJECT_ROOT, alembic_config, upgrade_to_head
-from app.settings import to_sync_url
+from app.urls import to_sync_url
 
 
 def _revision(database_url: str) -> str | None:

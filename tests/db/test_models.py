@@ -9,19 +9,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import select
 
-from app.db.models import (
-    LIVE_RUN_STATUSES,
-    TERMINAL_RUN_STATUSES,
-    Feedback,
-    Message,
-    Role,
-    Run,
-    RunStatus,
-    Thread,
-    User,
-    utcnow,
-)
+from app.db.models import Feedback, Message, Run, Thread, User, utcnow
 from app.db.session import SessionFactory
+from app.db.statuses import LIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES, Role, RunStatus
 from tests.support.people import owned_thread, person
 
 

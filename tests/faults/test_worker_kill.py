@@ -19,8 +19,9 @@ from sqlmodel import select
 
 from app.accounts.api_tokens import create_api_token
 from app.assistant.message_parts import message_text
-from app.db.models import Message, Role, Run
+from app.db.models import Message, Run
 from app.db.session import SessionFactory
+from app.db.statuses import Role
 from tests.fakes.openai_server import FakeOpenAI, Turn
 from tests.support.app_server import wait_until_answering, worker_pids
 from tests.support.cluster import start_backend

@@ -7,8 +7,9 @@ import asyncio
 import pytest
 
 from app.accounts.users import create_user
-from app.db.models import Effect, EffectSource, Message, Role, Run, Thread, ToolCall
+from app.db.models import Effect, Message, Run, Thread, ToolCall
 from app.db.session import SessionFactory
+from app.db.statuses import EffectSource, Role
 from app.home.ledger import (
     AlreadyUndone,
     EffectNotFound,

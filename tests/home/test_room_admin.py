@@ -8,8 +8,9 @@ import re
 import pytest
 from sqlmodel import select
 
-from app.db.models import Effect, EffectSource, Room
+from app.db.models import Effect, Room
 from app.db.session import SessionFactory
+from app.db.statuses import EffectSource
 from app.home.errors import (
     BoundsExcludeTemperature,
     InvalidBounds,

@@ -9,8 +9,9 @@ import math
 import pytest
 from sqlmodel import col, select
 
-from app.db.models import Effect, EffectSource, Room
+from app.db.models import Effect, Room
 from app.db.session import SessionFactory, create_engine_async, create_session_factory
+from app.db.statuses import EffectSource
 from app.home.errors import InvalidTemperature, NoChange, RoomNotFound, TemperatureOutOfRange
 from app.home.rooms import (
     EffectOrigin,

@@ -8,7 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.runs import create_run
 from app.assistant.threads import DEFAULT_TITLE, create_thread
-from app.db.models import Run, Thread, ToolCall, ToolCallStatus, User, UserRole
+from app.db.models import Run, Thread, ToolCall, User
+from app.db.statuses import ToolCallStatus, UserRole
 
 
 async def person(

@@ -69,9 +69,10 @@ def model() -> Iterator[FakeOpenAI]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
+    """Debian's Chromium, headless; one per module, because Playwright's sync API keeps an
+    event loop running while it is started, and async tests in later modules need their own."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, delete
 from sqlmodel import Session
 
 from app.db.models import AppSetting, ToolPolicy
-from app.settings import to_sync_url
+from app.urls import to_sync_url
 from tests.ui.chat_page import PASSWORD, ChatPage
 
 pytestmark = pytest.mark.browser

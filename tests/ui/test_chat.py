@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from app.db.models import Message, Thread, User
 from app.home.temperatures import format_celsius
-from app.settings import to_sync_url
 from app.ui.transcript import PAGE_SIZE
+from app.urls import to_sync_url
 from tests.ui.chat_page import ChatPage
 
 pytestmark = pytest.mark.browser

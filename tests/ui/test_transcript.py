@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from app.db.models import Message, Role
+from app.db.models import Message
 from app.db.session import SessionFactory
-from app.ui.transcript import load_transcript
+from app.db.statuses import Role
+from app.ui.transcript import (
+    TranscriptMessage,
+    TranscriptPage,
+    TranscriptPart,
+    first_id,
+    hide_streaming_text,
+    load_transcript,
+    merge_page,
+)
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import build_runner, run_in
 from tests.support.people import owned_thread
@@ -85,3 +94,26 @@ async def test_cards_come_from_tool_rows_and_the_ledger(sessions: SessionFactory
         ("text", "Done."),
     ]
     assert assistant.parts[0].arguments == '{"room": "kitchen", "celsius": 19}'
+
+
+def _shown(*ids: int) -> list[TranscriptMessage]:
+    return [
+        TranscriptMessage(
+            id=i, role="assistant", status="complete", parts=[TranscriptPart("text", text=f"m{i}")]
+        )
+        for i in ids
+    ]
+
+
+def test_a_fresh_page_replaces_what_it_covers_and_keeps_older_pages() -> None:
+    fresh = TranscriptPage(_shown(3, 4, 5), has_earlier=True)
+    assert [m.id for m in merge_page(_shown(1, 2, 3, 4), fresh)] == [1, 2, 3, 4, 5]
+    assert merge_page(_shown(1), TranscriptPage([], has_earlier=False))[0].id == 1
+    assert first_id(_shown(7, 8)) == 7 and first_id([]) is None
+
+
+def test_the_streaming_reply_hides_only_its_trailing_text() -> None:
+    messages = _shown(1, 2)
+    messages[1].parts.append(TranscriptPart("tool", tool_name="list_rooms"))
+    assert hide_streaming_text(messages, 1)[0].parts == []
+    assert [p.kind for p in hide_streaming_text(messages, 2)[1].parts] == ["text", "tool"]

@@ -14,7 +14,8 @@ from app.assistant.message_parts import (
     ToolResultPart,
     message_parts,
 )
-from app.db.models import Message, ToolCallStatus
+from app.db.models import Message
+from app.db.statuses import ToolCallStatus
 
 
 def _results(parts: list[MessagePart]) -> dict[str, ToolResultPart]:

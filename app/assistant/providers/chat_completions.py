@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import openai
-
 from app.assistant.conversation import AssistantText, ToolCallItem, ToolResultItem, UserText
 from app.assistant.providers.base import (
     FinishReason,
@@ -21,7 +19,7 @@ from app.assistant.providers.base import (
     TurnRequest,
     Usage,
 )
-from app.assistant.providers.openai_client import ClientConfig, make_client, provider_errors
+from app.assistant.providers.openai_client import OpenAIClientProvider, provider_errors
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +66,10 @@ class _PartialCall:
     arguments: list[str] = field(default_factory=list)
 
 
-class ChatCompletionsProvider:
+class ChatCompletionsProvider(OpenAIClientProvider):
     """Streams a turn from `/chat/completions`: text and tool arguments as they arrive."""
 
     name = "chat"
-
-    def __init__(self, config: ClientConfig, client: openai.AsyncOpenAI | None = None) -> None:
-        self.config = config
-        self.client = client or make_client(config)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
         """Text as it arrives; calls after the stream ends; then the finish."""

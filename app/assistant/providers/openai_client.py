@@ -34,6 +34,15 @@ def make_client(config: ClientConfig) -> openai.AsyncOpenAI:
     )
 
 
+class OpenAIClientProvider:
+    """What both OpenAI providers share: where the server is, and the client that reaches it
+    (`client` for tests that bring their own)."""
+
+    def __init__(self, config: ClientConfig, client: openai.AsyncOpenAI | None = None) -> None:
+        self.config = config
+        self.client = client or make_client(config)
+
+
 def _retry_after_s(response: httpx.Response | None) -> float | None:
     if response is None:
         return None

@@ -6,8 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import openai
-
 from app.assistant.conversation import AssistantText, ToolCallItem, ToolResultItem, UserText
 from app.assistant.providers.base import (
     ProviderError,
@@ -19,7 +17,7 @@ from app.assistant.providers.base import (
     TurnRequest,
     Usage,
 )
-from app.assistant.providers.openai_client import ClientConfig, make_client, provider_errors
+from app.assistant.providers.openai_client import OpenAIClientProvider, provider_errors
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +45,10 @@ def response_input(request: TurnRequest) -> list[dict[str, Any]]:
     return items
 
 
-class ResponsesProvider:
+class ResponsesProvider(OpenAIClientProvider):
     """Streams a turn from `/responses` with `store=False`: no server-side objects."""
 
     name = "responses"
-
-    def __init__(self, config: ClientConfig, client: openai.AsyncOpenAI | None = None) -> None:
-        self.config = config
-        self.client = client or make_client(config)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
         """Text and function arguments as they arrive; each call once its arguments are done."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.ui.components.dialogs import confirm_dialog
+from app.ui.components.dialogs import confirm_dialog, form_dialog
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
 from app.ui.state.threads import ThreadRow, ThreadsState
@@ -46,35 +46,20 @@ def _thread_item(thread: ThreadRow) -> rx.Component:
 
 
 def _rename_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Rename thread"),
-            rx.form(
-                rx.input(
-                    name="title",
-                    value=ThreadsState.rename_title,
-                    on_change=ThreadsState.set_rename_title,
-                    aria_label="Thread title",
-                    max_length=80,
-                    auto_focus=True,
-                ),
-                rx.hstack(
-                    rx.button(
-                        "Cancel",
-                        type="button",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=ThreadsState.cancel_rename,
-                    ),
-                    rx.button("Save", type="submit"),
-                    justify="end",
-                    margin_top="1em",
-                ),
-                on_submit=ThreadsState.confirm_rename,
-            ),
+    return form_dialog(
+        "Rename thread",
+        rx.input(
+            name="title",
+            value=ThreadsState.rename_title,
+            on_change=ThreadsState.set_rename_title,
+            aria_label="Thread title",
+            max_length=80,
+            auto_focus=True,
+            width="100%",
         ),
         open=ThreadsState.renaming_id != 0,
-        on_open_change=lambda _open: ThreadsState.cancel_rename,
+        on_cancel=ThreadsState.cancel_rename,
+        on_submit=ThreadsState.confirm_rename,
     )
 
 

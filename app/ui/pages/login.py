@@ -5,28 +5,24 @@ from __future__ import annotations
 import reflex as rx
 
 from app.accounts.users import MIN_PASSWORD_CHARS
+from app.ui.components.fields import field
 from app.ui.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, LoginState
 
 
 def _field(label: str, name: str, kind: str = "text", hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=name, class_name="field-label"),
-        rx.input(
-            id=name,
-            name=name,
-            type=kind,
-            required=True,
-            auto_complete={
-                "username": "username",
-                "password": "current-password" if not hint else "new-password",
-                "confirm": "new-password",
-            }[name],
-            width="100%",
-        ),
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        spacing="1",
+    control = rx.input(
+        id=name,
+        name=name,
+        type=kind,
+        required=True,
+        auto_complete={
+            "username": "username",
+            "password": "current-password" if not hint else "new-password",
+            "confirm": "new-password",
+        }[name],
         width="100%",
     )
+    return field(label, control, html_for=name, hint=hint, width="100%")
 
 
 def _error() -> rx.Component:

@@ -6,7 +6,9 @@ import reflex as rx
 
 from app.accounts.api_tokens import MAX_NAME_CHARS
 from app.ui.components.dialogs import confirm_dialog
+from app.ui.components.fields import field, refusal
 from app.ui.components.page_header import page_header
+from app.ui.components.tables import data_table
 from app.ui.state.tokens import EXPIRY_CHOICES, TokenRow, TokensState
 
 
@@ -50,8 +52,8 @@ def _new_token() -> rx.Component:
 
 def _create_form() -> rx.Component:
     return rx.form(
-        rx.vstack(
-            rx.el.label("Name", html_for="token-name", class_name="field-label"),
+        field(
+            "Name",
             rx.hstack(
                 rx.input(
                     id="token-name",
@@ -75,17 +77,8 @@ def _create_form() -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.cond(
-                TokensState.name_error != "",
-                rx.text(
-                    TokensState.name_error,
-                    id="token-name-error",
-                    role="alert",
-                    color_scheme="red",
-                    size="2",
-                ),
-            ),
-            spacing="1",
+            refusal(TokensState.name_error, id="token-name-error"),
+            html_for="token-name",
         ),
         on_submit=TokensState.create,
         reset_on_submit=True,
@@ -117,23 +110,19 @@ def _token_row(row: TokenRow) -> rx.Component:
 
 
 def _token_list() -> rx.Component:
-    return rx.cond(
-        TokensState.tokens.length() > 0,  # type: ignore[attr-defined]
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Name"),
-                    rx.table.column_header_cell("Starts with"),
-                    rx.table.column_header_cell("Created (UTC)"),
-                    rx.table.column_header_cell("Last used (UTC)"),
-                    rx.table.column_header_cell("Expires (UTC)"),
-                    rx.table.column_header_cell(rx.text("Actions", class_name="hearth-sr-only")),
-                )
-            ),
-            rx.table.body(rx.foreach(TokensState.tokens, _token_row)),
-            width="100%",
+    return data_table(
+        (
+            "Name",
+            "Starts with",
+            "Created (UTC)",
+            "Last used (UTC)",
+            "Expires (UTC)",
+            rx.text("Actions", class_name="hearth-sr-only"),
         ),
-        rx.text("You have no API tokens.", color_scheme="gray", size="2"),
+        TokensState.tokens,
+        _token_row,
+        empty="You have no API tokens.",
+        size="2",
     )
 
 

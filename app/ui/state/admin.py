@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from app.accounts.users import list_usernames, user_id_for
-from app.db.models import EffectSource
+from app.db.models import User
+from app.db.statuses import EffectSource
 from app.home.errors import HomeError, NoChange
 from app.home.ledger import (
     LedgerFilter,
@@ -24,7 +25,7 @@ from app.home.ledger import (
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.home.temperatures import format_celsius
 from app.services import get_services
-from app.ui.state.auth import AuthState
+from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
 LEDGER_PAGE = 25
@@ -114,6 +115,8 @@ class AdminState(AuthState):
     filter_error: str = ""
     chart_room: str = ""
     chart_points: list[dict[str, str | float]] = []
+    # How often the open page asks whether the home changed (0 until an admin opens it).
+    refresh_interval_ms: int = 0
     _before_ids: list[int] = []
     _seen_effect_id: int = -1
 
@@ -127,32 +130,26 @@ class AdminState(AuthState):
         """The user filter's choices."""
         return [ANY, *self.usernames]
 
-    def _refuse(self) -> list:
-        if not self.username:
-            return self._to_login()
-        return [rx.toast.error("Only admins can open the admin view."), rx.redirect("/")]
-
     @rx.event
-    async def open_admin(self):
+    @admin_only
+    async def open_admin(self, user: User):
         """`/admin`: admins only; everyone else is sent away."""
-        if await self._admin() is None:
-            return self._refuse()
+        self.refresh_interval_ms = round(get_services().settings.admin_refresh_interval_s * 1000)
         self._before_ids, self.page_number = [], 1
         await self._load_all()
-        return None
+        return
 
     @rx.event
-    async def tick(self, _now: str = ""):
-        """Twice a second while the page is open: show any change to the home (one query when
-        nothing changed)."""
-        if await self._admin() is None:
-            # Quietly: the page that ticks has already said why (or the role just changed).
-            return self._to_login() if not self.username else rx.redirect("/")
+    # Quietly: the page that ticks has already said why (or the role just changed).
+    @admin_only(quietly=True)
+    async def tick(self, user: User, _now: str = ""):
+        """Every `refresh_interval_ms` while the page is open: show any change to the home (one
+        query when nothing changed)."""
         async with get_services().sessions() as session:
             latest = await latest_effect_id(session)
         if latest != self._seen_effect_id:
             await self._load_all()
-        return None
+        return
 
     async def _load_all(self) -> None:
         async with get_services().sessions() as session:
@@ -199,6 +196,11 @@ class AdminState(AuthState):
         self.has_older = len(rows) > LEDGER_PAGE
         self.ledger = [_ledger_view(r) for r in rows[:LEDGER_PAGE]]
 
+    async def _to_page(self, before_ids: list[int]) -> None:
+        """The ledger page that starts below the last of `before_ids` (page 1: none)."""
+        self._before_ids, self.page_number = before_ids, len(before_ids) + 1
+        await self._load_ledger()
+
     async def _load_chart(self) -> None:
         if not self.chart_room:
             self.chart_points = []
@@ -210,10 +212,9 @@ class AdminState(AuthState):
         ]
 
     @rx.event
-    async def set_filter(self, name: str, value: str):
+    @admin_only
+    async def set_filter(self, user: User, name: str, value: str):
         """Change one ledger filter (room, user, source, since, until); back to page 1."""
-        if await self._admin() is None:
-            return self._refuse()
         allowed = {
             "room": [ANY, *self.room_names],
             "user": [ANY, *self.usernames],
@@ -224,48 +225,35 @@ class AdminState(AuthState):
         if name not in {"room", "user", "source", "since", "until"}:
             return rx.toast.error(f"There is no ledger filter '{name}'.")
         setattr(self, f"filter_{name}", value)
-        self._before_ids, self.page_number = [], 1
-        await self._load_ledger()
+        await self._to_page([])
         return None
 
     @rx.event
-    async def clear_filters(self):
+    @admin_only
+    async def clear_filters(self, user: User) -> None:
         """Show every change again."""
-        if await self._admin() is None:
-            return self._refuse()
         self.filter_room = self.filter_user = self.filter_source = ANY
         self.filter_since = self.filter_until = ""
-        self._before_ids, self.page_number = [], 1
-        await self._load_ledger()
-        return None
+        await self._to_page([])
 
     @rx.event
-    async def older(self):
+    @admin_only
+    async def older(self, user: User) -> None:
         """The next page back in time."""
-        if await self._admin() is None:
-            return self._refuse()
         if self.has_older and self.ledger:
-            self._before_ids = [*self._before_ids, self.ledger[-1].id]
-            self.page_number += 1
-            await self._load_ledger()
-        return None
+            await self._to_page([*self._before_ids, self.ledger[-1].id])
 
     @rx.event
-    async def newer(self):
+    @admin_only
+    async def newer(self, user: User) -> None:
         """The page before (newer changes)."""
-        if await self._admin() is None:
-            return self._refuse()
         if self._before_ids:
-            self._before_ids = self._before_ids[:-1]
-            self.page_number -= 1
-            await self._load_ledger()
-        return None
+            await self._to_page(self._before_ids[:-1])
 
     @rx.event
-    async def show_chart(self, room: str):
+    @admin_only
+    async def show_chart(self, user: User, room: str):
         """Chart another room's history."""
-        if await self._admin() is None:
-            return self._refuse()
         if room not in self.room_names:
             return rx.toast.error(f"There is no room called '{room}'.")
         self.chart_room = room
@@ -273,14 +261,12 @@ class AdminState(AuthState):
         return None
 
     @rx.event
-    async def undo(self, effect_id: int):
+    @admin_only
+    async def undo(self, user: User, effect_id: int):
         """Undo a change: restores the old value if the room has not changed since."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         try:
             async with get_services().sessions() as session:
-                undo = await undo_effect(session, effect_id, EffectOrigin(user_id=admin.id))
+                undo = await undo_effect(session, effect_id, EffectOrigin(user_id=user.id))
                 await session.commit()
         except HomeError as exc:
             return rx.toast.error(str(exc))
@@ -290,13 +276,11 @@ class AdminState(AuthState):
         )
 
     @rx.event
-    async def set_temperature(self, form_data: dict):
+    @admin_only
+    async def set_temperature(self, user: User, form_data: dict):
         """An admin sets a room directly (recorded as an `admin` effect)."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         room = str(form_data.get("room", ""))
-        origin = EffectOrigin(source=EffectSource.admin, user_id=admin.id)
+        origin = EffectOrigin(source=EffectSource.admin, user_id=user.id)
         try:
             async with get_services().sessions() as session:
                 effect = await set_room_temperature(session, room, form_data.get("celsius"), origin)

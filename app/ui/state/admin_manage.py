@@ -11,12 +11,17 @@ from app.assistant.errors import AssistantError
 from app.assistant.feedback import list_feedback
 from app.assistant.threads import any_thread
 from app.db.ids import MAX_ROW_ID, parse_row_id
-from app.db.models import ToolMode, User
+from app.db.models import User
+from app.db.statuses import ToolMode
 from app.home.errors import HomeError
 from app.home.rooms import add_room, remove_room, rename_room, set_room_bounds
 from app.services import get_services
 from app.ui.state.admin import AdminState, format_when
+from app.ui.state.auth import admin_only
 from app.ui.transcript import TranscriptMessage, load_transcript
+
+FEEDBACK_ROWS = 100
+THREAD_MESSAGES = 200
 
 
 class RoomsAdminState(AdminState):
@@ -26,10 +31,9 @@ class RoomsAdminState(AdminState):
     removing: str = ""
 
     @rx.event
-    async def add(self, form_data: dict):
+    @admin_only
+    async def add(self, user: User, form_data: dict):
         """Add a room from the form (name, temperature, bounds)."""
-        if await self._admin() is None:
-            return self._refuse()
         try:
             async with get_services().sessions() as session:
                 room = await add_room(
@@ -45,12 +49,11 @@ class RoomsAdminState(AdminState):
         return rx.toast.success(f"Added the {room.name}.")
 
     @rx.event
-    async def start_edit(self, name: str):
+    @admin_only
+    async def start_edit(self, user: User, name: str):
         """Open the edit dialog for a room."""
-        if await self._admin() is None:
-            return self._refuse()
         self.editing = name
-        return None
+        return
 
     @rx.event
     def cancel_edit(self) -> None:
@@ -58,10 +61,9 @@ class RoomsAdminState(AdminState):
         self.editing = ""
 
     @rx.event
-    async def save_edit(self, form_data: dict):
+    @admin_only
+    async def save_edit(self, user: User, form_data: dict):
         """Rename and re-bound the room being edited; a refusal keeps the dialog open."""
-        if await self._admin() is None:
-            return self._refuse()
         try:
             async with get_services().sessions() as session:
                 room = await set_room_bounds(
@@ -78,12 +80,11 @@ class RoomsAdminState(AdminState):
         return rx.toast.success(f"Saved the {room.name}.")
 
     @rx.event
-    async def start_remove(self, name: str):
+    @admin_only
+    async def start_remove(self, user: User, name: str):
         """Ask before removing a room."""
-        if await self._admin() is None:
-            return self._refuse()
         self.removing = name
-        return None
+        return
 
     @rx.event
     def cancel_remove(self) -> None:
@@ -91,10 +92,9 @@ class RoomsAdminState(AdminState):
         self.removing = ""
 
     @rx.event
-    async def confirm_remove(self):
+    @admin_only
+    async def confirm_remove(self, user: User):
         """Remove the room; its history stays in the ledger."""
-        if await self._admin() is None:
-            return self._refuse()
         name, self.removing = self.removing, ""
         try:
             async with get_services().sessions() as session:
@@ -122,28 +122,25 @@ class ToolsAdminState(AdminState):
     tools: list[ToolRow] = []
 
     @rx.event
-    async def load_tools(self):
+    @admin_only
+    async def load_tools(self, user: User):
         """Read every tool's policy."""
-        if await self._admin() is None:
-            return self._refuse()
         async with get_services().sessions() as session:
             modes = await tool_modes(session)
         self.tools = [
             ToolRow(spec.name, spec.description, modes.get(spec.name, ToolMode.auto))
             for spec in get_services().engine.tools.specs
         ]
-        return None
+        return
 
     @rx.event
-    async def set_mode(self, tool: str, mode: str):
+    @admin_only
+    async def set_mode(self, user: User, tool: str, mode: str):
         """Change a tool's policy (runs waiting already keep waiting)."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         known = [spec.name for spec in get_services().engine.tools.specs]
         try:
             async with get_services().sessions() as session:
-                await set_tool_mode(session, tool, mode, known, admin.id or 0)
+                await set_tool_mode(session, tool, mode, known, user.id or 0)
         except AssistantError as exc:
             return rx.toast.error(str(exc))
         await self.load_tools()
@@ -170,12 +167,11 @@ class FeedbackAdminState(AdminState):
     feedback: list[FeedbackView] = []
 
     @rx.event
-    async def load_feedback(self):
+    @admin_only
+    async def load_feedback(self, user: User):
         """Read the newest ratings."""
-        if await self._admin() is None:
-            return self._refuse()
         async with get_services().sessions() as session:
-            rows = await list_feedback(session, limit=100)
+            rows = await list_feedback(session, limit=FEEDBACK_ROWS)
         self.feedback = [
             FeedbackView(
                 r.id,
@@ -188,7 +184,7 @@ class FeedbackAdminState(AdminState):
             )
             for r in rows
         ]
-        return None
+        return
 
 
 class AdminThreadState(AdminState):
@@ -200,10 +196,9 @@ class AdminThreadState(AdminState):
     thread_messages: list[TranscriptMessage] = []
 
     @rx.event
-    async def open_thread(self):
+    @admin_only
+    async def open_thread(self, user: User):
         """`/admin/thread/[admin_thread_id]`."""
-        if await self._admin() is None:
-            return self._refuse()
         thread_id = parse_row_id(str(self.admin_thread_id))
         if thread_id is None:
             self.thread_messages = []
@@ -217,7 +212,7 @@ class AdminThreadState(AdminState):
                 self.thread_messages = []
                 return rx.toast.error(str(exc))
             owner = await session.get(User, thread.user_id) if thread.user_id else None
-            page = await load_transcript(session, thread_id, limit=200)
+            page = await load_transcript(session, thread_id, limit=THREAD_MESSAGES)
         self.thread_title = thread.title
         self.thread_owner = owner.username if owner else "—"
         self.thread_deleted = thread.deleted_at is not None

@@ -16,9 +16,11 @@ from app.accounts.signup import (
     set_signup_open,
     signup_is_open,
 )
-from app.db.models import UserRole
+from app.db.models import User
+from app.db.statuses import UserRole
 from app.services import get_services
 from app.ui.state.admin import AdminState, format_when
+from app.ui.state.auth import admin_only
 
 AUDIT_ROWS = 200
 
@@ -61,32 +63,27 @@ class PeopleAdminState(AdminState):
         self.people = [PersonRow(p.username, p.role, format_when(p.created_at)) for p in people]
 
     @rx.event
-    async def load_people(self):
+    @admin_only
+    async def load_people(self, user: User):
         """Read every account and whether sign-up is open."""
-        if await self._admin() is None:
-            return self._refuse()
         await self._load_people()
-        return None
+        return
 
     @rx.event
-    async def set_signup(self, is_open: bool):
+    @admin_only
+    async def set_signup(self, user: User, is_open: bool):
         """Open or close sign-up (the switch wins over HEARTH_SIGNUP)."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         async with get_services().sessions() as session:
-            await set_signup_open(session, bool(is_open), admin)
+            await set_signup_open(session, bool(is_open), user)
         await self._load_people()
         if self.signup_open:
             return rx.toast.success("Sign-up is open: anyone who reaches Hearth can join.")
         return rx.toast.success("Sign-up is closed: only admins create accounts.")
 
     @rx.event
-    async def create(self, form_data: dict):
+    @admin_only
+    async def create(self, user: User, form_data: dict):
         """Create an account with the typed name, first password and role."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         role = UserRole.admin if form_data.get("role") == UserRole.admin else UserRole.user
         try:
             async with get_services().sessions() as session:
@@ -95,7 +92,7 @@ class PeopleAdminState(AdminState):
                     str(form_data.get("username", "")),
                     str(form_data.get("password", "")),
                     role,
-                    admin,
+                    user,
                 )
         except AccountError as exc:
             self.create_error = str(exc)
@@ -107,16 +104,14 @@ class PeopleAdminState(AdminState):
         )
 
     @rx.event
-    async def change_role(self, username: str, role: str):
+    @admin_only
+    async def change_role(self, user: User, username: str, role: str):
         """Make someone an admin or a user (the last admin stays)."""
-        admin = await self._admin()
-        if admin is None:
-            return self._refuse()
         if role not in (UserRole.admin, UserRole.user):
             return rx.toast.error(f"'{role}' is not a role; choose admin or user.")
         try:
             async with get_services().sessions() as session:
-                await set_role(session, username, UserRole(role), admin)
+                await set_role(session, username, UserRole(role), user)
         except AccountError as exc:
             await self._load_people()
             return rx.toast.error(str(exc))
@@ -124,10 +119,9 @@ class PeopleAdminState(AdminState):
         return rx.toast.success(f"{username} is now {'an admin' if role == 'admin' else 'a user'}.")
 
     @rx.event
-    async def load_audit(self):
+    @admin_only
+    async def load_audit(self, user: User):
         """The newest account events."""
-        if await self._admin() is None:
-            return self._refuse()
         async with get_services().sessions() as session:
             rows = await recent_events(session, limit=AUDIT_ROWS)
         self.audit = [
@@ -142,4 +136,4 @@ class PeopleAdminState(AdminState):
             )
             for r in rows
         ]
-        return None
+        return

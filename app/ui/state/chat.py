@@ -8,22 +8,31 @@ from contextlib import aclosing
 import reflex as rx
 
 from app.accounts.sessions import user_for_token
-from app.assistant import approvals
 from app.assistant.errors import AssistantError, InvalidThreadRef, ThreadNotFound
-from app.assistant.feedback import rate_message
 from app.assistant.runner import RunHandle
 from app.assistant.runs import RunMessages, active_run, run_messages
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
-from app.assistant.undo import undo_in_thread
-from app.home.errors import HomeError
-from app.home.temperatures import format_celsius
+from app.db.models import User
 from app.services import get_services
-from app.ui.live_runs import RunFollower, Showing, follow_in_tab, stop_following_in_tab
-from app.ui.live_text import push_text
-from app.ui.state.auth import AuthState
+from app.ui.live_runs import (
+    RunFollower,
+    Showing,
+    follow_in_tab,
+    push_text,
+    stop_following_in_tab,
+)
+from app.ui.state.auth import AuthState, signed_in
+from app.ui.state.message_actions import MessageActions
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
-from app.ui.transcript import TranscriptMessage, TranscriptPage, load_transcript
+from app.ui.transcript import (
+    TranscriptMessage,
+    TranscriptPage,
+    first_id,
+    hide_streaming_text,
+    load_transcript,
+    merge_page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,27 +50,7 @@ async def _has_ended(run_id: int) -> bool:
     return run is None or run.ended
 
 
-def _first_id(messages: list[TranscriptMessage]) -> int | None:
-    return messages[0].id if messages else None
-
-
-def _merge(shown: list[TranscriptMessage], fresh: TranscriptPage) -> list[TranscriptMessage]:
-    """Fresh rows replace what they cover; older pages loaded meanwhile stay."""
-    if not fresh.messages:
-        return shown
-    start = fresh.messages[0].id
-    return [m for m in shown if m.id < start] + fresh.messages
-
-
-def _live_view(messages: list[TranscriptMessage], live_message_id: int) -> list[TranscriptMessage]:
-    """While a reply streams, its trailing text is the live component's, not a stored part."""
-    for message in messages:
-        if message.id == live_message_id and message.parts and message.parts[-1].kind == "text":
-            message.parts = message.parts[:-1]
-    return messages
-
-
-class ChatState(AuthState):
+class ChatState(MessageActions, AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
@@ -87,22 +76,18 @@ class ChatState(AuthState):
         return len(self.messages) == 0
 
     @rx.event
-    async def open_home(self):
+    @signed_in
+    async def open_home(self, user: User):
         """`/`: open the person's newest thread, or a fresh one."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         async with get_services().sessions() as session:
             newest = await list_threads(session, user.id or 0, limit=1)
             thread = newest[0] if newest else await open_empty_thread(session, user.id or 0)
         return rx.redirect(thread_href(thread.id or 0))
 
     @rx.event
-    async def load_thread(self):
+    @signed_in
+    async def load_thread(self, user: User):
         """`/chat/[thread_id]`: load the thread's transcript (and follow a run still going)."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         raw = str(self.thread_id)
         try:
             thread_id = thread_number(raw)
@@ -135,14 +120,12 @@ class ChatState(AuthState):
         return [rx.toast.error(why), rx.redirect("/")]
 
     @rx.event
-    async def load_earlier(self):
+    @signed_in
+    async def load_earlier(self, user: User):
         """Show the page of messages before the oldest one on screen."""
-        first = _first_id(self.messages)
+        first = first_id(self.messages)
         if first is None:
             return None
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         async with get_services().sessions() as session:
             try:
                 await get_thread(session, self.current_thread_id, user.id or 0)
@@ -201,7 +184,7 @@ class ChatState(AuthState):
         """
         async with self:
             pending, self._pending = self._pending, None
-            token, first_shown = self.session_token, _first_id(self.messages)
+            token, first_shown = self.session_token, first_id(self.messages)
         if pending is None:
             return
         thread_id, text = pending
@@ -227,8 +210,8 @@ class ChatState(AuthState):
         async with self:
             self.starting = False
             if self.current_thread_id == thread_id:
-                self.messages = _live_view(
-                    _merge(self.messages, page), started.assistant_message_id
+                self.messages = hide_streaming_text(
+                    merge_page(self.messages, page), started.assistant_message_id
                 )
                 self.running_run_id = started.run_id
                 self.live_message_id = started.assistant_message_id
@@ -291,11 +274,11 @@ class ChatState(AuthState):
         run: RunMessages | None,
     ) -> None:
         """The transcript as read, with the run's live text where it streams."""
-        self.messages = _merge(self.messages, page)
+        self.messages = merge_page(self.messages, page)
         if show == "ended":
             self.running_run_id = 0
         if show == "live" and run is not None:
-            self.messages = _live_view(self.messages, run.assistant_message_id)
+            self.messages = hide_streaming_text(self.messages, run.assistant_message_id)
             self.live_segment_key = follower.segment_key
             self.live_message_id = run.assistant_message_id
         else:
@@ -312,61 +295,4 @@ class ChatState(AuthState):
             return self._to_login()
         if await get_services().runner.stop(run_id, user.id or 0):
             logger.info("Stop requested for run %s", run_id)
-        return None
-
-    async def _reload_screen(self, user_id: int) -> None:
-        page = await _read_transcript(self.current_thread_id, _first_id(self.messages), user_id)
-        self.messages = _merge(self.messages, page)
-        if self.running_run_id:
-            self.messages = _live_view(self.messages, self.live_message_id)
-
-    @rx.event
-    async def decide(self, tool_call_id: int, approve: bool):
-        """Approve or Deny an "ask first" tool call in one of the person's threads."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
-        try:
-            async with get_services().sessions() as session:
-                await approvals.decide(session, tool_call_id, user.id or 0, approve)
-        except AssistantError as exc:
-            await self._reload_screen(user.id or 0)
-            return rx.toast.error(str(exc))
-        await self._reload_screen(user.id or 0)
-        return rx.toast.success("Approved." if approve else "Denied; Hearth will be told.")
-
-    @rx.event
-    async def undo(self, effect_id: int):
-        """Undo a change this thread's assistant made (or explain why it cannot be)."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
-        try:
-            async with get_services().sessions() as session:
-                undo = await undo_in_thread(session, effect_id, user.id or 0)
-        except HomeError as exc:
-            return rx.toast.error(str(exc))
-        await self._reload_screen(user.id or 0)
-        return [
-            rx.toast.success(
-                f"Undone: {undo.room_name} is back at {format_celsius(undo.new_celsius)} °C."
-            ),
-            RoomsState.refresh(undo.room_name),
-        ]
-
-    @rx.event
-    async def rate(self, message_id: int, rating: str):
-        """Thumbs up or down on a reply; the same thumb again takes it back."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
-        current = next((m.rating for m in self.messages if m.id == message_id), "")
-        try:
-            async with get_services().sessions() as session:
-                await rate_message(
-                    session, user.id or 0, message_id, None if rating == current else rating
-                )
-        except AssistantError as exc:
-            return rx.toast.error(str(exc))
-        await self._reload_screen(user.id or 0)
         return None

@@ -9,8 +9,9 @@ import reflex as rx
 from app.accounts.sessions import user_for_token
 from app.assistant import threads
 from app.assistant.errors import AssistantError
+from app.db.models import User
 from app.services import get_services
-from app.ui.state.auth import AuthState
+from app.ui.state.auth import AuthState, signed_in
 
 
 @dataclass
@@ -60,11 +61,9 @@ class ThreadsState(AuthState):
         self.threads = await _rows_for(self.session_token)
 
     @rx.event
-    async def new_thread(self):
+    @signed_in
+    async def new_thread(self, user: User):
         """Open an empty thread (reusing one that is still empty)."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         async with get_services().sessions() as session:
             thread = await threads.open_empty_thread(session, user.id or 0)
         await self._reload()
@@ -86,12 +85,10 @@ class ThreadsState(AuthState):
         self.renaming_id = 0
 
     @rx.event
-    async def confirm_rename(self, form_data: dict | None = None):
+    @signed_in
+    async def confirm_rename(self, user: User, form_data: dict | None = None):
         """Save the new title; a bad one keeps the dialog open and says why."""
         title = (form_data or {}).get("title", self.rename_title)
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         try:
             async with get_services().sessions() as session:
                 await threads.rename_thread(session, self.renaming_id, user.id or 0, title)
@@ -113,12 +110,10 @@ class ThreadsState(AuthState):
         self.deleting_id = 0
 
     @rx.event
-    async def confirm_delete(self):
+    @signed_in
+    async def confirm_delete(self, user: User):
         """Delete the thread; if it was open, go to the newest remaining one."""
         deleted = self.deleting_id
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         try:
             async with get_services().sessions() as session:
                 await threads.delete_thread(session, deleted, user.id or 0)

@@ -15,10 +15,10 @@ from app.accounts.api_tokens import (
     revoke_api_token,
 )
 from app.accounts.errors import AccountError, InvalidTokenExpiry
-from app.db.models import ApiToken, utcnow
+from app.db.models import ApiToken, User, utcnow
 from app.services import get_services
 from app.ui.state.admin import format_when
-from app.ui.state.auth import AuthState
+from app.ui.state.auth import AuthState, signed_in
 
 TOKENS_ROUTE = "/tokens"
 
@@ -92,22 +92,18 @@ class TokensState(AuthState):
         self.tokens = [_row(t, now) for t in tokens]
 
     @rx.event
-    async def open_tokens(self):
+    @signed_in
+    async def open_tokens(self, user: User):
         """Signed-in people only; a token shown earlier is not shown again."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         self.new_token, self.new_token_name, self.name_error = "", "", ""
         self.revoking_id = 0
         await self._load(user.id or 0)
-        return None
+        return
 
     @rx.event
-    async def create(self, form_data: dict):
+    @signed_in
+    async def create(self, user: User, form_data: dict):
         """Make a token with the typed name and show it once."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         try:
             async with get_services().sessions() as session:
                 row, token = await create_api_token(
@@ -118,11 +114,11 @@ class TokensState(AuthState):
                 )
         except AccountError as exc:
             self.name_error = str(exc)
-            return None
+            return
         self.name_error = ""
         self.new_token, self.new_token_name = token, row.name
         await self._load(user.id or 0)
-        return None
+        return
 
     @rx.event
     def dismiss_new_token(self) -> None:
@@ -140,11 +136,9 @@ class TokensState(AuthState):
         self.revoking_id, self.revoking_name = 0, ""
 
     @rx.event
-    async def confirm_revoke(self):
+    @signed_in
+    async def confirm_revoke(self, user: User):
         """Revoke: every app using the token is refused from its next request."""
-        user = await self._user()
-        if user is None:
-            return self._to_login()
         token_id, name = self.revoking_id, self.revoking_name
         self.revoking_id, self.revoking_name = 0, ""
         try:

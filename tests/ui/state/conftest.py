@@ -10,8 +10,9 @@ from sqlmodel import select
 
 import app.app  # noqa: F401  (registers every state and page route)
 from app.accounts.sessions import start_session
-from app.db.models import Effect, Message, Role, User, UserRole
+from app.db.models import Effect, Message, User
 from app.db.session import SessionFactory
+from app.db.statuses import Role, UserRole
 from app.services import get_services
 from app.settings import get_settings
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn

@@ -1,0 +1,94 @@
+"""The one door: a started run is driven here, followed from its start by anyone, and
+stopped from any tab (here at once, from elsewhere through the database)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.assistant.events import RunFinished, RunStarted, TextDelta
+from app.assistant.runs import request_stop
+from app.db.session import SessionFactory
+from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn
+from tests.support.assistant import build_runner, run_events
+from tests.support.people import owned_thread, person
+
+
+async def _thread(sessions: SessionFactory) -> tuple[int, int]:
+    async with sessions() as session:
+        thread = await owned_thread(session)
+    return thread.id or 0, thread.user_id or 0
+
+
+def _text(events: list) -> str:
+    return "".join(e.text for e in events if isinstance(e, TextDelta))
+
+
+async def test_every_follower_sees_the_whole_run_once_however_late_it_joins(
+    sessions: SessionFactory,
+) -> None:
+    pause = Pause()
+    provider = ScriptedProvider([[*text_turn("Hello, ")[:1], pause, *text_turn("world.")]])
+    runner = build_runner(sessions, provider)
+    thread_id, user_id = await _thread(sessions)
+    run = await runner.start_run(thread_id, "hi", user_id=user_id)
+    early = asyncio.create_task(run_events(run))
+    await asyncio.wait_for(pause.reached.wait(), 5)
+    assert runner.is_driving(run.run_id)
+    pause.release.set()
+    events = await asyncio.wait_for(early, 5)
+    late = [e for batch in [b async for b in runner.follow(run.run_id)] for e in batch or []]
+    for seen in (events, late):
+        assert isinstance(seen[0], RunStarted) and seen[0].run_id == run.run_id
+        assert _text(seen) == "Hello, world."
+        assert seen[-1] == RunFinished(run.run_id, "completed", None)
+    assert not runner.is_driving(run.run_id)
+
+
+async def test_a_stop_recorded_elsewhere_cancels_the_run_within_a_poll(
+    sessions: SessionFactory,
+) -> None:
+    silent = Pause()  # a model that never says another word
+    provider = ScriptedProvider([[*text_turn("So far")[:1], silent]])
+    runner = build_runner(sessions, provider, stop_poll_interval_s=0.05)
+    thread_id, user_id = await _thread(sessions)
+    run = await runner.start_run(thread_id, "hi", user_id=user_id)
+    await asyncio.wait_for(silent.reached.wait(), 5)
+    async with sessions() as session:
+        # As another worker's Stop does: only the database hears of it.
+        assert await request_stop(session, run.run_id, user_id)
+    events = await asyncio.wait_for(run_events(run), 5)
+    assert events[-1] == RunFinished(run.run_id, "cancelled")
+    assert _text(events) == "So far"
+
+
+async def test_stop_here_ends_the_run_at_once_and_only_for_its_owner(
+    sessions: SessionFactory,
+) -> None:
+    silent = Pause()
+    runner = build_runner(sessions, ScriptedProvider([[silent]]), stop_poll_interval_s=60)
+    thread_id, user_id = await _thread(sessions)
+    run = await runner.start_run(thread_id, "hi", user_id=user_id)
+    await asyncio.wait_for(silent.reached.wait(), 5)
+    async with sessions() as session:
+        mallory = await person(session, "mallory")
+    assert not await runner.stop(run.run_id, mallory)
+    assert runner.is_driving(run.run_id)
+    # The poll is a minute away: only the direct cancel can end it this soon.
+    assert await runner.stop(run.run_id, user_id)
+    await asyncio.wait_for(run.finished(), 2)
+    assert not await runner.stop(run.run_id, user_id), "a run that ended cannot be stopped"
+
+
+async def test_the_starter_leaving_stops_the_run_and_its_end_is_published(
+    sessions: SessionFactory,
+) -> None:
+    silent = Pause()
+    runner = build_runner(sessions, ScriptedProvider([[silent]]))
+    thread_id, user_id = await _thread(sessions)
+    run = await runner.start_run(thread_id, "hi", user_id=user_id)
+    await asyncio.wait_for(silent.reached.wait(), 5)
+    run.stop()
+    run.stop()  # twice, as a client that goes away twice: the run's bookkeeping finishes
+    await asyncio.wait_for(run.finished(), 5)
+    events = await run_events(run)
+    assert events[-1] == RunFinished(run.run_id, "cancelled")
