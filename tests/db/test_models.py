@@ -41,12 +41,6 @@ def test_utcnow_is_aware_utc() -> None:
     assert abs(now - datetime.now(UTC)) < timedelta(seconds=5)
 
 
-def test_every_status_is_live_or_terminal_never_both() -> None:
-    assert set(LIVE_RUN_STATUSES) == {"queued", "in_progress", "requires_action", "cancelling"}
-    assert set(LIVE_RUN_STATUSES) | TERMINAL_RUN_STATUSES == set(RunStatus)
-    assert not set(LIVE_RUN_STATUSES) & TERMINAL_RUN_STATUSES
-
-
 @pytest.mark.parametrize("live", LIVE_RUN_STATUSES)
 async def test_a_thread_holds_one_live_run_at_a_time(sessions: SessionFactory, live: str) -> None:
     thread_id, _ = await _thread(sessions)
