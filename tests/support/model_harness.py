@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from app.assistant.events import RunEvent
+from app.assistant.events import RunEvent, RunFinished, TextDelta
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
 from app.assistant.providers.openai_client import ClientConfig
 from app.assistant.providers.responses import ResponsesProvider
 from app.assistant.providers.retrying import RetryingProvider
+from app.db.models import Message
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support.assistant import build_runner, run_in
@@ -65,6 +66,21 @@ class Harness:
         body = self.body(index)
         return body["messages"] if self.api == "chat" else body["input"]
 
+    async def assistant_message(self, events: list[RunEvent]) -> Message:
+        """The stored reply of the run these events came from."""
+        async with self.sessions() as session:
+            message = await session.get(Message, events[0].assistant_message_id)
+        assert message is not None
+        return message
 
-async def _instructions(_session) -> str:
-    return "You are Hearth."
+
+def streamed_text(events: list[RunEvent]) -> str:
+    """The text the run streamed, joined."""
+    return "".join(e.text for e in events if isinstance(e, TextDelta))
+
+
+def run_finished(events: list[RunEvent]) -> RunFinished:
+    """The run's last event, which must be its end."""
+    last = events[-1]
+    assert isinstance(last, RunFinished), f"the run did not end; last event: {last}"
+    return last
