@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from app.assistant.errors import RunAlreadyActive
 from app.assistant.runs import create_run, expire_stale_runs, request_stop, run_status
-from app.assistant.sweeper import sweep_stale_runs
 from app.db.models import Message, Run, ToolCall, utcnow
 from app.db.session import SessionFactory
 from app.db.statuses import RunStatus
@@ -60,23 +59,6 @@ async def test_a_beating_run_is_left_alone(sessions: SessionFactory) -> None:
     async with sessions() as session:
         assert await expire_stale_runs(session, timedelta(seconds=60)) == []
         assert await run_status(session, run_id) == "in_progress"
-
-
-async def test_the_sweeper_expires_at_start(sessions: SessionFactory) -> None:
-    run_id, _ = await _run(sessions)
-    await _age(sessions, run_id, 120)
-    sweeper = asyncio.create_task(sweep_stale_runs(sessions, stale_after_s=60, interval_s=30))
-    try:
-        for _ in range(100):
-            async with sessions() as session:
-                if await run_status(session, run_id) == "expired":
-                    break
-            await asyncio.sleep(0.02)
-        else:
-            raise AssertionError("the sweeper never expired the silent run")
-    finally:
-        sweeper.cancel()
-        await asyncio.wait([sweeper])
 
 
 async def test_stop_marks_cancelling_only_while_the_run_is_going(sessions: SessionFactory) -> None:

@@ -1,12 +1,19 @@
-"""One model turn: the provider's stream read from its own task, with ticks while it is
-silent, its errors and its closing passed on."""
+"""One model turn: the request from the thread in budget; the provider's stream read from its
+own task, with ticks while it is silent, text saved as it comes, errors and closing passed on."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 
+from sqlmodel import select
+
+from app.assistant.conversation import UserText
 from app.assistant.turn import ticking
+from app.db.models import Message, Run
+from app.db.session import SessionFactory
+from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn
+from tests.support.assistant import ask, build_runner, new_thread
 
 
 async def _paced(items: list[str | float]) -> AsyncIterator[str]:
@@ -78,3 +85,39 @@ async def test_cancelling_the_consumer_closes_the_source() -> None:
     await asyncio.wait([task])
     assert task.cancelled()
     assert closed.is_set()
+
+
+async def test_checkpoints_save_text_while_streaming(sessions: SessionFactory) -> None:
+    pause = Pause()
+    provider = ScriptedProvider([[*text_turn("saved ", "so far")[:2], pause, *text_turn("!")]])
+    runner = build_runner(sessions, provider, checkpoint_interval_s=0)
+    thread_id = await new_thread(sessions)
+    task = asyncio.create_task(ask(runner, thread_id, "hi"))
+    await asyncio.wait_for(pause.reached.wait(), 5)
+
+    async def stored_parts() -> list:
+        async with sessions() as session:
+            query = select(Message).where(Message.role == "assistant")
+            return (await session.exec(query)).one().parts
+
+    for _ in range(250):
+        if await stored_parts() == [{"type": "text", "text": "saved so far"}]:
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError(f"the text was never checkpointed; stored: {await stored_parts()}")
+    async with sessions() as session:
+        run = (await session.exec(select(Run))).one()
+    assert run.status == "in_progress" and run.heartbeat_at is not None
+    pause.release.set()
+    events = await asyncio.wait_for(task, 5)
+    assert events[-1].status == "completed"
+
+
+async def test_old_turns_past_the_context_budget_are_not_sent(sessions: SessionFactory) -> None:
+    provider = ScriptedProvider([text_turn("x" * 3000), text_turn("short")])
+    runner = build_runner(sessions, provider, max_context_chars=1000)
+    thread_id = await new_thread(sessions)
+    await ask(runner, thread_id, "first question")
+    await ask(runner, thread_id, "second question")
+    assert provider.requests[1].items == (UserText("second question"),)

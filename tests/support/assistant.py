@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 
+from sqlmodel import col, select
+
 from app.assistant.config import EngineConfig
 from app.assistant.engine import Instructions, RunEngine
 from app.assistant.events import RunEvent, RunFinished
@@ -13,8 +15,9 @@ from app.assistant.feed import LocalFeed, RunFeed
 from app.assistant.providers.base import Provider
 from app.assistant.runner import RunHandle, Runner
 from app.assistant.tools import ToolRegistry, home_tool_registry
-from app.db.models import Thread
+from app.db.models import Message, Run, Thread
 from app.db.session import SessionFactory
+from tests.support.people import owned_thread
 
 
 async def _no_instructions(_session) -> str:
@@ -84,3 +87,24 @@ async def run_events(run: RunHandle) -> list[RunEvent]:
                 break
     await run.finished()
     return events
+
+
+async def new_thread(sessions: SessionFactory) -> int:
+    """A new thread of the default owner (tests/support/people.py)."""
+    async with sessions() as session:
+        return (await owned_thread(session)).id or 0
+
+
+async def ask(runner: Runner, thread_id: int, text: str) -> list[RunEvent]:
+    """Every event of a run in the thread, asked `text` by its owner."""
+    return [event async for event in run_in(runner, thread_id, text)]
+
+
+async def stored_run(sessions: SessionFactory, run_id: int) -> tuple[Run, list[Message]]:
+    """The run's row and its messages (the question and the reply), as stored now."""
+    async with sessions() as session:
+        run = await session.get(Run, run_id)
+        query = select(Message).where(Message.run_id == run_id).order_by(col(Message.id))
+        messages = list((await session.exec(query)).all())
+    assert run is not None, f"run {run_id} is not stored"
+    return run, messages
