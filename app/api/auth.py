@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
+
 from starlette.requests import Request
+from starlette.responses import Response
 
 from app.accounts.api_tokens import user_for_api_token_from
 from app.accounts.errors import TooManyAttempts
@@ -10,6 +14,8 @@ from app.accounts.sources import client_address
 from app.api.errors import ApiError
 from app.db.models import User
 from app.services import get_services
+
+UserEndpoint = Callable[[Request, User], Awaitable[Response]]
 
 _HOW = (
     "Send 'Authorization: Bearer <token>' with one of your API tokens "
@@ -44,3 +50,13 @@ async def api_user(request: Request) -> User:
             "API tokens.",
         )
     return user
+
+
+def authenticated(endpoint: UserEndpoint) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint for a token's owner: `endpoint(request, user)`, after `api_user`."""
+
+    @wraps(endpoint)
+    async def with_user(request: Request) -> Response:
+        return await endpoint(request, await api_user(request))
+
+    return with_user

@@ -14,7 +14,7 @@ from contextlib import aclosing
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from app.api.auth import api_user
+from app.api.auth import authenticated
 from app.api.bodies import read_json
 from app.api.chat_request import ChatRequest, parse_chat
 from app.api.errors import ApiError, bad_request, not_found
@@ -35,7 +35,7 @@ from app.assistant.events import RunFinished
 from app.assistant.runner import RunHandle
 from app.assistant.threads import get_thread, thread_for_ref, thread_ref
 from app.db.ids import is_number
-from app.db.models import Thread
+from app.db.models import Thread, User
 from app.services import Services, get_services
 
 
@@ -138,21 +138,18 @@ async def _stream(
             run.stop()
 
 
-async def chat_endpoint(request: Request) -> Response:
+@authenticated
+async def chat_endpoint(request: Request, user: User) -> Response:
     """Start a run from the request's new user message (or carry one on from the results of
     the client's tools) and stream it back."""
     services = get_services()
-    try:
-        user = await api_user(request)
-        body = await read_json(
-            request, services.settings.api_max_body_bytes, "a JSON object with `messages`"
-        )
-        chat = parse_chat(request, body)
-        _check_tool_names(services, chat)
-        thread, run = await _open_run(services, user.id or 0, chat)
-        started = run.started
-    except ApiError as exc:
-        return exc.response()
+    body = await read_json(
+        request, services.settings.api_max_body_bytes, "a JSON object with `messages`"
+    )
+    chat = parse_chat(request, body)
+    _check_tool_names(services, chat)
+    thread, run = await _open_run(services, user.id or 0, chat)
+    started = run.started
     reply_id = message_ref(started.assistant_message_id)
     metadata = {"threadId": thread_ref(thread), "runId": started.run_id}
     writer: DataStreamWriter | UiMessageStreamWriter

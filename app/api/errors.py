@@ -1,9 +1,29 @@
 """HTTP API errors: a status and a JSON body `{"error": {"message", "field"?}}` saying what
-was wrong and what is allowed."""
+was wrong and what is allowed. Endpoints raise `ApiError`; `answer_api_error`, Starlette's
+handler for it, is the one place it becomes an answer."""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+
+class ErrorDetail(BaseModel):
+    """What the API refused, and why."""
+
+    message: str = Field(description="What was wrong and what is allowed.")
+    field: str | None = Field(
+        default=None,
+        description="The field at fault, as a dotted path (400 and 415 only).",
+        examples=["messages.0.content"],
+    )
+
+
+class Error(BaseModel):
+    """Every refusal's body."""
+
+    error: ErrorDetail
 
 
 class ApiError(Exception):
@@ -18,13 +38,19 @@ class ApiError(Exception):
 
     def response(self) -> JSONResponse:
         """The JSON answer."""
-        body: dict[str, str] = {"message": self.message}
-        if self.field:
-            body["field"] = self.field
+        body = Error(error=ErrorDetail(message=self.message, field=self.field or None))
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
         if self.retry_after_s is not None:
             headers["Retry-After"] = str(self.retry_after_s)
-        return JSONResponse({"error": body}, status_code=self.status, headers=headers)
+        return JSONResponse(
+            body.model_dump(exclude_none=True), status_code=self.status, headers=headers
+        )
+
+
+async def answer_api_error(_request: Request, exc: Exception) -> Response:
+    """Starlette's handler for an `ApiError` an endpoint raised."""
+    assert isinstance(exc, ApiError)
+    return exc.response()
 
 
 def bad_request(field: str, message: str) -> ApiError:

@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.api.bodies import MAX_DEPTH
-from app.api.chat_request import MAX_SYSTEM_CHARS, MAX_TOOL_NAME_CHARS, MAX_TOOLS, PROTOCOLS
+from app.api.chat_body import MAX_SYSTEM_CHARS, MAX_TOOL_NAME_CHARS, MAX_TOOLS
+from app.api.chat_request import PROTOCOLS
 from app.api.wire.ui_message_stream import CHUNK_TYPES
 from app.db.ids import MAX_ROW_ID
 from app.services import get_services

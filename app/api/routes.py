@@ -17,7 +17,7 @@ from starlette.routing import Match, Route
 
 from app.api.approvals import approval_endpoint
 from app.api.chat import chat_endpoint
-from app.api.errors import ApiError, not_found
+from app.api.errors import ApiError, answer_api_error, not_found
 from app.api.health import health
 from app.api.openapi import openapi_endpoint
 from app.api.threads import delete_endpoint, list_endpoint, read_endpoint
@@ -42,7 +42,7 @@ def _fallback(routes: list[Route]) -> Route:
         for route in routes:
             if route.matches(request.scope)[0] is Match.PARTIAL:
                 raise HTTPException(405, headers={"Allow": ", ".join(sorted(route.methods or ()))})
-        return not_found(f"There is no endpoint {request.url.path}; {_DESCRIBED}.").response()
+        raise not_found(f"There is no endpoint {request.url.path}; {_DESCRIBED}.")
 
     fallback = Route("/api/{path:path}", no_endpoint, include_in_schema=False)
     # Every method: a function endpoint takes GET alone, and a request this route turned
@@ -99,6 +99,7 @@ def build_api() -> Starlette:
     api = Starlette(
         routes=[*endpoints, _fallback(endpoints)],
         exception_handlers={
+            ApiError: answer_api_error,
             HTTPException: _http_error,
             OperationalError: _database_unavailable,
         },

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.api.auth import api_user
-from app.api.errors import ApiError, bad_request, not_found
+from app.api.auth import authenticated
+from app.api.errors import bad_request, not_found
+from app.api.refusals import ApiModel, Described
 from app.api.wire.messages import content_message, ui_message
 from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.threads import (
@@ -19,24 +21,56 @@ from app.assistant.threads import (
     thread_for_ref,
     thread_ref,
 )
-from app.db.models import Thread
+from app.db.models import Thread as ThreadRow
+from app.db.models import User
 from app.services import get_services
 
 _FORMATS = {"ui": ui_message, "content": content_message}
+_TIME = Described({"format": "date-time"})
 
 
-def thread_json(thread: Thread) -> dict[str, Any]:
+class Thread(ApiModel):
     """A thread as the API shows it."""
-    return {
-        "id": thread_ref(thread),
-        "number": thread.id,
-        "title": thread.title,
-        "createdAt": thread.created_at.isoformat(),
-        "updatedAt": thread.updated_at.isoformat(),
-    }
+
+    id: str = Field(description="The client's id, or the number as text.")
+    number: int = Field(description="Hearth's thread number.")
+    title: str
+    created_at: Annotated[str, _TIME]
+    updated_at: Annotated[str, _TIME]
+
+    @classmethod
+    def of(cls, thread: ThreadRow) -> Thread:
+        """The API's view of a stored thread."""
+        return cls(
+            id=thread_ref(thread),
+            number=thread.id or 0,
+            title=thread.title,
+            created_at=thread.created_at.isoformat(),
+            updated_at=thread.updated_at.isoformat(),
+        )
 
 
-async def _thread(session: AsyncSession, user_id: int, ref: str) -> Thread:
+class ThreadList(ApiModel):
+    """The caller's threads, most recently active first."""
+
+    threads: list[Thread]
+
+
+class ThreadMessages(ApiModel):
+    """A thread and its messages."""
+
+    thread: Thread
+    messages: list[dict[str, Any]] = Field(
+        description="`UIMessage`s (format=ui) or assistant-ui `ThreadMessageLike`s "
+        "(format=content)."
+    )
+
+
+def _json(model: ApiModel, status: int = 200) -> JSONResponse:
+    return JSONResponse(model.model_dump(by_alias=True), status_code=status)
+
+
+async def _thread(session: AsyncSession, user_id: int, ref: str) -> ThreadRow:
     try:
         return await thread_for_ref(session, user_id, ref)
     except ThreadNotFound as exc:
@@ -45,42 +79,33 @@ async def _thread(session: AsyncSession, user_id: int, ref: str) -> Thread:
         raise bad_request("thread_id", str(exc)) from exc
 
 
-async def list_endpoint(request: Request) -> Response:
+@authenticated
+async def list_endpoint(_request: Request, user: User) -> Response:
     """`GET /api/threads`: the caller's threads, most recently active first."""
-    try:
-        user = await api_user(request)
-        async with get_services().sessions() as session:
-            threads = await list_threads(session, user.id or 0)
-    except ApiError as exc:
-        return exc.response()
-    return JSONResponse({"threads": [thread_json(t) for t in threads]})
+    async with get_services().sessions() as session:
+        threads = await list_threads(session, user.id or 0)
+    return _json(ThreadList(threads=[Thread.of(t) for t in threads]))
 
 
-async def read_endpoint(request: Request) -> Response:
+@authenticated
+async def read_endpoint(request: Request, user: User) -> Response:
     """`GET /api/threads/{id}?format=ui|content`: a thread and its messages."""
-    try:
-        user = await api_user(request)
-        shape = request.query_params.get("format", "ui")
-        if shape not in _FORMATS:
-            raise bad_request(
-                "format", f"is 'ui' (useChat) or 'content' (assistant-ui), not {shape!r}."
-            )
-        async with get_services().sessions() as session:
-            thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
-            messages = await list_messages(session, thread.id or 0)
-    except ApiError as exc:
-        return exc.response()
+    shape = request.query_params.get("format", "ui")
+    if shape not in _FORMATS:
+        raise bad_request(
+            "format", f"is 'ui' (useChat) or 'content' (assistant-ui), not {shape!r}."
+        )
+    async with get_services().sessions() as session:
+        thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
+        messages = await list_messages(session, thread.id or 0)
     convert = _FORMATS[shape]
-    return JSONResponse({"thread": thread_json(thread), "messages": [convert(m) for m in messages]})
+    return _json(ThreadMessages(thread=Thread.of(thread), messages=[convert(m) for m in messages]))
 
 
-async def delete_endpoint(request: Request) -> Response:
+@authenticated
+async def delete_endpoint(request: Request, user: User) -> Response:
     """`DELETE /api/threads/{id}`: hide the thread (its effects stay in the ledger)."""
-    try:
-        user = await api_user(request)
-        async with get_services().sessions() as session:
-            thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
-            await delete_thread(session, thread.id or 0, user.id or 0)
-    except ApiError as exc:
-        return exc.response()
+    async with get_services().sessions() as session:
+        thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
+        await delete_thread(session, thread.id or 0, user.id or 0)
     return Response(status_code=204)
