@@ -11,6 +11,7 @@ from pydantic.functional_validators import AfterValidator, BeforeValidator
 
 from app.api.chat_messages import Conversation, read_conversation
 from app.api.refusals import (
+    COMPONENTS,
     ApiModel,
     Described,
     choice,
@@ -19,12 +20,16 @@ from app.api.refusals import (
     refusal,
     says,
 )
+from app.api.threads import THREAD_REF
 from app.assistant.providers.base import ToolSpec
+from app.db.ids import MAX_ROW_ID
 
 MAX_SYSTEM_CHARS = 4000
 MAX_TOOLS = 32
 MAX_TOOL_NAME_CHARS = 64
 TOOL_NAME = f"^[A-Za-z0-9_-]{{1,{MAX_TOOL_NAME_CHARS}}}$"
+# The names Hearth's own tools take are refused too: the description says which (ToolName).
+_NAME = {"allOf": [{"$ref": f"{COMPONENTS}ToolName"}]}
 _SCHEMA_OBJECT = "must be a JSON schema object."
 
 
@@ -79,7 +84,7 @@ class Tool(ApiModel):
 class NamedTool(Tool):
     """A tool in a list: its name with it."""
 
-    name: Annotated[str, Field(pattern=TOOL_NAME)]
+    name: Annotated[str, Field(pattern=TOOL_NAME), Described(_NAME, instead=True)]
 
     @model_validator(mode="before")
     @classmethod
@@ -107,7 +112,7 @@ _ToolsByName = Annotated[
     dict[str, Tool],
     BeforeValidator(_named_well),
     BeforeValidator(_at_most),
-    Described({"propertyNames": {"pattern": TOOL_NAME}, "maxProperties": MAX_TOOLS}),
+    Described({"propertyNames": _NAME, "maxProperties": MAX_TOOLS}),
 ]
 _ToolList = Annotated[
     list[NamedTool], BeforeValidator(_at_most), Described({"maxItems": MAX_TOOLS})
@@ -125,18 +130,31 @@ _Tools = choice(
     "must be an object of tools by name (or a list of tools).",
     **{"<by-name>": _ToolsByName, "<list>": _ToolList, "<none>": None},
 )
+
+
+def _thread_ref(value: Any) -> str | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value % 1 == 0:
+        return "<number>"
+    return "<id>" if isinstance(value, str) else "<none>" if value is None else None
+
+
+# The engine refuses an id no thread can have (the schema says which, as for the path's).
 _ThreadRef = choice(
-    lambda v: (
-        "<id>"
-        if isinstance(v, str)
-        else "<none>"
-        if v is None
-        else "<number>"
-        if isinstance(v, int) and not isinstance(v, bool)
-        else None
-    ),
+    _thread_ref,
     "must be a string: your id for the thread (or Hearth's thread number).",
-    **{"<id>": str, "<number>": int, "<none>": None},
+    **{
+        "<id>": Annotated[
+            str, Described({"anyOf": [THREAD_REF, {"const": ""}]}, instead=True)
+        ],  # "": a new thread, as none
+        # Read as its digits: a number up to the largest thread number, or (negative) an id.
+        # JSON Schema (and JavaScript) cannot tell 7.0 from 7: both are thread 7.
+        "<number>": Annotated[
+            int,
+            BeforeValidator(int),
+            Described({"type": "integer", "minimum": 1 - 10**99, "maximum": MAX_ROW_ID}),
+        ],
+        "<none>": None,
+    },
 )
 _System = choice(
     lambda v: "<text>" if isinstance(v, str) else "<none>" if not v else None,
@@ -147,9 +165,7 @@ _System = choice(
             StringConstraints(max_length=MAX_SYSTEM_CHARS),
             says(lambda v: f"is {len(v)} characters; at most {MAX_SYSTEM_CHARS}."),
         ],
-        "<none>": Annotated[
-            JsonValue, Described({"enum": [None, False, 0, "", [], {}]}, instead=True)
-        ],
+        "<none>": Annotated[JsonValue, Described({"enum": [None, False, 0, [], {}]}, instead=True)],
     },
 )
 

@@ -29,6 +29,8 @@ from pydantic_core import CoreSchema, ErrorDetails, PydanticCustomError
 from app.api.errors import ApiError, bad_request
 
 M = TypeVar("M", bound=BaseModel)
+# Where the OpenAPI description keeps the models' schemas (and a few a model refers to).
+COMPONENTS = "#/components/schemas/"
 REFUSED = "refused"
 # Union members' tags: pydantic puts them in an error's path; the wire has no such field.
 _TAGS: set[str] = set()
@@ -170,7 +172,10 @@ def read_without(field: str, first: str) -> Callable[[dict[str, Any]], None]:
     def edit(schema: dict[str, Any]) -> None:
         properties = schema["properties"]
         rule = properties[field]
-        properties[field] = {"description": f"Not read when `{first}` is sent."}
+        properties[field] = {
+            "description": f"Not read when `{first}` is sent.",
+            "allOf": [{"$ref": f"{COMPONENTS}JsonValue"}],
+        }
         schema.setdefault("allOf", []).append(
             {"if": {"required": [first]}, "else": {"properties": {field: rule}}}
         )

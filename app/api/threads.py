@@ -21,11 +21,34 @@ from app.assistant.threads import (
     thread_for_ref,
     thread_ref,
 )
+from app.db.ids import MAX_ROW_ID
 from app.db.models import Thread as ThreadRow
 from app.db.models import User
 from app.services import get_services
 
 _FORMATS = {"ui": ui_message, "content": content_message}
+
+
+def _numbers_up_to(limit: int) -> str:
+    """A regular expression for the ASCII numbers from 0 to `limit` (leading zeros allowed)."""
+    digits = str(limit)
+    shorter = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    below = [
+        f"{digits[:i]}[0-{int(d) - 1}]"
+        + (f"[0-9]{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else "")
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
+    return f"^0*({'|'.join([*shorter, *below, digits])})$"
+
+
+# What a thread id may be: Hearth's number, or the client's own id (what thread_for_ref takes).
+THREAD_REF: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": _numbers_up_to(MAX_ROW_ID)},
+        {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$", "not": {"pattern": "^[0-9]+$"}},
+    ]
+}
 _TIME = Described({"format": "date-time"})
 
 

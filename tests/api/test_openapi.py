@@ -23,7 +23,8 @@ from tests.support.people import person
 
 # Every check schemathesis has but `positive_data_acceptance`: JSON Schema cannot say "what
 # follows the last user message is empty or tool results", so a body the schema allows can
-# still be refused (with a 400 that is described).
+# still be refused (with a 400 that is described). test_openapi_agreement.py checks that
+# acceptance, placing the messages it draws where they are read.
 NOT_CHECKED = "positive_data_acceptance"
 
 
@@ -71,7 +72,12 @@ phases.coverage.generation.mode = "positive"
 def served(database_url: str, tmp_path: Path) -> Iterator[str]:
     """The API for real (uvicorn) on the test database, with the offline assistant."""
     with serve_api(
-        {"HEARTH_DATABASE_URL": database_url, "HEARTH_API_MAX_BODY_BYTES": "20000"},
+        {
+            "HEARTH_DATABASE_URL": database_url,
+            "HEARTH_API_MAX_BODY_BYTES": "20000",
+            # Bodies the description calls valid start runs: answered at once, not typed out.
+            "HEARTH_OFFLINE_CHUNK_DELAY_S": "0",
+        },
         tmp_path / "api.log",
     ) as url:
         yield url
