@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from app.api.auth import authenticated
 from app.api.bodies import read_json
 from app.api.errors import ApiError, not_found
-from app.api.refusals import ApiModel, says, validated
+from app.api.refusals import ApiAnswer, ApiModel, says, validated
 from app.assistant.approvals import ApprovalClosed, ApprovalNotFound, decide
 from app.db.ids import parse_row_id
 from app.db.models import User
@@ -39,7 +39,7 @@ class ApprovalAnswer(ApiModel):
     ]
 
 
-class ApprovalAnswered(ApiModel):
+class ApprovalAnswered(ApiAnswer):
     """The answer, taken."""
 
     approval_id: str

@@ -42,12 +42,11 @@ def refusal(message: str) -> PydanticCustomError:
 
 
 class ApiModel(BaseModel):
-    """A JSON object of a request or an answer: camelCase on the wire, strict types (no
-    "yes" for true), and fields Hearth does not read kept (clients send more)."""
+    """A JSON object of a request or an answer: camelCase on the wire (and only there: no
+    `thread_id` for `threadId`), strict types (no "yes" for true), and fields Hearth does not
+    read kept (clients send more)."""
 
-    model_config = ConfigDict(
-        strict=True, extra="allow", alias_generator=to_camel, validate_by_name=True
-    )
+    model_config = ConfigDict(strict=True, extra="allow", alias_generator=to_camel)
     # How a value that is no JSON object is refused: in these words at its own path, or
     # (None) as an object without any field, so the first required field says its rule.
     not_an_object: ClassVar[str | None] = "must be a JSON object."
@@ -60,12 +59,19 @@ class ApiModel(BaseModel):
                 raise refusal(cls.not_an_object)
             data = {}
         # A required field that is absent is refused in its own words, as null would be.
+        by_name = cls.model_config.get("validate_by_name", False)
         absent = {
             field.alias or name: None
             for name, field in cls.model_fields.items()
-            if field.is_required() and not {name, field.alias} & data.keys()
+            if field.is_required() and not {field.alias, name if by_name else None} & data.keys()
         }
         return {**data, **absent} if absent else data
+
+
+class ApiAnswer(ApiModel):
+    """A JSON object the API answers with, built in Python by field name."""
+
+    model_config = ConfigDict(validate_by_name=True)
 
 
 def says(rule: str | Callable[[Any], str]) -> WrapValidator:

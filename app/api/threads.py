@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from app.api.auth import authenticated
 from app.api.errors import bad_request, not_found
-from app.api.refusals import ApiModel, Described
+from app.api.refusals import ApiAnswer, Described
 from app.api.wire.messages import content_message, ui_message
 from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.threads import (
@@ -52,7 +52,7 @@ THREAD_REF: dict[str, Any] = {
 _TIME = Described({"format": "date-time"})
 
 
-class Thread(ApiModel):
+class Thread(ApiAnswer):
     """A thread as the API shows it."""
 
     id: str = Field(description="The client's id, or the number as text.")
@@ -73,13 +73,13 @@ class Thread(ApiModel):
         )
 
 
-class ThreadList(ApiModel):
+class ThreadList(ApiAnswer):
     """The caller's threads, most recently active first."""
 
     threads: list[Thread]
 
 
-class ThreadMessages(ApiModel):
+class ThreadMessages(ApiAnswer):
     """A thread and its messages."""
 
     thread: Thread
@@ -89,7 +89,7 @@ class ThreadMessages(ApiModel):
     )
 
 
-def _json(model: ApiModel, status: int = 200) -> JSONResponse:
+def _json(model: ApiAnswer, status: int = 200) -> JSONResponse:
     return JSONResponse(model.model_dump(by_alias=True), status_code=status)
 
 
