@@ -14,6 +14,7 @@ from app.api.refusals import (
     COMPONENTS,
     ApiModel,
     Described,
+    by_kind,
     choice,
     drop_when,
     read_without,
@@ -117,18 +118,11 @@ _ToolsByName = Annotated[
 _ToolList = Annotated[
     list[NamedTool], BeforeValidator(_at_most), Described({"maxItems": MAX_TOOLS})
 ]
-_Tools = choice(
-    lambda v: (
-        "<by-name>"
-        if isinstance(v, dict)
-        else "<list>"
-        if isinstance(v, list)
-        else "<none>"
-        if v is None
-        else None
-    ),
+_Tools = by_kind(
     "must be an object of tools by name (or a list of tools).",
-    **{"<by-name>": _ToolsByName, "<list>": _ToolList, "<none>": None},
+    object=_ToolsByName,
+    array=_ToolList,
+    null=None,
 )
 
 

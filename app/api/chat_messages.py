@@ -18,6 +18,7 @@ from pydantic.functional_validators import AfterValidator
 from app.api.refusals import (
     ApiModel,
     Described,
+    by_kind,
     choice,
     drop_when,
     fail_at,
@@ -70,10 +71,8 @@ UserParts = Annotated[
 _PARTS = "must be a list of parts."
 
 
-_UserContent = choice(
-    lambda v: "<string>" if isinstance(v, str) else "<parts>" if isinstance(v, list) else None,
-    _PARTS,
-    **{"<string>": Annotated[str, Described(_SAID, instead=True)], "<parts>": UserParts},
+_UserContent = by_kind(
+    _PARTS, string=Annotated[str, Described(_SAID, instead=True)], array=UserParts
 )
 
 
@@ -110,16 +109,8 @@ class UserMessage(ApiModel):
         return "\n".join(part.text for part in pieces or () if isinstance(part, TextPart))
 
 
-def _following_parts(value: Any) -> str | None:
-    if isinstance(value, list):
-        return "<parts>"
-    return "<string>" if isinstance(value, str) else "<none>" if value is None else None
-
-
-_FollowingParts = choice(
-    _following_parts,
-    "must be a string or a list of parts.",
-    **{"<string>": str, "<none>": None, "<parts>": list[FollowingPart]},
+_FollowingParts = by_kind(
+    "must be a string or a list of parts.", string=str, null=None, array=list[FollowingPart]
 )
 
 

@@ -101,6 +101,24 @@ def choice(pick: Callable[[Any], str | None], otherwise: str, **members: Any) ->
     ]
 
 
+def json_kind(value: Any) -> str:
+    """The JSON type of a parsed value: object, array, string, number, boolean or null."""
+    if value is None:
+        return "null"
+    kinds = ((bool, "boolean"), (int | float, "number"), (str, "string"), (list, "array"))
+    return next((kind for cls, kind in kinds if isinstance(value, cls)), "object")
+
+
+def by_kind(otherwise: str, **members: Any) -> Any:
+    """A union of one member per JSON type (`string=str, array=list[Part]`); a value of
+    another type refused with `otherwise`."""
+    return choice(
+        lambda v: f"<{json_kind(v)}>" if json_kind(v) in members else None,
+        otherwise,
+        **{f"<{kind}>": member for kind, member in members.items()},
+    )
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: a union's members are hashed
 class Described:
     """Keys added to the JSON schema pydantic makes for a type (or, `instead`, its whole

@@ -280,3 +280,18 @@ async def test_a_refused_message_leaves_no_thread_behind(
     assert response.status_code == 400
     async with sessions() as session:
         assert (await session.exec(select(Thread))).all() == []
+
+
+async def test_only_the_wire_names_are_read(
+    client: httpx.AsyncClient, alice: dict[str, str]
+) -> None:
+    """`thread_id` is not `threadId`, nor `tool_call_id` `toolCallId`: Python's names for
+    the fields are not the API's."""
+    said = {"messages": [{"role": "user", "content": "hi"}], "thread_id": "mine"}
+    new = await client.post("/api/chat", json=said, headers=alice)
+    assert new.status_code == 200 and new.headers["x-hearth-thread-id"].startswith("api-")
+    result = {"type": "tool-result", "tool_call_id": "c1", "result": 1}
+    body = {"messages": [{"role": "user", "content": "hi"}, {"role": "tool", "content": [result]}]}
+    refused = await client.post("/api/chat", json=body, headers=alice)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["field"] == "messages.1.content.0.toolCallId"
