@@ -37,8 +37,8 @@ class InvalidToolMode(AssistantError):
 class ApprovalNotFound(AssistantError):
     """A tool call that is not in the caller's threads."""
 
-    def __init__(self, tool_call_id: int) -> None:
-        super().__init__(f"Tool call {tool_call_id} is not in your threads.")
+    def __init__(self, call_row_id: int) -> None:
+        super().__init__(f"Tool call {call_row_id} is not in your threads.")
 
 
 class ApprovalClosed(AssistantError):
@@ -75,19 +75,19 @@ async def set_tool_mode(
     await session.commit()
 
 
-async def decide(session: AsyncSession, tool_call_id: int, user_id: int, approve: bool) -> None:
+async def decide(session: AsyncSession, call_row_id: int, user_id: int, approve: bool) -> None:
     """The thread owner's answer; only a call still waiting can be answered (once)."""
-    call = await session.get(ToolCall, tool_call_id)
+    call = await session.get(ToolCall, call_row_id)
     owned = select(ToolCall.id).where(
-        col(ToolCall.id) == tool_call_id, col(ToolCall.run_id).in_(owned_runs(user_id))
+        col(ToolCall.id) == call_row_id, col(ToolCall.run_id).in_(owned_runs(user_id))
     )
     if call is None or (await session.exec(owned)).first() is None:
-        raise ApprovalNotFound(tool_call_id)
+        raise ApprovalNotFound(call_row_id)
     status = ToolCallStatus.running if approve else ToolCallStatus.denied
     result = await session.exec(
         update(ToolCall)
         .where(
-            col(ToolCall.id) == tool_call_id,
+            col(ToolCall.id) == call_row_id,
             col(ToolCall.status) == ToolCallStatus.awaiting_approval,
         )
         .values(status=status, decided_by=user_id, decided_at=utcnow())
@@ -98,8 +98,8 @@ async def decide(session: AsyncSession, tool_call_id: int, user_id: int, approve
         raise ApprovalClosed(call.status)
 
 
-async def call_status(session: AsyncSession, tool_call_id: int) -> str:
+async def call_status(session: AsyncSession, call_row_id: int) -> str:
     """A tool call's status as stored now."""
     return str(
-        (await session.exec(select(ToolCall.status).where(ToolCall.id == tool_call_id))).one()
+        (await session.exec(select(ToolCall.status).where(ToolCall.id == call_row_id))).one()
     )

@@ -1,4 +1,8 @@
-"""Run events: the one vocabulary every consumer of a run speaks (UI, API, tests)."""
+"""Run events: the one vocabulary every consumer of a run speaks (UI, API, tests).
+
+A tool call has two ids: `call_row_id`, its ToolCall row's (what a person approves, and the
+approval's id on the wire), and `call_id`, the model's (the wire formats' `toolCallId`).
+"""
 
 from __future__ import annotations
 
@@ -45,7 +49,7 @@ class ToolCallStarted:
     run by the client: no ToolCallFinished follows in this run)."""
 
     run_id: int
-    tool_call_id: int
+    call_row_id: int
     call_id: str
     name: str
     arguments: str
@@ -57,7 +61,7 @@ class ToolCallFinished:
     """A tool call ended: its output (JSON text) goes back to the model either way."""
 
     run_id: int
-    tool_call_id: int
+    call_row_id: int
     name: str
     status: Literal["done", "error", "denied", "cancelled"]
     output: str
@@ -81,7 +85,7 @@ class ApprovalRequested:
     """An "ask first" tool waits for the thread owner's Approve or Deny (until `expires_at`)."""
 
     run_id: int
-    tool_call_id: int
+    call_row_id: int
     call_id: str  # the model's id for the call
     name: str
     arguments: str
@@ -94,7 +98,7 @@ class ApprovalDecided:
     """The owner approved or denied a waiting tool call."""
 
     run_id: int
-    tool_call_id: int
+    call_row_id: int
     approved: bool
     kind: Literal["approval_decided"] = "approval_decided"
 

@@ -9,7 +9,8 @@ carried their `status` get one from `is_error`.
 
 Approval is not a part. Whether an "ask first" call is waiting, approved or denied lives on
 its ToolCall row (`status`, `approval_expires_at`, `decided_by`, `decided_at`), which the
-tool-call part names by `tool_call_id`; a denied call's tool-result part says `denied`.
+tool-call part names by `call_row_id` (stored as "tool_call_id"); a denied call's tool-result
+part says `denied`. `call_id` is always the model's id for a call.
 
 A new kind of part (attachments, say) is one class here: a `type` literal, `load` and `dump`,
 and a place in `MessagePart`.
@@ -72,7 +73,7 @@ class TextPart:
 class ToolCallPart:
     """A call the assistant made: its ToolCall row, the model's call id, its JSON arguments."""
 
-    tool_call_id: int
+    call_row_id: int
     call_id: str
     name: str
     arguments: str
@@ -92,7 +93,7 @@ class ToolCallPart:
         """The part as stored."""
         return {
             "type": self.type,
-            "tool_call_id": self.tool_call_id,
+            "tool_call_id": self.call_row_id,
             "call_id": self.call_id,
             "name": self.name,
             "arguments": self.arguments,
@@ -103,7 +104,7 @@ class ToolCallPart:
 class ToolResultPart:
     """What a call returned, as the model reads it (JSON text), and how the call ended."""
 
-    tool_call_id: int
+    call_row_id: int
     call_id: str
     name: str
     output: str
@@ -129,7 +130,7 @@ class ToolResultPart:
         """The part as stored."""
         return {
             "type": self.type,
-            "tool_call_id": self.tool_call_id,
+            "tool_call_id": self.call_row_id,
             "call_id": self.call_id,
             "name": self.name,
             "output": self.output,

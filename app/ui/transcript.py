@@ -33,7 +33,7 @@ class TranscriptPart:
     tool_status: str = ""
     arguments: str = ""
     result: str = ""
-    tool_call_id: int = 0
+    call_row_id: int = 0
     # An "ask first" call waiting for Approve / Deny shows until when (HH:MM:SS UTC).
     expires_at: str = ""
     effect_id: int = 0
@@ -142,7 +142,7 @@ async def render_messages(
     `user_id`'s ratings."""
     run_ids = {m.run_id for m in messages if m.run_id}
     stored = [message_parts(m) for m in messages]
-    call_ids = [p.tool_call_id for ps in stored for p in ps if isinstance(p, ToolCallPart)]
+    call_ids = [p.call_row_id for ps in stored for p in ps if isinstance(p, ToolCallPart)]
     effect_ids = [p.effect_id for ps in stored for p in ps if isinstance(p, EffectPart)]
     runs = {r.id: r for r in (await session.exec(select(Run).where(col(Run.id).in_(run_ids))))}
     calls = {
@@ -184,8 +184,8 @@ def _parts(
         match part:
             case TextPart(text=text) if text:
                 parts.append(TranscriptPart("text", text=text))
-            case ToolCallPart(tool_call_id=tool_call_id):
-                call = calls.get(tool_call_id)
+            case ToolCallPart(call_row_id=call_row_id):
+                call = calls.get(call_row_id)
                 if call is None:
                     continue
                 parts.append(
@@ -196,7 +196,7 @@ def _parts(
                         arguments=_pretty(call.arguments),
                         result=call.error
                         or (json.dumps(call.result, ensure_ascii=False) if call.result else ""),
-                        tool_call_id=call.id or 0,
+                        call_row_id=call.id or 0,
                         expires_at=(
                             call.approval_expires_at.strftime("%H:%M:%S UTC")
                             if call.approval_expires_at

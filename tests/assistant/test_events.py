@@ -33,20 +33,20 @@ EVERY_KIND: list[RunEvent] = [
     TextDelta(run_id=1, message_id=5, text="Le salon est à 21 °C ✓\n"),
     ToolInputDelta(run_id=1, call_id="call_1", name="set_room_temperature", delta='{"ro'),
     StepFinished(run_id=1, step=2, finish_reason="tool_calls", input_tokens=12, output_tokens=7),
-    ToolCallStarted(run_id=1, tool_call_id=6, call_id="call_1", name="list_rooms", arguments="{}"),
+    ToolCallStarted(run_id=1, call_row_id=6, call_id="call_1", name="list_rooms", arguments="{}"),
     ToolCallFinished(
-        run_id=1, tool_call_id=6, name="list_rooms", status="error", output='{"error": "x"}'
+        run_id=1, call_row_id=6, name="list_rooms", status="error", output='{"error": "x"}'
     ),
     EffectRecorded(run_id=1, effect_id=7, room="kitchen", old_celsius=22.0, new_celsius=19.5),
     ApprovalRequested(
         run_id=1,
-        tool_call_id=6,
+        call_row_id=6,
         call_id="call_1",
         name="set_room_temperature",
         arguments='{"room": "kitchen", "celsius": 19}',
         expires_at=EXPIRES,
     ),
-    ApprovalDecided(run_id=1, tool_call_id=6, approved=False),
+    ApprovalDecided(run_id=1, call_row_id=6, approved=False),
     RunRetrying(run_id=1, attempt=2, max_attempts=3, delay_s=1.25, reason="Busy."),
     RunFinished(run_id=1, status="failed", error="The model server failed (503, m)."),
 ]

@@ -147,21 +147,21 @@ def _text(text: str) -> dict:
     return {"type": "text", "text": text}
 
 
-def _call(tool_call_id: int | None, name: str) -> dict:
+def _call(call_row_id: int | None, name: str) -> dict:
     arguments = {"kitchen": ARGS, "attic": ATTIC, "hall": HALL}.get(name, "{}")
     return {
         "type": "tool-call",
-        "tool_call_id": tool_call_id,
+        "tool_call_id": call_row_id,
         "call_id": f"call_{name}",
         "name": _TOOLS.get(name, "set_room_temperature"),
         "arguments": arguments,
     }
 
 
-def _result(tool_call_id: int | None, name: str, output: str, is_error: bool) -> dict:
+def _result(call_row_id: int | None, name: str, output: str, is_error: bool) -> dict:
     return {
         "type": "tool-result",
-        "tool_call_id": tool_call_id,
+        "tool_call_id": call_row_id,
         "call_id": f"call_{name}",
         "name": _TOOLS.get(name, "set_room_temperature"),
         "output": output,
@@ -208,7 +208,7 @@ async def _thread_stored_by_the_previous_schema(sessions: SessionFactory) -> int
             new_celsius=19.0,
             thread_id=thread_id,
             run_id=run.id,
-            tool_call_id=calls["kitchen"].id,
+            call_row_id=calls["kitchen"].id,
         )
         session.add(effect)
         await session.flush()
@@ -286,7 +286,7 @@ async def test_rows_stored_by_the_previous_schema_read_everywhere(
         ("text", None),
     ]
     assert ui[2]["errorText"] == "No room called attic."
-    assert ui[3]["approval"] == {"id": str(answer.parts[3].tool_call_id), "approved": False}
+    assert ui[3]["approval"] == {"id": str(answer.parts[3].call_row_id), "approved": False}
     assert ui[4]["output"] == {"room": "kitchen"}
     assert ui[5]["data"] == {
         "effect_id": answer.parts[5].effect_id,

@@ -216,7 +216,7 @@ async def test_an_ask_first_tool_waits_and_runs_once_approved(sessions: SessionF
     run = Run_(sessions, ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("Done.")]))
     task = await run.start()
     async with sessions() as session:
-        waiting = await session.get(ToolCall, run.request.tool_call_id)
+        waiting = await session.get(ToolCall, run.request.call_row_id)
         stored_run = await session.get(Run, run.request.run_id)
         assert waiting is not None and stored_run is not None
         assert waiting.status == "awaiting_approval" and waiting.approval_expires_at
@@ -224,7 +224,7 @@ async def test_an_ask_first_tool_waits_and_runs_once_approved(sessions: SessionF
     assert await _kitchen(sessions) == 22
     # The decision is a database write: any tab or worker can make it.
     async with sessions() as session:
-        await decide(session, run.request.tool_call_id, await person(session), approve=True)
+        await decide(session, run.request.call_row_id, await person(session), approve=True)
     await asyncio.wait_for(task, 5)
     assert run.finished.status == "completed"
     assert any(isinstance(e, ApprovalDecided) and e.approved for e in run.events)
@@ -239,13 +239,13 @@ async def test_a_denial_is_told_to_the_model_and_changes_nothing(
     run = Run_(sessions, provider)
     task = await run.start()
     async with sessions() as session:
-        await decide(session, run.request.tool_call_id, await person(session), approve=False)
+        await decide(session, run.request.call_row_id, await person(session), approve=False)
     await asyncio.wait_for(task, 5)
     assert run.finished.status == "completed"
     (result,) = [i for i in provider.requests[1].items if isinstance(i, ToolResultItem)]
     assert result.is_error and "denied this set_room_temperature call" in result.output
     async with sessions() as session:
-        call = await session.get(ToolCall, run.request.tool_call_id)
+        call = await session.get(ToolCall, run.request.call_row_id)
         assert call is not None and call.status == "denied"
         assert (await session.exec(select(Effect))).all() == []
     assert await _kitchen(sessions) == 22
@@ -261,10 +261,10 @@ async def test_an_unanswered_request_expires_the_run(sessions: SessionFactory) -
         run.finished.error or ""
     )
     async with sessions() as session:
-        call = await session.get(ToolCall, run.request.tool_call_id)
+        call = await session.get(ToolCall, run.request.call_row_id)
         assert call is not None and call.status == "cancelled"
         with pytest.raises(ApprovalClosed, match="the run ended without it"):
-            await decide(session, run.request.tool_call_id, await person(session), True)
+            await decide(session, run.request.call_row_id, await person(session), True)
     assert await _kitchen(sessions) == 22
 
 

@@ -48,7 +48,7 @@ def _ui_tool(call: ToolCallPart, result: ToolResultPart | None) -> dict[str, Any
         return tool
     if result.status == ToolCallStatus.denied:
         # As the live stream left it: asked, answered no, never run.
-        approval = {"id": str(result.tool_call_id), "approved": False}
+        approval = {"id": str(result.call_row_id), "approved": False}
         return tool | {"state": "output-denied", "approval": approval}
     if result.is_error:
         output = json_or_text(result.output)

@@ -185,7 +185,7 @@ class Narrator:
         self._in_step = True
         return [StartStep()]
 
-    def _begin(self) -> list[Part]:
+    def _before_output(self) -> list[Part]:
         """New model output: finish the step whose turn ended, and start the next."""
         parts: list[Part] = []
         if self._step_end is not None:
@@ -193,12 +193,12 @@ class Narrator:
             self._step_end, self._in_step = None, False
         return parts + self._open()
 
-    def _call(self, tool_call_id: int, call_id: str, name: str, arguments: str) -> list[Part]:
+    def _call(self, call_row_id: int, call_id: str, name: str, arguments: str) -> list[Part]:
         """A complete tool call, once (an "ask first" call is announced before it runs)."""
-        self._call_ids[tool_call_id] = call_id
-        if tool_call_id in self._announced:
+        self._call_ids[call_row_id] = call_id
+        if call_row_id in self._announced:
             return []
-        self._announced.add(tool_call_id)
+        self._announced.add(call_row_id)
         by_hearth = name not in self.client_tools
         call = ToolInputAvailable(call_id, name, json_or_text(arguments), by_hearth)
         return [*self._open(), call]
@@ -207,9 +207,9 @@ class Narrator:
         """The parts one event adds."""
         match event:
             case TextDelta(text=text) if text:
-                return [*self._begin(), Text(text)]
+                return [*self._before_output(), Text(text)]
             case ToolInputDelta(call_id=call_id, name=name, delta=delta):
-                parts = self._begin()
+                parts = self._before_output()
                 if call_id not in self._inputs:
                     self._inputs.add(call_id)
                     parts.append(ToolInputStart(call_id, name, name not in self.client_tools))
@@ -223,9 +223,9 @@ class Narrator:
             case ApprovalRequested():
                 # The call is announced first: an approval request names a call the client
                 # already has.
-                approval_id = str(event.tool_call_id)
+                approval_id = str(event.call_row_id)
                 return [
-                    *self._call(event.tool_call_id, event.call_id, event.name, event.arguments),
+                    *self._call(event.call_row_id, event.call_id, event.name, event.arguments),
                     ApprovalRequest(approval_id, event.call_id),
                     Data(
                         "approval",
@@ -240,10 +240,10 @@ class Narrator:
                     ),
                 ]
             case ApprovalDecided():
-                approval_id = str(event.tool_call_id)
+                approval_id = str(event.call_row_id)
                 answer = {
                     "approval_id": approval_id,
-                    "tool_call_id": self._call_ids.get(event.tool_call_id, ""),
+                    "tool_call_id": self._call_ids.get(event.call_row_id, ""),
                     "state": "approved" if event.approved else "denied",
                 }
                 return [
@@ -251,9 +251,9 @@ class Narrator:
                     Data("approval", answer, f"approval-{approval_id}"),
                 ]
             case ToolCallStarted():
-                return self._call(event.tool_call_id, event.call_id, event.name, event.arguments)
+                return self._call(event.call_row_id, event.call_id, event.name, event.arguments)
             case ToolCallFinished():
-                call_id = self._call_ids.get(event.tool_call_id, str(event.tool_call_id))
+                call_id = self._call_ids.get(event.call_row_id, str(event.call_row_id))
                 output, denied = json_or_text(event.output), event.status == "denied"
                 return [ToolResult(call_id, output, event.status != "done", denied)]
             case EffectRecorded():

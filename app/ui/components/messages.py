@@ -35,7 +35,7 @@ def _approval(part: TranscriptPart) -> rx.Component:
             "Approve",
             size="1",
             color_scheme="green",
-            on_click=ChatState.decide(part.tool_call_id, True),
+            on_click=ChatState.decide(part.call_row_id, True),
         ),
         rx.button(
             rx.icon("x", size=12),
@@ -43,7 +43,7 @@ def _approval(part: TranscriptPart) -> rx.Component:
             size="1",
             variant="soft",
             color_scheme="red",
-            on_click=ChatState.decide(part.tool_call_id, False),
+            on_click=ChatState.decide(part.call_row_id, False),
         ),
         align="center",
         class_name="approval",

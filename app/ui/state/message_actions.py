@@ -33,11 +33,11 @@ class MessageActions(rx.State, mixin=True):
 
     @rx.event
     @signed_in
-    async def decide(self, user: User, tool_call_id: int, approve: bool):
+    async def decide(self, user: User, call_row_id: int, approve: bool):
         """Approve or Deny an "ask first" tool call in one of the person's threads."""
         try:
             async with get_services().sessions() as session:
-                await approvals.decide(session, tool_call_id, user.id or 0, approve)
+                await approvals.decide(session, call_row_id, user.id or 0, approve)
         except AssistantError as exc:
             await self._reload_screen(user.id or 0)
             return rx.toast.error(str(exc))
