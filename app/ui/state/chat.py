@@ -285,14 +285,9 @@ class ChatState(MessageActions, AuthState):
             self.live_segment_key, self.live_message_id = "", 0
 
     @rx.event
-    async def stop(self):
+    @signed_in
+    async def stop(self, user: User):
         """Stop the run: recorded in the database, and cancelled at once if it runs here."""
         run_id = self.running_run_id
-        if not run_id:
-            return None
-        user = await self._user()
-        if user is None:
-            return self._to_login()
-        if await get_services().runner.stop(run_id, user.id or 0):
+        if run_id and await get_services().runner.stop(run_id, user.id or 0):
             logger.info("Stop requested for run %s", run_id)
-        return None
