@@ -12,14 +12,14 @@ its ToolCall row (`status`, `approval_expires_at`, `decided_by`, `decided_at`), 
 tool-call part names by `call_row_id` (stored as "tool_call_id"); a denied call's tool-result
 part says `denied`. `call_id` is always the model's id for a call.
 
-A new kind of part (attachments, say) is one class here: a `type` literal, `load` and `dump`,
-and a place in `MessagePart`.
+A new kind of part (attachments, say) is one class here (its fields and a `type` literal) and
+a place in `MessagePart`: `_load` and `_dump` read and write every part by its fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
 from app.db.models import Message
@@ -28,45 +28,12 @@ from app.db.statuses import ToolCallStatus
 Stored = Mapping[str, Any]
 
 
-def _value(stored: Stored, key: str, kinds: tuple[type, ...]) -> Any:
-    value = stored[key]
-    # JSON true/false are not numbers here, though Python's bool is an int.
-    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        raise TypeError(f"{key} is {value!r}, not {' or '.join(k.__name__ for k in kinds)}")
-    return value
-
-
-def _str(stored: Stored, key: str) -> str:
-    return _value(stored, key, (str,))
-
-
-def _int(stored: Stored, key: str) -> int:
-    return _value(stored, key, (int,))
-
-
-def _float(stored: Stored, key: str) -> float:
-    return float(_value(stored, key, (int, float)))
-
-
-def _bool(stored: Stored, key: str) -> bool:
-    return _value(stored, key, (bool,))
-
-
 @dataclass(frozen=True)
 class TextPart:
     """Text the person or the assistant wrote (streamed text grows the last one)."""
 
     text: str
     type: Literal["text"] = "text"
-
-    @classmethod
-    def load(cls, stored: Stored) -> TextPart:
-        """The part from its stored object."""
-        return cls(_str(stored, "text"))
-
-    def dump(self) -> dict[str, Any]:
-        """The part as stored."""
-        return {"type": self.type, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -78,26 +45,6 @@ class ToolCallPart:
     name: str
     arguments: str
     type: Literal["tool-call"] = "tool-call"
-
-    @classmethod
-    def load(cls, stored: Stored) -> ToolCallPart:
-        """The part from its stored object."""
-        return cls(
-            _int(stored, "tool_call_id"),
-            _str(stored, "call_id"),
-            _str(stored, "name"),
-            _str(stored, "arguments"),
-        )
-
-    def dump(self) -> dict[str, Any]:
-        """The part as stored."""
-        return {
-            "type": self.type,
-            "tool_call_id": self.call_row_id,
-            "call_id": self.call_id,
-            "name": self.name,
-            "arguments": self.arguments,
-        }
 
 
 @dataclass(frozen=True)
@@ -111,32 +58,6 @@ class ToolResultPart:
     is_error: bool
     status: ToolCallStatus
     type: Literal["tool-result"] = "tool-result"
-
-    @classmethod
-    def load(cls, stored: Stored) -> ToolResultPart:
-        """The part from its stored object (one stored without a status ended by its error)."""
-        is_error = _bool(stored, "is_error")
-        default = ToolCallStatus.error if is_error else ToolCallStatus.done
-        return cls(
-            _int(stored, "tool_call_id"),
-            _str(stored, "call_id"),
-            _str(stored, "name"),
-            _str(stored, "output"),
-            is_error,
-            ToolCallStatus(stored["status"]) if "status" in stored else default,
-        )
-
-    def dump(self) -> dict[str, Any]:
-        """The part as stored."""
-        return {
-            "type": self.type,
-            "tool_call_id": self.call_row_id,
-            "call_id": self.call_id,
-            "name": self.name,
-            "output": self.output,
-            "is_error": self.is_error,
-            "status": self.status.value,
-        }
 
 
 @dataclass(frozen=True)
@@ -152,30 +73,54 @@ class EffectPart:
     new_celsius: float
     type: Literal["effect"] = "effect"
 
-    @classmethod
-    def load(cls, stored: Stored) -> EffectPart:
-        """The part from its stored object."""
-        return cls(
-            _int(stored, "effect_id"),
-            _str(stored, "room"),
-            _float(stored, "old_celsius"),
-            _float(stored, "new_celsius"),
-        )
-
-    def dump(self) -> dict[str, Any]:
-        """The part as stored."""
-        return {
-            "type": self.type,
-            "effect_id": self.effect_id,
-            "room": self.room,
-            "old_celsius": self.old_celsius,
-            "new_celsius": self.new_celsius,
-        }
-
 
 MessagePart = TextPart | ToolCallPart | ToolResultPart | EffectPart
 
 _BY_TYPE: dict[str, type[MessagePart]] = {cls.type: cls for cls in get_args(MessagePart)}
+# A field stored under another name (the row id's name before it was call_row_id).
+_STORED_AS = {"call_row_id": "tool_call_id"}
+# What each field's stored JSON value may be (JSON true/false are not numbers here).
+_KINDS: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "ToolCallStatus": (str,),
+}
+
+
+def _field_value(cls: type[MessagePart], name: str, kind: str, stored: Stored) -> Any:
+    key = _STORED_AS.get(name, name)
+    if key not in stored and cls is ToolResultPart and name == "status":
+        # Results stored before they carried a status (and a client's) ended by their error.
+        return ToolCallStatus.error if stored["is_error"] is True else ToolCallStatus.done
+    value = stored[key]
+    kinds = _KINDS[kind]
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise TypeError(f"{key} is {value!r}, not {' or '.join(k.__name__ for k in kinds)}")
+    if kind == "float":
+        return float(value)
+    return ToolCallStatus(value) if kind == "ToolCallStatus" else value
+
+
+def _load(cls: type[MessagePart], stored: Stored) -> MessagePart:
+    """The one parser: each field from its stored key, checked against its type."""
+    values = {f.name: _field_value(cls, f.name, str(f.type), stored) for f in _FIELDS[cls]}
+    return cls(**values)
+
+
+def _dump(part: MessagePart) -> dict[str, Any]:
+    """The one serializer: the type first, then each field under its stored key."""
+    stored: dict[str, Any] = {"type": part.type}
+    for f in _FIELDS[type(part)]:
+        value = getattr(part, f.name)
+        stored[_STORED_AS.get(f.name, f.name)] = (
+            value.value if isinstance(value, ToolCallStatus) else value
+        )
+    return stored
+
+
+_FIELDS = {cls: [f for f in fields(cls) if f.name != "type"] for cls in _BY_TYPE.values()}
 
 
 class UnreadablePart(ValueError):
@@ -208,7 +153,7 @@ def parse_parts(
         if cls is None or (only is not None and cls not in only):
             continue
         try:
-            parts.append(cls.load(raw))
+            parts.append(_load(cls, raw))
         except (KeyError, TypeError, ValueError) as exc:
             raise UnreadablePart(index, raw, exc) from exc
     return parts
@@ -216,7 +161,7 @@ def parse_parts(
 
 def dump_parts(parts: Iterable[MessagePart]) -> list[dict[str, Any]]:
     """Typed parts as stored (a new list: assigning it marks the JSON column changed)."""
-    return [part.dump() for part in parts]
+    return [_dump(part) for part in parts]
 
 
 def message_parts(message: Message) -> list[MessagePart]:
