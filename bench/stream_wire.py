@@ -28,6 +28,7 @@ from bench.naive_project import naive_project  # noqa: E402
 from bench.scripted import TOKEN_BYTES  # noqa: E402
 from tests.support.app_server import start_app, stop_app  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.ui.chat_page import ChatPage  # noqa: E402
 
 # Records (time, text length) of the streaming element at every DOM change.
 _OBSERVER = """
@@ -140,6 +141,8 @@ def bench_hearth(page: Page, url: str, group: int, sizes, paces, times_dir) -> l
     """Hearth: only new text travels, in batches, applied by the client-side component."""
     wire = Wire(page)
     page.add_init_script("window.__benchSelector = '.live-text .hearth-stream-text';" + _OBSERVER)
+    # Hearth is for signed-in people: the bench's account is the install's first (its admin).
+    ChatPage(page, url).sign_up()
     results = []
     for pace in paces:
         for tokens in sizes:
@@ -232,6 +235,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,2000,4000")
     parser.add_argument("--paces-ms", default="2,10", help="milliseconds between tokens")
     parser.add_argument("--naive-per-token-max", type=int, default=2000)
+    parser.add_argument("--hearth-only", action="store_true", help="skip the naive app")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     paces = [float(p) for p in args.paces_ms.split(",")]
@@ -248,26 +252,30 @@ def main() -> None:
         }
         print("starting Hearth and the naive app (production builds)...", flush=True)
         hearth_url, hearth = start_app(tmp / "hearth", env)
-        naive_url, naive = start_app(tmp, env, project=naive_project(tmp))
+        naive_url, naive = (
+            ("", None) if args.hearth_only else start_app(tmp, env, project=naive_project(tmp))
+        )
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 results = bench_hearth(
                     browser.new_page(), hearth_url, hearth.pid, sizes, paces, times_dir
                 )
-                results += bench_naive(
-                    browser.new_page(),
-                    naive_url,
-                    naive.pid,
-                    sizes,
-                    paces,
-                    times_dir,
-                    args.naive_per_token_max,
-                )
+                if not args.hearth_only:
+                    results += bench_naive(
+                        browser.new_page(),
+                        naive_url,
+                        naive.pid,
+                        sizes,
+                        paces,
+                        times_dir,
+                        args.naive_per_token_max,
+                    )
                 browser.close()
         finally:
             stop_app(hearth)
-            stop_app(naive)
+            if naive is not None:
+                stop_app(naive)
     _print(results)
 
 
