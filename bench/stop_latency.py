@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.assistant.config import EngineConfig  # noqa: E402
 from app.assistant.events import RunFinished, TextDelta  # noqa: E402
 from app.assistant.runs import request_stop  # noqa: E402
 from app.db.migrate import upgrade_to_head  # noqa: E402
@@ -66,7 +67,15 @@ async def main(runs: int) -> None:
         engine = create_engine_async(url)
         sessions = create_session_factory(engine)
         with FakeOpenAI() as fake:
-            harness = Harness(sessions, fake, "chat")
+            # Production's rhythms, not the tests' quicker ones.
+            config = EngineConfig.from_settings()
+            harness = Harness(
+                sessions,
+                fake,
+                "chat",
+                stop_poll_interval_s=config.stop_poll_interval_s,
+                stream_flush_interval_s=config.stream_flush_interval_s,
+            )
             for silent in (False, True):
                 times = [await _one(harness, fake, silent) for _ in range(runs)]
                 label = "model silent   " if silent else "model streaming"

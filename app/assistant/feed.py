@@ -14,6 +14,7 @@ without saying so (its worker killed) or the feed itself is down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ class RunFeed(Protocol):
 class _Log:
     events: list[RunEvent] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set with the run's end, which no follower waits an interval for.
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
     # Every follower has read fewer events than this: later ones may still be merged.
     read: int = 0
 
@@ -81,6 +84,8 @@ class _Log:
                 self.events[-1] = TextDelta(last.run_id, last.message_id, last.text + event.text)
             else:
                 self.events.append(event)
+        if _ends(events):
+            self.ended.set()
         # Wake everyone waiting, then re-arm for the next append.
         self.changed.set()
         self.changed = asyncio.Event()
@@ -135,8 +140,11 @@ class LocalFeed:
                 if _ends(batch):
                     return
                 if every_s > 0:
-                    # What arrives meanwhile comes as one batch: per flush, not per token.
-                    await asyncio.sleep(every_s)
+                    # What arrives meanwhile comes as one batch: per flush, not per token
+                    # (the end at once).
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(every_s):
+                            await log.ended.wait()
                 continue
             try:
                 # Not wait_for: on Python 3.11 it swallows a cancel that lands as the wait ends.

@@ -254,3 +254,17 @@ async def test_text_a_viewer_has_read_is_never_changed_under_it() -> None:
     await feed.publish(5, [_said(" more")])
     assert await anext(follower) == [_said(" new more")]
     await follower.aclose()
+
+
+async def test_the_end_is_not_held_back_by_the_interval() -> None:
+    feed = LocalFeed()
+    feed.open(4)
+    await feed.publish(4, [_said("Hi")])
+    follower = feed.follow(4, idle_s=5, every_s=2.0)
+    assert await anext(follower) == [_said("Hi")]
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    await feed.publish(4, [RunFinished(4, "cancelled")])
+    assert await anext(follower) == [RunFinished(4, "cancelled")]
+    assert loop.time() - start < 0.5, "the end waited for the flush interval"
+    await follower.aclose()
