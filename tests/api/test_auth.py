@@ -1,4 +1,5 @@
-"""Bearer tokens: failed checks are limited per address, and a burst is held to the limit."""
+"""Bearer tokens: every endpoint but the description needs a good one (a 401 says what is
+wrong); failed checks are limited per address, and a burst is held to the limit."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.accounts.api_tokens import create_api_token, revoke_api_token
 from app.api.routes import build_api
+from app.db.session import SessionFactory
 from app.settings import get_settings
 from tests.support.api_server import serve_api
+from tests.support.people import person
 
 GUESSES = 30
 
@@ -80,3 +84,35 @@ async def test_two_api_processes_share_the_limit(database_url: str, tmp_path: Pa
             )
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [401] * 10 + [429] * (GUESSES - 10)
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("", "No API token"),
+        ("Basic abc", "not a bearer token"),
+        ("Bearer hth_nope", "unknown or was revoked"),
+    ],
+)
+async def test_without_a_good_token_everything_is_401(
+    client: httpx.AsyncClient, header: str, says: str
+) -> None:
+    headers = {"Authorization": header} if header else {}
+    for method, path in (("POST", "/api/chat"), ("GET", "/api/threads"), ("GET", "/api/threads/1")):
+        response = await client.request(method, path, headers=headers, json={})
+        assert response.status_code == 401
+        assert says in response.json()["error"]["message"]
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_a_revoked_token_stops_working(
+    client: httpx.AsyncClient, sessions: SessionFactory
+) -> None:
+    async with sessions() as session:
+        user_id = await person(session, "carol")
+        row, token = await create_api_token(session, user_id, "old laptop")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/threads", headers=headers)).status_code == 200
+    async with sessions() as session:
+        await revoke_api_token(session, user_id, row.id or 0)
+    assert (await client.get("/api/threads", headers=headers)).status_code == 401

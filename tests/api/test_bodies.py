@@ -107,3 +107,23 @@ async def test_json_with_or_without_a_charset_is_read(
         "/api/chat", content=_chat("hi"), headers={**alice, "Content-Type": content_type}
     )
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b"not json", "is not JSON"),
+        (b"", "is empty"),
+        (
+            b'{"messages": [{"role": "user", "content": "' + b"x" * 6000 + b'"}]}',
+            "over the limit of 5,000 bytes",
+        ),
+    ],
+)
+async def test_a_body_that_is_empty_not_json_or_too_big_names_the_body(
+    client: httpx.AsyncClient, alice: dict[str, str], body: bytes, says: str
+) -> None:
+    response = await client.post("/api/chat", content=body, headers={**alice, **JSON})
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["field"] == "body" and says in error["message"]

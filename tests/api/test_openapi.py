@@ -1,5 +1,6 @@
 """The OpenAPI description: a valid OpenAPI 3.1 document that describes every route, and
-what the served API does (schemathesis; the stateful phase is left out for time)."""
+what the served API does (schemathesis; the stateful phase is left out for time); it is
+served without a token."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from openapi_spec_validator import validate
 from starlette.routing import Route
@@ -130,3 +132,14 @@ def test_the_server_does_what_the_description_says(served: str, token: str, tmp_
         env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
     )
     assert done.returncode == 0, done.stdout[-8000:] + done.stderr[-2000:]
+
+
+async def test_the_openapi_description_is_served_without_a_token(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"] == "3.1.0"
+    # It states the limit this deployment applies (HEARTH_API_MAX_BODY_BYTES=5000 here).
+    assert "5,000 bytes" in document["paths"]["/api/chat"]["post"]["description"]

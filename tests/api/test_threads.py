@@ -1,4 +1,5 @@
-"""Thread and approval ids in a URL or a body: a number no row can have, or digits that are not
+"""`/api/threads`: a person's threads listed, read and deleted, another's a 404. Thread and
+approval ids in a URL or a body: a number no row can have, or digits that are not
 ASCII, are refused with a clear answer (never a 500); nothing is read, made or changed."""
 
 from __future__ import annotations
@@ -88,3 +89,23 @@ async def test_an_approval_id_no_call_can_have_is_404(
     assert response.status_code == 404, response.text
     message = response.json()["error"]["message"]
     assert message == f"There is no approval {approval_id!r} in your threads."
+
+
+async def test_threads_list_read_delete_and_another_persons_is_404(
+    client: httpx.AsyncClient, alice: dict[str, str], sessions: SessionFactory
+) -> None:
+    async with sessions() as session:
+        mine = await create_thread(session, await person(session, "alice"), "Mine")
+        bobs = await create_thread(session, await person(session, "bob"), "Bob's")
+    listed = (await client.get("/api/threads", headers=alice)).json()["threads"]
+    assert [(t["id"], t["title"]) for t in listed] == [(str(mine.id), "Mine")]
+    read = await client.get(f"/api/threads/{mine.id}?format=content", headers=alice)
+    assert read.status_code == 200 and read.json()["messages"] == []
+    for method in ("GET", "DELETE"):
+        other = await client.request(method, f"/api/threads/{bobs.id}", headers=alice)
+        assert other.status_code == 404 and "not found" in other.json()["error"]["message"]
+    assert (await client.get("/api/threads/never-made", headers=alice)).status_code == 404
+    bad = await client.get(f"/api/threads/{mine.id}?format=xml", headers=alice)
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "format"
+    assert (await client.delete(f"/api/threads/{mine.id}", headers=alice)).status_code == 204
+    assert (await client.get("/api/threads", headers=alice)).json()["threads"] == []

@@ -12,11 +12,19 @@ from app.assistant.events import EffectRecorded, RunEvent, RunFinished, RunRetry
 from app.assistant.feed import LocalFeed, RedisFeed, RunFeed, build_feed
 from app.settings import Settings
 from tests.conftest import REDIS_URL
+from tests.support.waits import wait_until
 
 
-async def _collect(feed: RunFeed, run_id: int, idle_s: float = 0.2, max_idle: int = 20):
-    """Every batch until the end (None batches counted, not kept)."""
-    batches, idle = [], 0
+async def _collect(
+    feed: RunFeed,
+    run_id: int,
+    idle_s: float = 0.2,
+    max_idle: int = 20,
+    batches: list[list[RunEvent]] | None = None,
+) -> list[list[RunEvent]]:
+    """Every batch until the end (None batches counted, not kept), into `batches` if given
+    (so another task can watch them arrive)."""
+    batches, idle = [] if batches is None else batches, 0
     async for batch in feed.follow(run_id, idle_s):
         if batch is None:
             idle += 1
@@ -60,13 +68,15 @@ async def test_a_local_viewer_joining_late_gets_everything_once() -> None:
     feed.open(7)
     await feed.publish(7, [_said("Hello, "), _said("world.")])
 
+    batches: list[list[RunEvent]] = []
+
     async def more() -> None:
-        await asyncio.sleep(0.05)
+        await wait_until(lambda: batches, "the late viewer read what was published before")
         await feed.publish(7, [_changed("kitchen"), _said(" Done.")])
         await feed.publish(7, [RunFinished(1, "completed")])
 
     task = asyncio.create_task(more())
-    batches = await _collect(feed, 7)
+    await _collect(feed, 7, batches=batches)
     await task
     assert _text(batches) == "Hello, world. Done."
     assert [e.kind for b in batches for e in b] == [
@@ -94,7 +104,7 @@ async def test_an_ended_local_run_is_forgotten_after_a_while() -> None:
     feed.open(3)
     await feed.publish(3, [_said("x"), RunFinished(1, "completed")])
     assert feed.drives(3)
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(0.1)  # time passing is what forgets it
     assert not feed.drives(3)
 
 
@@ -107,7 +117,7 @@ async def test_a_viewer_on_another_worker_follows_through_redis(
 
     async def drive() -> None:
         for word in ["one ", "two ", "three"]:
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # paced, so the viewer reads while the run goes on
             await driver.publish(1, [_said(word)])
         await driver.publish(1, [_retrying("Busy; retrying.")])
         await driver.publish(1, [_changed("Living room")])
@@ -201,7 +211,7 @@ async def test_text_published_faster_than_a_viewer_reads_arrives_merged_and_whol
     async def drive() -> None:
         for token in tokens:
             await feed.publish(8, [_said(token)])
-            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # let the viewer run between tokens
         await feed.publish(8, [RunFinished(8, "completed")])
 
     task = asyncio.create_task(drive())
@@ -218,6 +228,7 @@ async def test_the_first_words_come_at_once_and_later_ones_within_the_interval()
     arrivals: list[tuple[float, str]] = []
 
     async def drive() -> None:
+        # The timing is what is tested: words after the viewer joined, then a pause.
         await asyncio.sleep(0.05)
         await feed.publish(9, [_said("Hi")])
         await feed.publish(9, [_said(" there")])

@@ -25,6 +25,7 @@ from tests.fakes.openai_server import Call, FakeOpenAI, Turn
 from tests.support.assistant import run_in
 from tests.support.model_harness import Harness
 from tests.support.people import owned_thread, person
+from tests.support.waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -137,10 +138,9 @@ async def test_a_stop_recorded_anywhere_ends_the_run_with_its_text(
             events.append(event)
 
     task = asyncio.create_task(drive())
-    for _ in range(500):
-        if sum(isinstance(e, TextDelta) for e in events) >= 5:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until(
+        lambda: sum(isinstance(e, TextDelta) for e in events) >= 5, "five words streamed", 5
+    )
     # Another tab, or another worker: all it has is the database.
     async with sessions() as session:
         assert await request_stop(session, events[0].run_id, await person(session))
@@ -191,7 +191,13 @@ async def test_a_worker_killed_mid_run_leaves_an_expired_run_with_its_text(
     thread_id = int(worker.stdout.readline())
     for _ in range(20):
         assert worker.stdout.readline().strip() == "delta"
-    await asyncio.sleep(0.2)  # past a checkpoint
+
+    async def checkpointed() -> bool:
+        async with sessions() as session:
+            query = select(Message).where(Message.role == "assistant")
+            return any(message_text(m.parts) for m in (await session.exec(query)).all())
+
+    await wait_until(checkpointed, "the worker saved some of the reply at a checkpoint", 5)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
 

@@ -26,6 +26,7 @@ from tests.fakes.openai_server import FakeOpenAI, Turn
 from tests.support.app_server import wait_until_answering, worker_pids
 from tests.support.cluster import start_backend
 from tests.support.people import person
+from tests.support.waits import wait_until
 
 STORY = [f"Sentence number {i}. " for i in range(1500)]
 SHOWN_AND_LOST_S = 0.25  # the promise: only text shown for less than this may be lost
@@ -78,28 +79,27 @@ async def test_a_killed_worker_is_replaced_and_loses_at_most_a_moment_of_text(
 
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         reading = asyncio.create_task(read_reply(client))
-        async with asyncio.timeout(30):
-            while len(shown) < 50:
-                await asyncio.sleep(0.01)
-            # Kill just after a save plus most of the old 1 s checkpoint interval: the
-            # moment the most text shown was not yet saved before.
-            saved = await _saved_text(sessions)
-            while await _saved_text(sessions) == saved:
-                await asyncio.sleep(0.005)
-        await asyncio.sleep(0.6)
+        await wait_until(lambda: len(shown) >= 50, "50 pieces of the reply shown", 30)
+        # Kill just after a save plus most of the old 1 s checkpoint interval: the moment the
+        # most text shown was not yet saved before.
+        saved = await _saved_text(sessions)
+
+        async def saved_again() -> bool:
+            return await _saved_text(sessions) != saved
+
+        await wait_until(saved_again, "the worker saved the reply again", 30, every_s=0.005)
+        await asyncio.sleep(0.6)  # the moment chosen to kill in, not a wait for something
         os.kill(worker, signal.SIGKILL)
         killed_at = time.monotonic()
         await reading
         wait_until_answering(f"{url}/api/health", "a new worker", None, Path("/dev/null"), 20)
         assert worker_pids(supervisor) not in ([], [worker])
 
-        async with asyncio.timeout(EXPIRED_WITHIN_S + 5):
-            while True:
-                async with sessions() as session:
-                    run = (await session.exec(select(Run))).one()
-                if run.status == "expired":
-                    break
-                await asyncio.sleep(0.2)
+        async def expired() -> bool:
+            async with sessions() as session:
+                return (await session.exec(select(Run))).one().status == "expired"
+
+        await wait_until(expired, "the killed worker's run expired", EXPIRED_WITHIN_S + 5, 0.2)
         expired_after_s = time.monotonic() - killed_at
         assert expired_after_s <= EXPIRED_WITHIN_S, f"expired only {expired_after_s:.1f} s later"
 
