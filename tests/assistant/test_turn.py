@@ -14,6 +14,7 @@ from app.db.models import Message, Run
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn
 from tests.support.assistant import ask, build_runner, new_thread
+from tests.support.waits import wait_until
 
 
 async def _paced(items: list[str | float]) -> AsyncIterator[str]:
@@ -100,12 +101,10 @@ async def test_checkpoints_save_text_while_streaming(sessions: SessionFactory) -
             query = select(Message).where(Message.role == "assistant")
             return (await session.exec(query)).one().parts
 
-    for _ in range(250):
-        if await stored_parts() == [{"type": "text", "text": "saved so far"}]:
-            break
-        await asyncio.sleep(0.02)
-    else:
-        raise AssertionError(f"the text was never checkpointed; stored: {await stored_parts()}")
+    async def checkpointed() -> bool:
+        return await stored_parts() == [{"type": "text", "text": "saved so far"}]
+
+    await wait_until(checkpointed, "the text so far checkpointed while the model is silent")
     async with sessions() as session:
         run = (await session.exec(select(Run))).one()
     assert run.status == "in_progress" and run.heartbeat_at is not None

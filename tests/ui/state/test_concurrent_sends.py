@@ -12,6 +12,7 @@ from app.db.session import SessionFactory
 from app.ui.state.chat import ChatState
 from tests.support.events import browsers
 from tests.support.people import owned_thread
+from tests.support.waits import wait_until
 from tests.ui.state.conftest import _token
 
 CHAT = "/chat/[thread_id]"
@@ -37,15 +38,18 @@ async def test_simultaneous_sends_make_one_run_one_message_one_change(
                 for each, say in zip(tabs, says, strict=True)
             )
         )
-        async with asyncio.timeout(20):
-            while True:
-                async with sessions() as session:
-                    runs = (await session.exec(select(Run))).all()
-                if runs and all(r.ended_at for r in runs):
-                    break
-                await asyncio.sleep(0.1)
+
+        async def all_ended() -> bool:
+            async with sessions() as session:
+                runs = (await session.exec(select(Run))).all()
+            return bool(runs) and all(r.ended_at for r in runs)
+
+        await wait_until(
+            all_ended, "every run started by the burst ended", timeout_s=20, every_s=0.1
+        )
         prompts = [(await each.state(ChatState)).prompt for each in tabs]
     async with sessions() as session:
+        runs = (await session.exec(select(Run))).all()
         asked = (await session.exec(select(Message).where(Message.role == "user"))).all()
         effects = (await session.exec(select(Effect))).all()
     assert len(runs) == 1 and len(asked) == 1
