@@ -32,6 +32,11 @@ class RunHandle:
         """The run's id."""
         return self.started.run_id
 
+    @property
+    def runner(self) -> Runner:
+        """The runner that drives it."""
+        return self._runner
+
     def follow(self) -> AsyncIterator[Batch]:
         """The run's events from its start (`RunStarted`) to `RunFinished`, in batches."""
         return self._runner.follow(self.run_id)
@@ -97,6 +102,13 @@ class Runner:
         if task is not None:
             cancel_once(task)
         return True
+
+    async def idle(self) -> None:
+        """Wait until this process drives no run and its stop watcher has stopped (so no
+        query of its is left open when the event loop closes)."""
+        while self._driving:
+            await asyncio.wait(list(self._driving.values()))
+        await self._stops.idle()
 
     def is_driving(self, run_id: int) -> bool:
         """Whether this process drives the run."""

@@ -39,6 +39,11 @@ class StopWatcher:
         if self._task is None or self._task.done() or self._task.get_loop() is not loop:
             self._task = loop.create_task(self._watch())
 
+    async def idle(self) -> None:
+        """Wait until the watching task has ended (it does once nothing is driven here)."""
+        if self._task is not None and self._task.get_loop() is asyncio.get_running_loop():
+            await asyncio.wait([self._task])
+
     async def _watch(self) -> None:
         while self._driving:
             await asyncio.sleep(self._interval_s)

@@ -92,3 +92,14 @@ async def test_the_starter_leaving_stops_the_run_and_its_end_is_published(
     await asyncio.wait_for(run.finished(), 5)
     events = await run_events(run)
     assert events[-1] == RunFinished(run.run_id, "cancelled")
+
+
+async def test_idle_returns_once_no_run_is_driven_and_the_watcher_stopped(
+    sessions: SessionFactory,
+) -> None:
+    runner = build_runner(sessions, ScriptedProvider([text_turn("Done.")]))
+    thread_id, user_id = await _thread(sessions)
+    run = await runner.start_run(thread_id, "hi", user_id=user_id)
+    await asyncio.wait_for(runner.idle(), 5)
+    assert not runner.is_driving(run.run_id)
+    assert runner._stops._task is not None and runner._stops._task.done()

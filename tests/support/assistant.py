@@ -75,6 +75,7 @@ async def run_in(runner: Runner, thread_id: int, text: str) -> AsyncIterator[Run
         if not ended:
             run.stop()
         await run.finished()
+        await runner.idle()
 
 
 async def run_events(run: RunHandle) -> list[RunEvent]:
@@ -86,6 +87,7 @@ async def run_events(run: RunHandle) -> list[RunEvent]:
             if events and isinstance(events[-1], RunFinished):
                 break
     await run.finished()
+    await run.runner.idle()
     return events
 
 
