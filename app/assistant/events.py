@@ -115,6 +115,17 @@ class ToolInputDelta:
 
 
 @dataclass(frozen=True)
+class SuggestionsOffered:
+    """The reply offers messages the person might send next (stored with it; the last offer
+    of a run stands)."""
+
+    run_id: int
+    message_id: int
+    texts: tuple[str, ...]
+    kind: Literal["suggestions_offered"] = "suggestions_offered"
+
+
+@dataclass(frozen=True)
 class StepFinished:
     """One model turn ended: why, and the tokens it used (0 where the provider says nothing)."""
 
@@ -161,6 +172,7 @@ RunEvent = (
     | RunStatusChanged
     | TextDelta
     | ToolInputDelta
+    | SuggestionsOffered
     | StepFinished
     | ToolCallStarted
     | ToolCallFinished
@@ -194,4 +206,6 @@ def event_from_json(text: str) -> RunEvent:
         raise ValueError(f"not a run event: {text[:80]!r}")
     if cls is ApprovalRequested:
         fields["expires_at"] = datetime.fromisoformat(fields["expires_at"])
+    if cls is SuggestionsOffered:
+        fields["texts"] = tuple(fields["texts"])  # JSON has lists only
     return cls(**fields)

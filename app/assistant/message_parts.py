@@ -1,9 +1,9 @@
 """The parts of a stored message: one typed class per part, one parser, one serializer.
 
 `Message.parts` is a JSON list of objects, each with a `type`: "text", "tool-call",
-"tool-result" or "effect". Nothing else builds or reads those objects: writers build parts
-here and store them with `dump_parts` (or `append_parts`); readers get them back with
-`parse_parts` (or `message_parts`). The stored shape is the one Hearth has always written, so
+"tool-result", "effect" or "suggestions". Nothing else builds or reads those objects: writers
+build parts here and store them with `dump_parts` (or `append_parts`); readers get them back
+with `parse_parts` (or `message_parts`). The stored shape is the one Hearth has always written, so
 rows from earlier versions read without a migration: tool results stored before results
 carried their `status` get one from `is_error`.
 
@@ -74,7 +74,18 @@ class EffectPart:
     type: Literal["effect"] = "effect"
 
 
-MessagePart = TextPart | ToolCallPart | ToolResultPart | EffectPart
+@dataclass(frozen=True)
+class SuggestionsPart:
+    """Messages the assistant suggests the person send next (shown as buttons that send them).
+
+    Stored last, after the reply it follows; the model is never shown it.
+    """
+
+    texts: tuple[str, ...]
+    type: Literal["suggestions"] = "suggestions"
+
+
+MessagePart = TextPart | ToolCallPart | ToolResultPart | EffectPart | SuggestionsPart
 
 _BY_TYPE: dict[str, type[MessagePart]] = {cls.type: cls for cls in get_args(MessagePart)}
 # A field stored under another name (the row id's name before it was call_row_id).
@@ -86,6 +97,7 @@ _KINDS: dict[str, tuple[type, ...]] = {
     "float": (int, float),
     "bool": (bool,),
     "ToolCallStatus": (str,),
+    "tuple[str, ...]": (list,),
 }
 
 
@@ -100,6 +112,11 @@ def _field_value(cls: type[MessagePart], name: str, kind: str, stored: Stored) -
         raise TypeError(f"{key} is {value!r}, not {' or '.join(k.__name__ for k in kinds)}")
     if kind == "float":
         return float(value)
+    if kind == "tuple[str, ...]":
+        wrong = [item for item in value if not isinstance(item, str)]
+        if wrong:
+            raise TypeError(f"{key} holds {wrong[0]!r}, not only str")
+        return tuple(value)
     return ToolCallStatus(value) if kind == "ToolCallStatus" else value
 
 
@@ -114,9 +131,11 @@ def _dump(part: MessagePart) -> dict[str, Any]:
     stored: dict[str, Any] = {"type": part.type}
     for f in _FIELDS[type(part)]:
         value = getattr(part, f.name)
-        stored[_STORED_AS.get(f.name, f.name)] = (
-            value.value if isinstance(value, ToolCallStatus) else value
-        )
+        if isinstance(value, ToolCallStatus):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        stored[_STORED_AS.get(f.name, f.name)] = value
     return stored
 
 

@@ -11,7 +11,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.message_parts import MessagePart, TextPart, ToolCallPart, dump_parts
+from app.assistant.message_parts import (
+    MessagePart,
+    SuggestionsPart,
+    TextPart,
+    ToolCallPart,
+    dump_parts,
+)
 from app.assistant.runs import UNFINISHED_CALLS
 from app.db.models import Message, Run, ToolCall, utcnow
 from app.db.session import SessionFactory
@@ -38,6 +44,9 @@ class RunRecorder:
         self.user_id = user_id
         self.message_id = message_id
         self.parts: list[MessagePart] = []
+        # Kept apart from `parts` (stored after them), so text and tool results that follow
+        # an offer still read in order.
+        self.suggestions: tuple[str, ...] = ()
 
     def append_text(self, text: str) -> None:
         """Add streamed text to the open text part (opening one after a tool call)."""
@@ -46,6 +55,17 @@ class RunRecorder:
             self.parts[-1] = TextPart(last.text + text)
         else:
             self.parts.append(TextPart(text))
+
+    def suggest(self, texts: tuple[str, ...]) -> None:
+        """Offer these messages to send next, in place of any earlier offer."""
+        self.suggestions = texts
+
+    @property
+    def stored_parts(self) -> list[MessagePart]:
+        """The message's parts as stored: the reply, then what it suggests."""
+        if not self.suggestions:
+            return self.parts
+        return [*self.parts, SuggestionsPart(self.suggestions)]
 
     @property
     def has_text(self) -> bool:
@@ -63,7 +83,7 @@ class RunRecorder:
         await session.exec(
             update(Message)
             .where(col(Message.id) == self.message_id)
-            .values(parts=dump_parts(self.parts), updated_at=now)
+            .values(parts=dump_parts(self.stored_parts), updated_at=now)
         )
         status = run_values.get("status")
         if status is not None and status not in TERMINAL_RUN_STATUSES:

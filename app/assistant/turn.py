@@ -12,11 +12,19 @@ from contextlib import aclosing
 from typing import TypeVar
 
 from app.assistant.conversation import fit_to_budget, items_from_messages
-from app.assistant.events import RunEvent, RunRetrying, StepFinished, TextDelta, ToolInputDelta
+from app.assistant.events import (
+    RunEvent,
+    RunRetrying,
+    StepFinished,
+    SuggestionsOffered,
+    TextDelta,
+    ToolInputDelta,
+)
 from app.assistant.message_parts import dump_parts
 from app.assistant.providers.base import (
     ProviderFinish,
     ProviderRetry,
+    ProviderSuggestions,
     ProviderText,
     ProviderToolCall,
     ProviderToolInput,
@@ -139,6 +147,12 @@ async def stream_turn(
                 yield ToolInputDelta(recorder.run_id, event.call_id, event.name, event.delta)
             elif isinstance(event, ProviderToolCall):
                 calls.append(event)
+            elif isinstance(event, ProviderSuggestions):
+                # Each is sent as a message when chosen: blank ones could not be.
+                texts = tuple(t.strip() for t in event.texts if t.strip())
+                if texts:
+                    recorder.suggest(texts)
+                    yield SuggestionsOffered(recorder.run_id, recorder.message_id, texts)
             elif isinstance(event, ProviderFinish):
                 finish = event
             elif isinstance(event, ProviderRetry):

@@ -1,5 +1,5 @@
 """A thread as people read it (the chat and admin views): messages with tool cards and effect
-cards, from stored rows."""
+cards, from stored rows, and the messages a reply suggests sending next."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.assistant.feedback import ratings_for
 from app.assistant.message_parts import (
     EffectPart,
     MessagePart,
+    SuggestionsPart,
     TextPart,
     ToolCallPart,
     message_parts,
@@ -52,6 +53,9 @@ class TranscriptMessage:
     run_status: str = ""
     run_error: str = ""
     rating: str = ""
+    # Messages the reply offers to send next: shown under it (as buttons that send them)
+    # while it is the newest message, not among its parts, which read in stored order.
+    suggestions: list[str] = field(default_factory=list)
 
 
 def effect_sentence(effect: Effect) -> str:
@@ -88,6 +92,14 @@ def merge_page(shown: list[TranscriptMessage], fresh: TranscriptPage) -> list[Tr
         return shown
     start = fresh.messages[0].id
     return [m for m in shown if m.id < start] + fresh.messages
+
+
+def latest_reply_id(messages: list[TranscriptMessage]) -> int:
+    """The newest message's id if it is the assistant's (0 if not): the one reply whose
+    suggestions are offered."""
+    if messages and messages[-1].role == "assistant":
+        return messages[-1].id
+    return 0
 
 
 def hide_streaming_text(
@@ -168,6 +180,7 @@ async def render_messages(
                 run_status=run.status if run else "",
                 run_error=(run.error or "") if run else "",
                 rating=ratings.get(message.id or 0, ""),
+                suggestions=[t for p in parts if isinstance(p, SuggestionsPart) for t in p.texts],
             )
         )
     return rendered

@@ -4,6 +4,8 @@ that leaves nothing behind, and a front end on another origin can read the strea
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 import reflex as rx
@@ -11,6 +13,7 @@ from reflex_base.config import get_config
 from sqlmodel import select
 
 from app.api.routes import build_api
+from app.assistant.providers.offline.replies import EXAMPLES
 from app.assistant.threads import create_thread
 from app.db.models import Thread
 from app.db.session import SessionFactory
@@ -116,3 +119,33 @@ async def test_a_refused_message_leaves_no_thread_behind(
     assert response.status_code == 400
     async with sessions() as session:
         assert (await session.exec(select(Thread))).all() == []
+
+
+async def test_suggestions_stream_as_a_data_part_and_load_with_the_history(
+    client: httpx.AsyncClient, alice: dict[str, str]
+) -> None:
+    """The offline assistant (no model configured) offers its examples when it does not
+    understand; useChat gets them as `data-suggestions`, live and when it loads the thread."""
+    body = {
+        "id": "hello",
+        "messages": [{"role": "user", "parts": [{"type": "text", "text": "hi"}]}],
+    }
+    reply = await client.post("/api/chat?protocol=ui-message-stream", json=body, headers=alice)
+    assert reply.status_code == 200
+    chunks = [
+        json.loads(line.removeprefix("data: "))
+        for line in reply.text.splitlines()
+        if line.startswith("data: {")
+    ]
+    offered = [c for c in chunks if c["type"] == "data-suggestions"]
+    assert offered == [
+        {"type": "data-suggestions", "data": {"texts": list(EXAMPLES)}, "id": offered[0]["id"]}
+    ]
+    assert [c["type"] for c in chunks][-2:] == ["finish-step", "finish"]
+    history = (await client.get("/api/threads/hello?format=ui", headers=alice)).json()
+    answer = history["messages"][-1]
+    assert answer["parts"][-1] == {
+        "type": "data-suggestions",
+        "id": offered[0]["id"],
+        "data": {"texts": list(EXAMPLES)},
+    }

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from app.accounts.api_tokens import create_api_token
 from app.assistant.approvals import set_tool_mode
+from app.assistant.providers.offline.replies import EXAMPLES
 from app.assistant.threads import create_thread
 from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Room, Run, ToolCall
@@ -302,3 +303,22 @@ async def test_auth_failures(
         bobs = await create_thread(session, bob)
     other = run_client("assistant-ui", api, token, str(bobs.id), say="hi")
     assert other["status"] == 404 and fake.requests == []
+
+
+@pytest.fixture
+def offline_api(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """The API with no model configured: the offline assistant answers."""
+    env = {"HEARTH_DATABASE_URL": database_url, "HEARTH_OFFLINE_CHUNK_DELAY_S": "0"}
+    with serve_api(env, tmp_path / "api.log") as url:
+        yield url
+
+
+async def test_suggestions_reach_both_clients_as_data(offline_api: str, token: str) -> None:
+    ui = run_client("use-chat", offline_api, token, "chat-s1", say="hello")
+    assert ui["errors"] == [] and ui["chatStatus"] == "ready"
+    offered = [p for p in ui["messages"][-1]["parts"] if p["type"] == "data-suggestions"]
+    assert [p["data"] for p in offered] == [{"texts": list(EXAMPLES)}]
+    aui = run_client("assistant-ui", offline_api, token, "chat-s2", say="hello")
+    assert aui["message"]["status"] == {"type": "complete", "reason": "stop"}
+    (data,) = aui["message"]["metadata"]["unstable_data"]
+    assert (data["type"], data["texts"]) == ("suggestions", list(EXAMPLES))

@@ -9,7 +9,7 @@ from contextlib import aclosing
 import pytest
 from sqlmodel import col, select
 
-from app.assistant.conversation import ToolCallItem, ToolResultItem, UserText
+from app.assistant.conversation import AssistantText, ToolCallItem, ToolResultItem, UserText
 from app.assistant.errors import InvalidMessage, RunAlreadyActive, ThreadNotFound
 from app.assistant.events import (
     EffectRecorded,
@@ -17,10 +17,17 @@ from app.assistant.events import (
     RunFinished,
     RunStarted,
     StepFinished,
+    SuggestionsOffered,
     TextDelta,
     ToolCallFinished,
 )
-from app.assistant.providers.base import ProviderError
+from app.assistant.providers.base import (
+    ProviderError,
+    ProviderFinish,
+    ProviderSuggestions,
+    ProviderText,
+    ProviderToolCall,
+)
 from app.assistant.runs import request_stop
 from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
@@ -122,6 +129,50 @@ async def test_several_turns_then_an_answer(sessions: SessionFactory) -> None:
     assert isinstance(events[-1], RunFinished) and events[-1].status == "completed"
     run, _ = await stored_run(sessions, events[0].run_id)
     assert run.step_count == 3
+    provider.assert_complete()
+
+
+async def test_suggestions_are_stored_after_the_reply_and_the_last_offer_stands(
+    sessions: SessionFactory,
+) -> None:
+    provider = ScriptedProvider(
+        [
+            [
+                ProviderSuggestions(("An offer the answer replaces",)),
+                ProviderToolCall("a", "list_rooms", "{}"),
+                ProviderFinish("tool_calls"),
+            ],
+            [
+                ProviderText("Five rooms."),
+                ProviderSuggestions(("  ", " List the rooms ", "Set the kitchen to 19")),
+                ProviderText(" Ask away."),
+                ProviderFinish("stop"),
+            ],
+            text_turn("Sure."),
+        ]
+    )
+    runner = build_runner(sessions, provider)
+    thread_id = await new_thread(sessions)
+    events = await ask(runner, thread_id, "rooms?")
+    offers = [e for e in events if isinstance(e, SuggestionsOffered)]
+    assert [o.texts for o in offers] == [
+        ("An offer the answer replaces",),
+        ("List the rooms", "Set the kitchen to 19"),
+    ]
+    _, (_, reply) = await stored_run(sessions, events[0].run_id)
+    assert {o.message_id for o in offers} == {reply.id}
+    assert [p["type"] for p in reply.parts] == ["tool-call", "tool-result", "text", "suggestions"]
+    assert reply.parts[2:] == [
+        {"type": "text", "text": "Five rooms. Ask away."},
+        {"type": "suggestions", "texts": ["List the rooms", "Set the kitchen to 19"]},
+    ]
+    # The model is never shown what was suggested.
+    await ask(runner, thread_id, "List the rooms")
+    assert "suggest" not in repr(provider.requests[2].items).lower()
+    assert provider.requests[2].items[-2:] == (
+        AssistantText("Five rooms. Ask away."),
+        UserText("List the rooms"),
+    )
     provider.assert_complete()
 
 

@@ -18,6 +18,7 @@ from app.assistant.events import (
     RunStarted,
     RunStatusChanged,
     StepFinished,
+    SuggestionsOffered,
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
@@ -32,6 +33,7 @@ EVERY_KIND: list[RunEvent] = [
     RunStatusChanged(run_id=1, status="requires_action"),
     TextDelta(run_id=1, message_id=5, text="Le salon est à 21 °C ✓\n"),
     ToolInputDelta(run_id=1, call_id="call_1", name="set_room_temperature", delta='{"ro'),
+    SuggestionsOffered(run_id=1, message_id=5, texts=("Set the bedroom to 19", "Où ça ?")),
     StepFinished(run_id=1, step=2, finish_reason="tool_calls", input_tokens=12, output_tokens=7),
     ToolCallStarted(run_id=1, call_row_id=6, call_id="call_1", name="list_rooms", arguments="{}"),
     ToolCallFinished(
@@ -68,7 +70,7 @@ def test_the_json_is_compact_names_the_kind_and_keeps_text_as_written() -> None:
 
 
 def test_an_approval_keeps_its_deadline_with_its_offset() -> None:
-    approval = EVERY_KIND[8]
+    approval = next(e for e in EVERY_KIND if isinstance(e, ApprovalRequested))
     assert isinstance(approval, ApprovalRequested)
     read = event_from_json(event_to_json(approval))
     assert isinstance(read, ApprovalRequested)

@@ -16,6 +16,7 @@ from app.assistant.conversation import (
 )
 from app.assistant.message_parts import (
     EffectPart,
+    SuggestionsPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
@@ -100,6 +101,14 @@ def test_whole_degrees_stored_as_integers_read_as_floats() -> None:
     assert effect == EffectPart(1, "hall", 20.0, 21.0)
 
 
+def test_suggestions_are_stored_as_a_list_of_texts_and_read_back_as_a_tuple() -> None:
+    part = SuggestionsPart(("Set the bedroom to 19", "List the rooms"))
+    stored = {"type": "suggestions", "texts": ["Set the bedroom to 19", "List the rooms"]}
+    assert dump_parts([PARTS[0], part]) == [STORED[0], stored]
+    assert parse_parts(json.loads(json.dumps([STORED[0], stored]))) == [PARTS[0], part]
+    assert message_text([STORED[0], stored]) == "Setting it."
+
+
 def test_a_part_of_a_type_from_a_newer_version_is_skipped() -> None:
     stored = [{"type": "attachment", "name": "plan.png"}, {"type": "text", "text": "hi"}]
     assert parse_parts(stored) == [TextPart("hi")]
@@ -114,6 +123,8 @@ def test_a_part_of_a_type_from_a_newer_version_is_skipped() -> None:
         (STORED[2] | {"is_error": 0}, "is_error is 0, not bool"),
         (STORED[2] | {"status": "maybe"}, "'maybe' is not a valid ToolCallStatus"),
         (STORED[3] | {"old_celsius": True}, "old_celsius is True, not int or float"),
+        ({"type": "suggestions", "texts": "List the rooms"}, "texts is 'List the rooms', not list"),
+        ({"type": "suggestions", "texts": ["List the rooms", 7]}, "texts holds 7, not only str"),
     ],
 )
 def test_a_broken_part_is_refused_with_what_is_wrong(stored: dict, problem: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.assistant.providers.base import ProviderFinish, ProviderSuggestions, ProviderText
 from app.db.models import Message
 from app.db.session import SessionFactory
 from app.db.statuses import Role
@@ -11,6 +12,7 @@ from app.ui.transcript import (
     TranscriptPart,
     first_id,
     hide_streaming_text,
+    latest_reply_id,
     load_transcript,
     merge_page,
 )
@@ -94,6 +96,30 @@ async def test_cards_come_from_tool_rows_and_the_ledger(sessions: SessionFactory
         ("text", "Done."),
     ]
     assert assistant.parts[0].arguments == '{"room": "kitchen", "celsius": 19}'
+
+
+async def test_a_reply_carries_what_it_suggests_apart_from_its_parts(
+    sessions: SessionFactory,
+) -> None:
+    offer = ("Set the bedroom to 19", "List the rooms")
+    provider = ScriptedProvider(
+        [[ProviderText("Try one."), ProviderSuggestions(offer), ProviderFinish("stop")]]
+    )
+    async with sessions() as session:
+        thread_id = (await owned_thread(session)).id or 0
+    [_ async for _ in run_in(build_runner(sessions, provider), thread_id, "hello")]
+    async with sessions() as session:
+        user, reply = (await load_transcript(session, thread_id)).messages
+    assert [(p.kind, p.text) for p in reply.parts] == [("text", "Try one.")]
+    assert (reply.suggestions, user.suggestions) == (list(offer), [])
+
+
+def test_only_the_newest_message_offers_its_suggestions_and_only_a_reply() -> None:
+    replies = _shown(1, 2)
+    assert latest_reply_id(replies) == 2
+    asked = TranscriptMessage(id=3, role="user", status="complete")
+    assert latest_reply_id([*replies, asked]) == 0
+    assert latest_reply_id([]) == 0
 
 
 def _shown(*ids: int) -> list[TranscriptMessage]:

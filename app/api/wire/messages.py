@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.wire.parts import json_or_text
+from app.api.wire.parts import json_or_text, suggestions_data
 from app.assistant.message_parts import (
     EffectPart,
     MessagePart,
+    SuggestionsPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
@@ -58,7 +59,8 @@ def _ui_tool(call: ToolCallPart, result: ToolResultPart | None) -> dict[str, Any
 
 
 def ui_message(message: Message) -> dict[str, Any]:
-    """A stored message as a `UIMessage`: text, `tool-<name>` and `data-effect` parts."""
+    """A stored message as a `UIMessage`: text, `tool-<name>`, `data-effect` and
+    `data-suggestions` parts."""
     stored = message_parts(message)
     results, parts = _results(stored), []
     for part in stored:
@@ -71,6 +73,9 @@ def ui_message(message: Message) -> dict[str, Any]:
                 parts.append(
                     {"type": "data-effect", "id": f"effect-{part.effect_id}", "data": _effect(part)}
                 )
+            case SuggestionsPart(texts=texts):
+                data = suggestions_data(message.id or 0, texts)
+                parts.append({"type": f"data-{data.name}", "id": data.id, "data": data.data})
     return {
         "id": message_ref(message.id),
         "role": message.role,
@@ -80,7 +85,8 @@ def ui_message(message: Message) -> dict[str, Any]:
 
 
 def content_message(message: Message) -> dict[str, Any]:
-    """A stored message as assistant-ui's `ThreadMessageLike`: text and tool-call content."""
+    """A stored message as assistant-ui's `ThreadMessageLike`: text, tool-call and data
+    content."""
     stored = message_parts(message)
     results, content = _results(stored), []
     for part in stored:
@@ -101,6 +107,9 @@ def content_message(message: Message) -> dict[str, Any]:
                 content.append(call)
             case EffectPart():
                 content.append({"type": "data", "name": "effect", "data": _effect(part)})
+            case SuggestionsPart(texts=texts):
+                data = suggestions_data(message.id or 0, texts)
+                content.append({"type": "data", "name": data.name, "data": data.data})
     return {
         "id": message_ref(message.id),
         "role": message.role,

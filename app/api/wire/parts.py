@@ -19,6 +19,7 @@ from app.assistant.events import (
     RunFinished,
     RunRetrying,
     StepFinished,
+    SuggestionsOffered,
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
@@ -104,7 +105,7 @@ class ToolResult:
 
 @dataclass(frozen=True)
 class Data:
-    """Something Hearth adds beside the text: an effect, an approval, a retry."""
+    """Something Hearth adds beside the text: an effect, an approval, a retry, suggestions."""
 
     name: str
     data: dict[str, Any]
@@ -149,6 +150,12 @@ Part = (
     | FinishStep
     | Finish
 )
+
+
+def suggestions_data(message_id: int, texts: tuple[str, ...]) -> Data:
+    """The messages a reply suggests sending next, as the `suggestions` data part (live and
+    in the history alike)."""
+    return Data("suggestions", {"texts": list(texts)}, f"suggestions-{message_id}")
 
 
 def json_or_text(text: str) -> Any:
@@ -271,6 +278,9 @@ class Narrator:
                 ]
             case RunRetrying():
                 return [Data("retry", {"message": event.notice})]
+            case SuggestionsOffered():
+                # One id per reply: a later offer replaces an earlier one in the client.
+                return [suggestions_data(event.message_id, event.texts)]
             case RunFinished():
                 self._status = event.status
                 parts: list[Part] = []

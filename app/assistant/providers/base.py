@@ -91,7 +91,22 @@ class ProviderRetry:
     kind: Literal["retry"] = "retry"
 
 
-ProviderEvent = ProviderText | ProviderToolInput | ProviderToolCall | ProviderFinish | ProviderRetry
+@dataclass(frozen=True)
+class ProviderSuggestions:
+    """Messages the person might send next, offered with the reply (the last offer stands)."""
+
+    texts: tuple[str, ...]
+    kind: Literal["suggestions"] = "suggestions"
+
+
+ProviderEvent = (
+    ProviderText
+    | ProviderToolInput
+    | ProviderToolCall
+    | ProviderSuggestions
+    | ProviderFinish
+    | ProviderRetry
+)
 
 
 class ProviderError(Exception):
@@ -112,5 +127,6 @@ class Provider(Protocol):
     name: str
 
     def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
-        """Yield text and tool calls as they arrive, then exactly one ProviderFinish."""
+        """Yield text and tool calls as they arrive (and maybe suggestions), then exactly one
+        ProviderFinish."""
         ...

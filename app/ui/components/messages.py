@@ -180,6 +180,33 @@ def _rating(message: TranscriptMessage) -> rx.Component:
     )
 
 
+def _suggested(message: TranscriptMessage) -> rx.Component:
+    """What the newest reply suggests sending next, as buttons that send it (none while a
+    run is going: the next reply brings its own)."""
+    return rx.cond(
+        (message.id == ChatState.latest_reply_id)
+        & ~ChatState.is_running
+        & (message.suggestions.length() > 0),
+        rx.flex(
+            rx.foreach(
+                message.suggestions,
+                lambda text: rx.button(
+                    text,
+                    size="1",
+                    variant="soft",
+                    on_click=ChatState.send_suggestion(text),
+                    class_name="reply-suggestion",
+                ),
+            ),
+            wrap="wrap",
+            spacing="2",
+            role="group",
+            aria_label="Suggested messages",
+            class_name="reply-suggestions",
+        ),
+    )
+
+
 def message_view(message: TranscriptMessage) -> rx.Component:
     """One message, marked with its role for tests and styles."""
     return rx.box(
@@ -197,6 +224,7 @@ def message_view(message: TranscriptMessage) -> rx.Component:
                 ),
                 _status_note(message),
                 _rating(message),
+                _suggested(message),
                 class_name="assistant-body",
             ),
         ),

@@ -33,6 +33,7 @@ from app.ui.transcript import (
     load_transcript,
     merge_page,
 )
+from app.ui.transcript import latest_reply_id as _latest_reply_id
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,11 @@ class ChatState(MessageActions, AuthState):
     def is_running(self) -> bool:
         """Whether a run is going in this thread."""
         return self.running_run_id != 0 or self.starting
+
+    @rx.var
+    def latest_reply_id(self) -> int:
+        """The newest message if it is a reply (0 if not): only its suggestions are offered."""
+        return _latest_reply_id(self.messages)
 
     @rx.var
     def is_empty(self) -> bool:
@@ -150,7 +156,7 @@ class ChatState(MessageActions, AuthState):
 
     @rx.event
     async def send_suggestion(self, text: str):
-        """Send a starter suggestion."""
+        """Send a suggestion: a starter, or one a reply offers."""
         return await self._send_text(text)
 
     @rx.event

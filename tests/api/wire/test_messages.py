@@ -37,3 +37,19 @@ def test_a_failed_call_is_output_error_and_a_done_one_output_available() -> None
     assert (failed["state"], failed["errorText"]) == ("output-error", "No room called attic.")
     done = ui_message(_reply("done", False, '{"celsius": 19}'))["parts"][0]
     assert (done["state"], done["output"]) == ("output-available", {"celsius": 19})
+
+
+def test_suggestions_load_as_the_data_part_the_stream_sent() -> None:
+    texts = ["Set the bedroom to 19", "List the rooms"]
+    stored = [{"type": "text", "text": "Try one."}, {"type": "suggestions", "texts": texts}]
+    reply = Message(id=3, thread_id=1, role="assistant", parts=stored)
+    assert ui_message(reply)["parts"][1] == {
+        "type": "data-suggestions",
+        "id": "suggestions-3",
+        "data": {"texts": texts},
+    }
+    assert content_message(reply)["content"][1] == {
+        "type": "data",
+        "name": "suggestions",
+        "data": {"texts": texts},
+    }

@@ -22,6 +22,7 @@ from app.assistant.events import (
     ApprovalRequested,
     RunFinished,
     StepFinished,
+    SuggestionsOffered,
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
@@ -106,3 +107,14 @@ def test_an_ask_first_call_is_announced_once_before_its_approval_request() -> No
     assert isinstance(parts[5], Data)
     assert parts[5].data == {"approval_id": "10", "tool_call_id": "call_a", "state": "denied"}
     assert parts[6] == ToolResult("call_a", {"error": "Denied."}, True, denied=True)
+
+
+def test_suggestions_are_a_data_part_named_for_their_reply() -> None:
+    narrator = Narrator()
+    parts = [
+        *narrator.take(TextDelta(1, 5, "Try one.")),
+        *narrator.take(SuggestionsOffered(1, 5, ("Set the bedroom to 19", "List the rooms"))),
+    ]
+    assert parts[-1] == Data(
+        "suggestions", {"texts": ["Set the bedroom to 19", "List the rooms"]}, "suggestions-5"
+    )

@@ -12,6 +12,7 @@ from app.assistant.conversation import ToolCallItem, ToolResultItem, UserText
 from app.assistant.providers.base import (
     ProviderEvent,
     ProviderFinish,
+    ProviderSuggestions,
     ProviderText,
     ProviderToolCall,
     TurnRequest,
@@ -52,6 +53,8 @@ class OfflineProvider:
             if self.chunk_delay_s:
                 await asyncio.sleep(self.chunk_delay_s)
             yield ProviderText(chunk)
+        if intent is None:
+            yield ProviderSuggestions(replies.EXAMPLES)
         yield ProviderFinish("stop")
 
     def _resolve(self, asked: Sequence[str], rooms: list[str]) -> Intent | None:

@@ -18,6 +18,16 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+# What the help offers to send (as buttons): requests the offline assistant understands.
+EXAMPLES = (
+    "What's the temperature in the kitchen?",
+    "Set the bedroom to 19",
+    "Make the living room 2 degrees warmer",
+    "Which room is warmest?",
+    "List the rooms",
+)
+
+
 def help_text(rooms: list[str]) -> str:
     """What the offline assistant can do, for requests it did not understand."""
     return (

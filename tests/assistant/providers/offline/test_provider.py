@@ -6,8 +6,9 @@ import pytest
 from sqlmodel import select
 
 from app.assistant.conversation import UserText
-from app.assistant.events import RunEvent, TextDelta, ToolCallStarted
+from app.assistant.events import RunEvent, SuggestionsOffered, TextDelta, ToolCallStarted
 from app.assistant.providers.base import ProviderText, TurnRequest
+from app.assistant.providers.offline import replies
 from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.providers.offline.understanding import Understanding
 from app.assistant.runner import Runner
@@ -37,6 +38,10 @@ class Chat:
         self.events = [e async for e in run_in(self.runner, self.thread_id, text)]
         assert self.events[-1].kind == "run_finished" and self.events[-1].status == "completed"
         return "".join(e.text for e in self.events if isinstance(e, TextDelta))
+
+    @property
+    def suggested(self) -> list[tuple[str, ...]]:
+        return [e.texts for e in self.events if isinstance(e, SuggestionsOffered)]
 
     @property
     def tools(self) -> list[str]:
@@ -122,6 +127,15 @@ async def test_not_understood_gets_help_and_no_tool_call(chat: Chat, text: str) 
     assert reply.startswith("Sorry, I didn't understand that. I can read and change room")
     assert "Rooms I know: bathroom, bedroom, home office, kitchen and living room." in reply
     assert chat.tools == []
+    assert chat.suggested == [replies.EXAMPLES]
+
+
+async def test_the_suggested_examples_are_understood_and_answers_suggest_nothing(
+    chat: Chat,
+) -> None:
+    for example in replies.EXAMPLES:
+        await chat.ask(example)
+        assert chat.tools and chat.suggested == [], example
 
 
 async def test_replies_stream_in_several_chunks(runner: Runner) -> None:
