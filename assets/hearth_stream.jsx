@@ -6,13 +6,26 @@ import { useSyncExternalStore } from "react";
 import { Socket } from "socket.io-client";
 import { streamStore } from "./hearth_stream_store.mjs";
 
+// How long a gap is left to the server (which also re-sends on its own when the tab's socket
+// changes) before asking again.
+const RESEND_EVERY_MS = 1000;
+const askedAt = new Map();
+
 // socket.io-client offers no public hook on a socket it did not create (Reflex's), so the
 // method that dispatches incoming events is wrapped once to take Hearth's stream event.
 if (typeof window !== "undefined" && !Socket.prototype.__hearthStream) {
   const emitEvent = Socket.prototype.emitEvent;
   Socket.prototype.emitEvent = function (args) {
     if (args[0] === "text") {
-      streamStore().append(args[1], args[2], args[3]);
+      const key = args[1];
+      if (streamStore().append(key, args[2], args[3])) {
+        // A piece came after a gap: ask for the whole segment (the store trims the overlap).
+        const now = Date.now();
+        if (!(now - askedAt.get(key) < RESEND_EVERY_MS)) {
+          askedAt.set(key, now);
+          this.emit("hearth_resend", key);
+        }
+      }
       return;
     }
     return emitEvent.call(this, args);

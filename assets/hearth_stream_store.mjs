@@ -19,6 +19,8 @@ export function createStreamStore() {
     return true;
   };
   return {
+    // Returns true while pieces of the key wait for a gap before them: the server is asked
+    // to send the segment again (a lost piece must not hide the rest of a reply).
     append(key, text, offset) {
       place(key, text, offset);
       const waiting = early.get(key);
@@ -34,6 +36,7 @@ export function createStreamStore() {
         }
       }
       notify();
+      return Boolean(early.get(key)?.size);
     },
     get: (key) => texts.get(key) ?? "",
     subscribe(listener) {

@@ -10,6 +10,12 @@ Text goes to the tab as a bare socket.io event on Reflex's own connection: a Ref
 event (`rx.call_script`) costs ~120 bytes of envelope per flush; `["text", key, text,
 offset]` costs ~30, so a reply's bytes stay close to its own length. It rides the same
 socket as Reflex's updates, so it stays in order with them.
+
+A piece can still miss the tab: sent to a socket that had just gone, or lost while the tab
+reconnected. The browser shows a segment's text only up to its first gap, so a lost piece
+would leave the rest of the reply invisible; the follower therefore sends the segment's whole
+text again (from offset 0, the browser trims what it has) whenever the tab is reached on
+another socket than before, and whenever the browser says it has a gap (`RESEND_EVENT`).
 """
 
 from __future__ import annotations
@@ -32,12 +38,15 @@ from app.assistant.events import (
 
 # The socket.io event that carries streamed text; short, since every flush sends it.
 TEXT_EVENT = "text"
+# What the browser sends (with a segment key) when a piece came after a gap.
+RESEND_EVENT = "hearth_resend"
 
 # The Reflex app whose socket server carries the text (see `bind`).
 _app: Any = None
 
-# By client token: the task showing that tab a run.
+# By client token: the task showing that tab a run, and its place in the run.
 _FOLLOWING: dict[str, asyncio.Task] = {}
+_FOLLOWERS: dict[str, RunFollower] = {}
 
 _CARD_EVENTS = ToolCallStarted | ToolCallFinished | ApprovalRequested | ApprovalDecided
 
@@ -46,7 +55,7 @@ _CARD_EVENTS = ToolCallStarted | ToolCallFinished | ApprovalRequested | Approval
 Showing = Literal["", "live", "saved", "ended"]
 
 
-def follow_in_tab(token: str) -> None:
+def follow_in_tab(token: str, follower: RunFollower) -> None:
     """The current task now follows a run for this tab; an older follower here is cancelled."""
     task = asyncio.current_task()
     older = _FOLLOWING.get(token)
@@ -54,12 +63,24 @@ def follow_in_tab(token: str) -> None:
         older.cancel()
     if task is not None:
         _FOLLOWING[token] = task
+        _FOLLOWERS[token] = follower
 
 
 def stop_following_in_tab(token: str) -> None:
     """Forget the tab's follower if it is the current task."""
     if _FOLLOWING.get(token) is asyncio.current_task():
         del _FOLLOWING[token]
+        _FOLLOWERS.pop(token, None)
+
+
+def resend_requested(token: str, segment_key: str) -> bool:
+    """The tab has a gap in a segment: its follower here sends the whole segment again with
+    its next batch. False if no follower here is in that segment."""
+    follower = _FOLLOWERS.get(token)
+    if follower is None or follower.segment_key != segment_key:
+        return False
+    follower.resend = True
+    return True
 
 
 @dataclass
@@ -91,11 +112,25 @@ class RunFollower:
     offset: int = 0
     heard: bool = False
     showing: Showing = ""
+    # The current segment's text so far, and whether the next update sends all of it again.
+    text: str = ""
+    resend: bool = False
+    # The socket the tab was last reached at ("": not yet).
+    sid: str = ""
 
     @property
     def segment_key(self) -> str:
         """The key the browser files the current segment's text under."""
         return f"{self.run_id}-{self.segment}"
+
+    def reached_at(self, sid: str | None) -> None:
+        """Where the tab's socket is now (None: not connected here). A socket other than the
+        last one may have missed pieces (sent to the old one, or while it reconnected), so the
+        next update sends the current segment whole."""
+        if sid is None:
+            self.sid, self.resend = "", True
+        elif sid != self.sid:
+            self.sid, self.resend = sid, True
 
     def take(self, batch: list[RunEvent] | None, *, ended_elsewhere: bool = False) -> ScreenUpdate:
         """Fold a batch of events (None: nothing for a while) into an update; `ended_elsewhere`
@@ -108,6 +143,7 @@ class RunFollower:
                     start = self.offset
                 text += event.text
                 self.offset += len(event.text)
+                self.text += event.text
                 continue
             if text:
                 update.pushes.append((self.segment_key, text, start))
@@ -116,13 +152,18 @@ class RunFollower:
                 update.cards = True
                 if isinstance(event, EffectRecorded):
                     update.rooms.append(event.room)
-                self.segment, self.offset = self.segment + 1, 0
+                self.segment, self.offset, self.text = self.segment + 1, 0, ""
             elif isinstance(event, RunRetrying):
                 update.notices.append(event.notice)
             elif isinstance(event, RunFinished):
                 update.ended, update.error = True, event.error or ""
         if text:
             update.pushes.append((self.segment_key, text, start))
+        if self.resend and self.text:
+            # The current segment's pieces come last: one push from its start replaces them.
+            update.pushes = [p for p in update.pushes if p[0] != self.segment_key]
+            update.pushes.append((self.segment_key, self.text, 0))
+        self.resend = False
         update.ended = update.ended or ended_elsewhere
         want: Showing = "ended" if update.ended else "live" if self.heard else "saved"
         if want != self.showing or want == "saved" or update.cards:
@@ -137,13 +178,51 @@ def bind(app: Any) -> None:
     _app = app
 
 
-async def push_text(client_token: str, segment_key: str, text: str, offset: int) -> bool:
-    """Send text to a tab whose socket is on this worker; False if it is not connected here."""
+def _namespace() -> Any:
+    """Reflex's socket namespace (None before the app serves), taking `RESEND_EVENT` too."""
     namespace = _app.event_namespace if _app is not None else None
-    sid = namespace.token_to_sid.get(client_token) if namespace is not None else None
-    if namespace is None or sid is None:
+    if namespace is not None and not hasattr(namespace, f"on_{RESEND_EVENT}"):
+        # python-socketio dispatches an event "x" to the namespace's `on_x`.
+        setattr(namespace, f"on_{RESEND_EVENT}", _on_resend)
+    return namespace
+
+
+async def _on_resend(sid: str, segment_key: Any = None) -> None:
+    """The browser's ask for a segment it has a gap in."""
+    namespace = _namespace()
+    token = namespace.sid_to_token.get(sid) if namespace is not None else None
+    if token is not None and isinstance(segment_key, str):
+        resend_requested(token, segment_key)
+
+
+def tab_socket(client_token: str) -> str | None:
+    """The sid of the tab's socket if it is connected to this worker, else None."""
+    namespace = _namespace()
+    if namespace is None:
+        return None
+    manager = namespace._token_manager
+    record = manager.token_to_socket.get(client_token)
+    if record is None or record.instance_id != manager.instance_id:
+        return None
+    return record.sid
+
+
+async def tab_elsewhere(client_token: str) -> bool:
+    """Whether the tab's socket is connected to another worker (whose own follower shows it
+    the run); False while it is between sockets, or gone."""
+    namespace = _namespace()
+    if namespace is None or tab_socket(client_token) is not None:
         return False
+    connected = await namespace._token_manager.is_token_connected(client_token)
+    # It may have come back here during the look-up.
+    return connected and tab_socket(client_token) is None
+
+
+async def push_text(sid: str, segment_key: str, text: str, offset: int) -> None:
+    """Send text to a tab's socket on this worker (see `tab_socket`)."""
+    namespace = _namespace()
+    if namespace is None:
+        return
     await namespace.emit(TEXT_EVENT, (segment_key, text, offset), to=sid)
     # Let the websocket writer flush before the next chunk is computed.
     await asyncio.sleep(0)
-    return True

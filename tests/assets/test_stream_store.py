@@ -46,3 +46,27 @@ def _run(pieces: list[tuple[str, int]]) -> str:
 )
 def test_pieces_reassemble_by_offset(pieces: list[tuple[str, int]], text: str) -> None:
     assert _run(pieces) == text
+
+
+def _gaps(pieces: list[tuple[str, int]]) -> tuple[list[bool], str]:
+    """What `append` answers for each piece (whether a gap is left before waiting pieces),
+    and the text shown at the end."""
+    script = (
+        f"import {{ createStreamStore }} from {json.dumps(STORE.as_uri())};\n"
+        "const store = createStreamStore();\n"
+        f"const gaps = {json.dumps(pieces)}.map(([t, o]) => store.append('k', t, o));\n"
+        "process.stdout.write(JSON.stringify([gaps, store.get('k')]));\n"
+    )
+    done = subprocess.run(
+        [_node(), "--input-type=module", "-e", script], capture_output=True, text=True, check=True
+    )
+    gaps, text = json.loads(done.stdout)
+    return gaps, text
+
+
+def test_a_gap_is_reported_until_the_whole_segment_fills_it() -> None:
+    # The first piece was lost: each later one says so (the tab asks for a resend), until the
+    # segment comes again from its start.
+    pieces = [("lo", 3), (" you", 5), ("Hello", 0), ("!", 9)]
+    assert _gaps(pieces) == ([True, True, False, False], "Hello you!")
+    assert _gaps([("Hel", 0), ("lo", 3)]) == ([False, False], "Hello")

@@ -11,7 +11,12 @@ from app.assistant.events import (
     TextDelta,
     ToolCallStarted,
 )
-from app.ui.live_runs import RunFollower
+from app.ui.live_runs import (
+    RunFollower,
+    follow_in_tab,
+    resend_requested,
+    stop_following_in_tab,
+)
 
 
 def _said(text: str) -> TextDelta:
@@ -71,3 +76,44 @@ def test_a_run_the_database_says_ended_is_shown_ended_without_a_word_from_the_fe
     follower = RunFollower(4)
     update = follower.take(None, ended_elsewhere=True)
     assert update.ended and update.show == "ended" and update.error == ""
+
+
+def test_a_tab_reached_at_another_socket_gets_the_whole_segment_again() -> None:
+    follower = RunFollower(4)
+    follower.reached_at("sid-a")
+    assert follower.take([_said("Hel")]).pushes == [("4-0", "Hel", 0)]
+    follower.reached_at("sid-a")
+    assert follower.take([_said("lo")]).pushes == [("4-0", "lo", 3)]
+    # Pieces sent to the old socket may be lost: the new one gets the segment from its start.
+    follower.reached_at("sid-b")
+    assert follower.take([_said("!")]).pushes == [("4-0", "Hello!", 0)]
+    follower.reached_at("sid-b")
+    assert follower.take([_said("?")]).pushes == [("4-0", "?", 6)]
+
+
+def test_a_tab_between_sockets_gets_the_whole_segment_when_it_is_back() -> None:
+    follower = RunFollower(4)
+    follower.reached_at("sid-a")
+    follower.take([_said("Hel")])
+    follower.reached_at(None)
+    follower.take([_said("lo")])  # nowhere to send it
+    follower.reached_at("sid-a")  # the same socket again: it may still have missed pieces
+    assert follower.take(None).pushes == [("4-0", "Hello", 0)]
+
+
+async def test_a_resend_asked_for_sends_the_current_segment_from_its_start() -> None:
+    follower = RunFollower(4)
+    follower.take([_said("Setting it."), ToolCallStarted(4, 7, "c1", "list_rooms", "{}")])
+    follower.take([_said("Do")])
+    token = "tab-1"
+    follow_in_tab(token, follower)
+    try:
+        # A gap in a segment that is over is not this follower's to fill.
+        assert not resend_requested(token, "4-0")
+        assert resend_requested(token, "4-1")
+        update = follower.take([_said("ne")])
+        assert update.pushes == [("4-1", "Done", 0)]
+        assert follower.take([_said(".")]).pushes == [("4-1", ".", 4)]
+        assert not resend_requested("another-tab", "4-1")
+    finally:
+        stop_following_in_tab(token)

@@ -20,6 +20,8 @@ from app.ui.live_runs import (
     follow_in_tab,
     push_text,
     stop_following_in_tab,
+    tab_elsewhere,
+    tab_socket,
 )
 from app.ui.state.auth import AuthState, signed_in
 from app.ui.state.message_actions import MessageActions
@@ -240,18 +242,22 @@ class ChatState(MessageActions, AuthState):
         async with services.sessions() as session:
             run = await run_messages(session, run_id)
         token = self.router.session.client_token
-        follow_in_tab(token)
         follower = RunFollower(run_id)
+        follow_in_tab(token, follower)
         try:
             events = services.runner.follow(run_id)
             async with aclosing(events):
                 async for batch in events:
                     # Quiet for a while: did the run end without a word (its worker killed)?
                     ended_elsewhere = run is None or (batch is None and await _has_ended(run_id))
+                    sid = tab_socket(token)
+                    if sid is None and await tab_elsewhere(token):
+                        return  # the tab's socket is on another worker now, which shows it
+                    # Between sockets (or gone): keep the place; a new socket gets it all.
+                    follower.reached_at(sid)
                     update = follower.take(batch, ended_elsewhere=ended_elsewhere)
-                    for key, text, offset in update.pushes:
-                        if not await push_text(token, key, text, offset):
-                            return  # the tab's socket is on another worker now
+                    for key, text, offset in update.pushes if sid is not None else []:
+                        await push_text(sid, key, text, offset)
                     if update.show is not None:
                         since = run.user_message_id if run else None
                         page = await _read_transcript(thread_id, since, user_id)
