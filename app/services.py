@@ -13,12 +13,12 @@ from app.assistant.instructions import build_instructions
 from app.assistant.providers.base import Provider
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
 from app.assistant.providers.offline.provider import OfflineProvider
-from app.assistant.providers.offline.understanding import Understanding
 from app.assistant.providers.openai_client import ClientConfig
 from app.assistant.providers.responses import ResponsesProvider
 from app.assistant.providers.retrying import RetryingProvider
 from app.assistant.runner import Runner
 from app.assistant.tools import home_tool_registry
+from app.assistant.understanding.parser import Understanding
 from app.db.session import SessionFactory, create_engine_async, create_session_factory
 from app.home.rooms import list_rooms
 from app.settings import Settings, get_settings

@@ -13,12 +13,15 @@ from reflex_base.config import get_config
 from sqlmodel import select
 
 from app.api.routes import build_api
-from app.assistant.providers.offline.replies import EXAMPLES
 from app.assistant.threads import create_thread
 from app.db.models import Thread
 from app.db.session import SessionFactory
 from tests.support.api_server import api_client
+from tests.support.offline import help_examples
 from tests.support.people import person
+
+# What the offline help offers after "hi".
+EXAMPLES = help_examples("hi")
 
 
 @pytest.mark.parametrize(

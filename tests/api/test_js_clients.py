@@ -14,15 +14,18 @@ from sqlmodel import col, select
 
 from app.accounts.api_tokens import create_api_token
 from app.assistant.approvals import set_tool_mode
-from app.assistant.providers.offline.replies import EXAMPLES
 from app.assistant.threads import create_thread
 from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
 from tests.support.api_server import run_client, serve_api
+from tests.support.offline import help_examples
 from tests.support.people import person
 from tests.support.waits import wait_until
+
+EXAMPLES = help_examples("hello")
+
 
 SET_KITCHEN = Call("set_room_temperature", '{"room": "kitchen", "celsius": 19}', "call_k")
 

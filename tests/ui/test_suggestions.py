@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from app.assistant.providers.offline.replies import EXAMPLES
+from tests.support.offline import help_examples
 from tests.ui.chat_page import ChatPage
+
+EXAMPLES = help_examples("hello")
+
 
 pytestmark = pytest.mark.browser
 

@@ -1,37 +1,25 @@
-"""Question or command: decided before anything acts on a message.
+"""Question, command or unclear: decided before anything acts on a message.
 
 A question only reads. A state-changing tool call made in answer to a question is held for
 the person's approval (`app.assistant.tool_steps`), and the offline assistant only changes a
-room for a command.
+room for a command. Both decide with this module's code: the offline assistant through
+`Understanding.read`, which `utterance_kind` calls too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
-from app.assistant.providers.offline.understanding import Understanding
+from app.assistant.understanding.intents import UtteranceKind
+from app.assistant.understanding.parser import Understanding
 
-UtteranceKind = Literal["question", "command", "unclear"]
-
-_READS = {"get_temperature", "list_rooms", "warmest_room", "coldest_room", "follow_up"}
-_CHANGES = {"set_temperature", "adjust_temperature"}
-# A polite request is phrased as a question but asks for an action.
-_REQUEST_OPENINGS = ("can you ", "could you ", "would you ", "will you ", "please ")
+__all__ = ["UtteranceKind", "is_question", "utterance_kind"]
 
 
 def utterance_kind(text: str, language: str, rooms: Sequence[str]) -> UtteranceKind:
     """Whether the words ask something (question), ask for a change (command), or neither
-    can be told (unclear: no hold, the model decides)."""
-    intent = Understanding(language).parse(text, rooms)
-    if intent is not None and intent.kind in _CHANGES:
-        return "command"
-    if intent is not None and intent.kind in _READS:
-        return "question"
-    words = " ".join(text.lower().split())
-    if words.endswith("?") and not words.startswith(_REQUEST_OPENINGS):
-        return "question"
-    return "unclear"
+    can be told from them alone (unclear: no hold, the model decides)."""
+    return Understanding(language).read(text, rooms).kind
 
 
 def is_question(text: str, language: str, rooms: Sequence[str]) -> bool:

@@ -1,4 +1,5 @@
-"""Question or command, before anything acts on a message."""
+"""Question, command or unclear, before anything acts on a message: the same code the offline
+assistant decides with, also for words it does not understand (a model gets those)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,29 @@ ROOMS = ["bathroom", "bedroom", "kitchen"]
     ("text", "kind"),
     [
         ("and the bedroom?", "question"),
+        ("what about the bedroom", "question"),
         ("what's the temperature in the kitchen?", "question"),
+        ("Kitchen temperature?", "question"),
         ("is it warm in the kitchen?", "question"),
+        ("is the heating on in the kitchen?", "question"),
+        ("why is the bedroom cold?", "question"),
+        ("can you tell me how warm the bedroom is?", "question"),
+        ("would you mind telling me the kitchen temperature", "question"),
+        ("should I set the kitchen to 19?", "question"),
+        ("set the kitchen to 19? is that allowed?", "question"),
+        ("kitchen to 19?", "question"),
+        ("which is warmer, kitchen or bedroom", "question"),
         ("set the kitchen to 19", "command"),
         ("could you set the kitchen to 19?", "command"),
+        ("could you make it cosier in here?", "command"),
+        ("how about setting the kitchen to 20?", "command"),
+        ("would you mind turning the heating up", "command"),
+        ("hey, can you please set the bedroom to 19.5?", "command"),
         ("make the bedroom 2 degrees warmer", "command"),
+        ("kitchen to 18", "command"),
+        ("I want it warmer", "command"),
+        ("the bathroom too", "unclear"),
+        ("the kitchen", "unclear"),
         ("hello", "unclear"),
     ],
 )

@@ -1,4 +1,9 @@
-"""The offline assistant: understands with hassil, acts only through tool calls, streams replies."""
+"""The offline assistant: understands with hassil, acts only through tool calls, streams replies.
+
+Every message is first classified as a question or a command (`app.assistant.understanding`,
+the same code that holds a model's changes made in answer to a question); only a command's
+turn plans a state-changing call.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ import asyncio
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 
-from app.assistant.conversation import ToolCallItem, ToolResultItem, UserText
+from app.assistant.conversation import ToolResultItem, UserText
 from app.assistant.providers.base import (
     ProviderEvent,
     ProviderFinish,
@@ -17,17 +22,22 @@ from app.assistant.providers.base import (
     ProviderToolCall,
     TurnRequest,
 )
-from app.assistant.providers.offline import replies
-from app.assistant.providers.offline.understanding import Intent, Understanding
+from app.assistant.providers.offline.plan import Output, first_round, second_round
+from app.assistant.providers.offline.replies import Replies
+from app.assistant.understanding.context import Turn, resolve
+from app.assistant.understanding.parser import Understanding
 
 RoomNames = Callable[[], Awaitable[list[str]]]
 
 # Words and the spaces after them: a reply streams a word at a time, like a model's tokens.
 _CHUNKS = re.compile(r"\S+\s*|\s+")
 
+# Follow-ups reach back a few messages at most; older ones are not read again.
+_CONTEXT_MESSAGES = 6
+
 
 class OfflineProvider:
-    """A provider that needs no model: intent matching over the conversation's last request."""
+    """A provider that needs no model: intent matching over the conversation's requests."""
 
     name = "offline"
 
@@ -35,77 +45,47 @@ class OfflineProvider:
         self, understanding: Understanding, room_names: RoomNames, chunk_delay_s: float = 0.02
     ) -> None:
         self.understanding = understanding
+        self.replies = Replies(understanding.language)
         self.room_names = room_names
         self.chunk_delay_s = chunk_delay_s
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
-        """Either ask for the next tool call of the plan, or stream the reply."""
+        """Either ask for the next round of tool calls of the plan, or stream the reply."""
         rooms = await self.room_names()
-        asked, results = _current_turn(request)
-        intent = self._resolve(asked, rooms)
-        call = _next_call(intent, results)
-        if call is not None:
-            name, arguments = call
-            yield ProviderToolCall(f"call_{uuid.uuid4().hex[:16]}", name, json.dumps(arguments))
+        asked, outputs = _current_turn(request)
+        turn = self.turn(asked, rooms)
+        first = first_round(turn, rooms)
+        done = list(zip(first, outputs, strict=False))
+        second = second_round(turn, done) if len(outputs) >= len(first) else []
+        pending = first if not outputs else second if len(outputs) == len(first) else []
+        if pending:
+            for call in pending:
+                arguments = json.dumps(call.arguments)
+                yield ProviderToolCall(f"call_{uuid.uuid4().hex[:16]}", call.tool, arguments)
             yield ProviderFinish("tool_calls")
             return
-        for chunk in _CHUNKS.findall(replies.reply(intent, results, rooms)):
+        done += list(zip(second, outputs[len(first) :], strict=False))
+        for chunk in _CHUNKS.findall(self.replies.reply(turn, done, rooms)):
             if self.chunk_delay_s:
                 await asyncio.sleep(self.chunk_delay_s)
             yield ProviderText(chunk)
-        if intent is None:
-            yield ProviderSuggestions(replies.EXAMPLES)
+        if offered := self.replies.offered(turn, rooms):
+            yield ProviderSuggestions(tuple(offered))
         yield ProviderFinish("stop")
 
-    def _resolve(self, asked: Sequence[str], rooms: list[str]) -> Intent | None:
-        """The intent of the newest request; a follow-up borrows the one before it."""
-        if not asked:
-            return None
-        intent = self.understanding.parse(asked[-1], rooms)
-        if intent is None or intent.kind != "follow_up":
-            return intent
-        for earlier in reversed(asked[:-1]):
-            previous = self.understanding.parse(earlier, rooms)
-            if previous is not None and previous.kind in (
-                "get_temperature",
-                "set_temperature",
-                "adjust_temperature",
-            ):
-                return Intent(previous.kind, intent.room, previous.celsius, previous.delta_celsius)
-        return Intent("get_temperature", intent.room)
+    def turn(self, asked: list[str], rooms: list[str]) -> Turn | None:
+        """The newest message's turn, read in the light of the few before it."""
+        recent = asked[-_CONTEXT_MESSAGES:]
+        return resolve([self.understanding.read(text, rooms) for text in recent])
 
 
-def _current_turn(request: TurnRequest) -> tuple[list[str], list[tuple[str, dict]]]:
-    """Every user text so far, and the (tool, output) results since the newest one."""
+def _current_turn(request: TurnRequest) -> tuple[list[str], list[Output]]:
+    """Every user text so far, and the tool outputs since the newest one, in call order."""
     asked = [item.text for item in request.items if isinstance(item, UserText)]
-    results: list[tuple[str, dict]] = []
+    outputs: list[Output] = []
     for item in reversed(request.items):
         if isinstance(item, UserText):
             break
         if isinstance(item, ToolResultItem):
-            results.insert(0, (item.name, json.loads(item.output)))
-        elif isinstance(item, ToolCallItem):
-            continue
-    return asked, results
-
-
-def _next_call(intent: Intent | None, results: list[tuple[str, dict]]) -> tuple[str, dict] | None:
-    """The plan: which tool to call next for this intent, given the results so far."""
-    if intent is None or any("error" in output for _, output in results):
-        return None
-    done = {name for name, _ in results}
-    match intent.kind:
-        case "list_rooms" | "warmest_room" | "coldest_room" if "list_rooms" not in done:
-            return "list_rooms", {}
-        case "get_temperature" if intent.room and "get_room_temperature" not in done:
-            return "get_room_temperature", {"room": intent.room}
-        case "set_temperature" if intent.room and "set_room_temperature" not in done:
-            return "set_room_temperature", {"room": intent.room, "celsius": intent.celsius}
-        case "adjust_temperature" if intent.room:
-            if "get_room_temperature" not in done:
-                return "get_room_temperature", {"room": intent.room}
-            if "set_room_temperature" not in done:
-                current = next(o for n, o in results if n == "get_room_temperature")["celsius"]
-                target = round(current + (intent.delta_celsius or 0), 1)
-                return "set_room_temperature", {"room": intent.room, "celsius": target}
-    return None
+            outputs.insert(0, json.loads(item.output))
+    return asked, outputs

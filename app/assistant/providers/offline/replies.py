@@ -1,92 +1,235 @@
-"""The offline assistant's words, built only from tool results (values read back)."""
+"""The offline assistant's words, built only from tool results (values read back) and the
+language's catalogue of messages (messages/<language>.yaml)."""
 
 from __future__ import annotations
 
+import difflib
+import zlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from app.assistant.providers.offline.understanding import Intent
+import yaml
+
+from app.assistant.providers.offline.plan import Call, Output
+from app.assistant.understanding.context import Turn
+from app.assistant.understanding.intents import Intent, Utterance, UtteranceKind
 from app.home.temperatures import format_celsius
 
-Results = list[tuple[str, dict[str, Any]]]
+_CATALOGUE_DIR = Path(__file__).parent / "messages"
+
+Done = Sequence[tuple[Call, Output]]
 
 
-def _deg(celsius: float) -> str:
-    return f"{format_celsius(celsius)} °C"
+@cache
+def _catalogue(language: str) -> dict[str, Any]:
+    path = _CATALOGUE_DIR / f"{language}.yaml"
+    if not path.is_file():
+        path = _CATALOGUE_DIR / "en.yaml"
+    with path.open(encoding="utf-8") as yaml_file:
+        return yaml.safe_load(yaml_file)
 
 
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+class Replies:
+    """Reply text in one language."""
 
+    def __init__(self, language: str = "en") -> None:
+        """Load the language's catalogue (English where Hearth has none)."""
+        self.language = language
+        self._messages: dict[str, str] = _catalogue(language)["messages"]
+        self._examples: dict[str, Any] = _catalogue(language)["examples"]
 
-# What the help offers to send (as buttons): requests the offline assistant understands.
-EXAMPLES = (
-    "What's the temperature in the kitchen?",
-    "Set the bedroom to 19",
-    "Make the living room 2 degrees warmer",
-    "Which room is warmest?",
-    "List the rooms",
-)
+    def say(self, message_id: str, **fields: Any) -> str:
+        """One message of the catalogue, its fields filled in."""
+        return self._messages[message_id].format(**fields)
 
+    def degrees(self, celsius: float) -> str:
+        """19.5 -> '19.5 °C'."""
+        return self.say("degrees", value=format_celsius(float(celsius)))
 
-def help_text(rooms: list[str]) -> str:
-    """What the offline assistant can do, for requests it did not understand."""
-    return (
-        "Sorry, I didn't understand that. I can read and change room temperatures. Try:\n\n"
-        "- *What's the temperature in the kitchen?*\n"
-        "- *Set the bedroom to 19*\n"
-        "- *Make the living room 2 degrees warmer*\n"
-        "- *Which room is warmest?*\n"
-        "- *List the rooms*\n\n"
-        f"Rooms I know: {_and(rooms) if rooms else 'none yet'}."
-    )
+    def join(self, items: Sequence[str]) -> str:
+        """'a', 'a and b', 'a, b and c'."""
+        if not items:
+            return ""
+        if len(items) == 1:
+            return items[0]
+        separator = self._messages["list_separator"]
+        return separator.join(items[:-1]) + self._messages["and"] + items[-1]
 
+    def rooms_known(self, rooms: Sequence[str]) -> str:
+        """The home's rooms, or that there are none."""
+        return self.join(list(rooms)) if rooms else self.say("no_rooms_known")
 
-def reply(intent: Intent | None, results: Results, rooms: list[str]) -> str:
-    """The reply for a finished plan: the results' values, an error, or help."""
-    errors = [output["error"] for _, output in results if "error" in output]
-    if errors:
-        return f"I couldn't do that: {errors[-1]}"
-    if intent is None:
-        return help_text(rooms)
-    latest = {name: output for name, output in results}
-    if intent.room is None and intent.kind in (
-        "get_temperature",
-        "set_temperature",
-        "adjust_temperature",
-    ):
-        return f"Which room do you mean? I know {_and(rooms)}."
-    match intent.kind:
-        case "list_rooms":
-            lines = [
-                f"- **{r['room']}**: {_deg(r['celsius'])}" for r in latest["list_rooms"]["rooms"]
-            ]
-            return "Here are the rooms and their temperatures:\n\n" + "\n".join(lines)
-        case "warmest_room" | "coldest_room":
-            return _extreme(intent.kind == "warmest_room", latest["list_rooms"]["rooms"])
-        case "get_temperature":
-            read = latest["get_room_temperature"]
-            return f"The {read['room']} is at {_deg(read['celsius'])}."
-        case "set_temperature" | "adjust_temperature":
-            changed = latest["set_room_temperature"]
-            room, now, before = changed["room"], changed["celsius"], changed["previous_celsius"]
-            if now == before:
-                return f"The {room} was already at {_deg(now)}; nothing changed."
-            direction = "warmer" if now > before else "cooler"
-            change = format_celsius(abs(now - before))
-            return (
-                f"Done: the {room} is now {_deg(now)}, "
-                f"{change} degrees {direction} than before ({_deg(before)})."
+    def reply(self, turn: Turn | None, done: Done, rooms: Sequence[str]) -> str:
+        """The reply for a finished plan: clarification, the results' values, or help."""
+        if turn is None or not turn.intents:
+            return self.fallback(_said(turn), rooms)[0]
+        if turn.unknown_rooms:
+            return self._unknown_room(turn.unknown_rooms[0], rooms)
+        if turn.needs_room:
+            return self.say("which_room", rooms=self.rooms_known(rooms))
+        parts: list[str] = []
+        if turn.only_rooms_understood:
+            parts.append(self.say("only_temperatures"))
+        for index, intent in enumerate(turn.intents):
+            results = [output for call, output in done if call.intent == index]
+            parts.append(self._intent_reply(intent, results))
+        if turn.held:
+            room = turn.intents[0].rooms[0] if turn.intents[0].rooms else rooms[0]
+            example = self._examples["held"].format(room=room)
+            parts.append(self.say("held", example=example))
+        return " ".join(part for part in parts if part)
+
+    def offered(self, turn: Turn | None, rooms: Sequence[str]) -> list[str]:
+        """The messages a reply offers to send next: help's examples, as buttons."""
+        if turn is None or not turn.intents:
+            return self.fallback(_said(turn), rooms)[1]
+        return []
+
+    def fallback(self, utterance: Utterance, rooms: Sequence[str]) -> tuple[str, list[str]]:
+        """Help for words not understood: short, and its examples fit what was said (the
+        kind of message, the room it named). The examples come back apart too, for a client
+        to offer as buttons."""
+        examples = self.examples(utterance.kind, utterance, rooms)
+        shown = [self.say("example", text=example) for example in examples]
+        listed = self._messages["list_separator"].join(shown[:-1]) + self._messages["or"]
+        message = {"question": "fallback_question", "command": "fallback_command"}.get(
+            utterance.kind, "fallback"
+        )
+        text = self.say(message, examples=listed + shown[-1], rooms=self.rooms_known(rooms))
+        return text, examples
+
+    def examples(
+        self, kind: UtteranceKind, utterance: Utterance, rooms: Sequence[str]
+    ) -> list[str]:
+        """What to try instead, for the room named (or one picked by the words said)."""
+        if utterance.mentioned_rooms:
+            room = utterance.mentioned_rooms[0]
+        elif rooms:
+            room = rooms[zlib.crc32(utterance.text.encode()) % len(rooms)]
+        else:
+            room = "kitchen"
+        return [example.format(room=room) for example in self._examples[kind]]
+
+    def _unknown_room(self, name: str, rooms: Sequence[str]) -> str:
+        text = self.say("unknown_room", name=name, rooms=self.rooms_known(rooms))
+        close = difflib.get_close_matches(name.casefold(), [r.casefold() for r in rooms], n=1)
+        if close:
+            text += " " + self.say("did_you_mean", room=close[0])
+        return text
+
+    def _intent_reply(self, intent: Intent, results: list[Output]) -> str:
+        errors = [output["error"] for output in results if "error" in output]
+        match intent.action:
+            case "list_rooms" | "warmest_room" | "coldest_room":
+                if errors:
+                    return self.say("refused", error=errors[-1])
+                listed = results[-1]["rooms"] if results else []
+                if intent.action == "list_rooms":
+                    return self._list(listed)
+                return self._extreme(intent.action == "warmest_room", listed)
+            case "read":
+                return " ".join(self._read(output) for output in results)
+            case "compare":
+                if errors or len(results) < 2:
+                    return " ".join(self._read(output) for output in results)
+                return self._compare(intent, results[0], results[1])
+            case "set" | "adjust":
+                return self._changes(intent, results)
+        return ""
+
+    def _read(self, output: Output) -> str:
+        if "error" in output:
+            return self.say("refused", error=output["error"])
+        return self.say("read", room=output["room"], celsius=self.degrees(output["celsius"]))
+
+    def _list(self, listed: list[dict[str, Any]]) -> str:
+        lines = [
+            self.say("list_line", room=r["room"], celsius=self.degrees(r["celsius"]))
+            for r in listed
+        ]
+        return self.say("list_header") + "\n\n" + "\n".join(lines)
+
+    def _extreme(self, warmest: bool, listed: list[dict[str, Any]]) -> str:
+        if not listed:
+            return self.say("no_rooms")
+        value = (max if warmest else min)(r["celsius"] for r in listed)
+        names = [r["room"] for r in listed if r["celsius"] == value]
+        word = "warmest" if warmest else "coldest"
+        if len(names) == 1:
+            return self.say(f"{word}_one", room=names[0], celsius=self.degrees(value))
+        rooms = self.join([self.say("the_room", room=name) for name in names])
+        return self.say(
+            f"{word}_many", rooms=rooms[:1].upper() + rooms[1:], celsius=self.degrees(value)
+        )
+
+    def _compare(self, intent: Intent, first: Output, second: Output) -> str:
+        a, b = float(first["celsius"]), float(second["celsius"])
+        if a == b:
+            return self.say(
+                "compare_same", first=first["room"], second=second["room"], celsius=self.degrees(a)
             )
-    return help_text(rooms)
+        warmer_first = a > b
+        asked_warmer = (intent.delta_celsius or 1) > 0
+        winner, loser = (first, second) if warmer_first == asked_warmer else (second, first)
+        return self.say(
+            "compare_warmer" if asked_warmer else "compare_colder",
+            first=winner["room"],
+            second=loser["room"],
+            first_celsius=self.degrees(winner["celsius"]),
+            second_celsius=self.degrees(loser["celsius"]),
+        )
+
+    def _changes(self, intent: Intent, results: list[Output]) -> str:
+        # A relative change reads first; only the sets (and refusals) are reported.
+        sets = [o for o in results if "previous_celsius" in o or "error" in o]
+        prefix = ""
+        if intent.fahrenheit is not None and intent.celsius is not None:
+            celsius = self.degrees(intent.celsius)
+            prefix = self.say(
+                "fahrenheit", fahrenheit=format_celsius(intent.fahrenheit), celsius=celsius
+            )
+            prefix += " "
+        if len(sets) == 1:
+            return prefix + self._change(sets[0])
+        lines = [self._change_line(output) for output in sets]
+        return prefix + self.say("changed_many") + "\n\n" + "\n".join(lines)
+
+    def _change(self, output: Output) -> str:
+        if "error" in output:
+            return self.say("refused", error=output["error"])
+        room, now, before = output["room"], output["celsius"], output["previous_celsius"]
+        if now == before:
+            return self.say("unchanged", room=room, celsius=self.degrees(now))
+        return self.say(
+            "changed",
+            room=room,
+            celsius=self.degrees(now),
+            change=format_celsius(abs(now - before)),
+            degrees=self.say("degree_word" if abs(now - before) == 1 else "degrees_word"),
+            direction=self.say("warmer" if now > before else "cooler"),
+            before=self.degrees(before),
+        )
+
+    def _change_line(self, output: Output) -> str:
+        if "error" in output:
+            return self.say("refused_line", error=output["error"])
+        room, now, before = output["room"], output["celsius"], output["previous_celsius"]
+        if now == before:
+            return self.say("unchanged_line", room=room, celsius=self.degrees(now))
+        return self.say(
+            "changed_line", room=room, celsius=self.degrees(now), before=self.degrees(before)
+        )
 
 
-def _extreme(warmest: bool, rooms: list[dict[str, Any]]) -> str:
-    if not rooms:
-        return "There are no rooms yet."
-    pick = max if warmest else min
-    value = pick(r["celsius"] for r in rooms)
-    names = [f"the {r['room']}" for r in rooms if r["celsius"] == value]
-    word = "warmest" if warmest else "coldest"
-    if len(names) == 1:
-        return f"{names[0].capitalize()} is the {word} room, at {_deg(value)}."
-    return f"{_and(names).capitalize()} are the {word} rooms, at {_deg(value)} each."
+def _said(turn: Turn | None) -> Utterance:
+    """The words of a turn that was not understood."""
+    return turn.utterance if turn is not None else Utterance("", "unclear")
+
+
+def fallback(
+    utterance: Utterance, rooms: Sequence[str], language: str = "en"
+) -> tuple[str, list[str]]:
+    """The help for words not understood, and its examples as separate strings."""
+    return Replies(language).fallback(utterance, rooms)

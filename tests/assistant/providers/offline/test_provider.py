@@ -8,15 +8,15 @@ from sqlmodel import select
 from app.assistant.conversation import UserText
 from app.assistant.events import RunEvent, SuggestionsOffered, TextDelta, ToolCallStarted
 from app.assistant.providers.base import ProviderText, TurnRequest
-from app.assistant.providers.offline import replies
 from app.assistant.providers.offline.provider import OfflineProvider
-from app.assistant.providers.offline.understanding import Understanding
 from app.assistant.runner import Runner
+from app.assistant.understanding.parser import Understanding
 from app.db.models import Effect, Room
 from app.db.session import SessionFactory
 from app.services import build_provider
 from app.settings import Settings
 from tests.support.assistant import build_runner, run_in
+from tests.support.offline import help_examples
 from tests.support.people import owned_thread
 
 
@@ -105,11 +105,27 @@ async def test_lists_rooms_as_markdown(chat: Chat) -> None:
     ]
 
 
-async def test_follow_up_reuses_the_previous_question(chat: Chat, sessions: SessionFactory) -> None:
+async def test_follow_up_reuses_the_previous_question(chat: Chat) -> None:
     await chat.ask("what's the temperature in the kitchen?")
     assert await chat.ask("and the bedroom?") == "The bedroom is at 20 °C."
+    assert chat.tools == ["get_room_temperature"]
+
+
+async def test_a_follow_up_question_after_a_change_only_reads(
+    chat: Chat, sessions: SessionFactory
+) -> None:
     await chat.ask("set the living room to 18")
-    await chat.ask("what about the home office?")
+    assert await chat.ask("what about the home office?") == "The home office is at 21 °C."
+    assert chat.tools == ["get_room_temperature"]
+    assert await _celsius(sessions, "home office") == 21
+
+
+async def test_too_after_a_change_asks_for_the_same_again(
+    chat: Chat, sessions: SessionFactory
+) -> None:
+    await chat.ask("set the living room to 18")
+    await chat.ask("and the home office too")
+    assert chat.tools == ["set_room_temperature"]
     assert await _celsius(sessions, "home office") == 18
 
 
@@ -121,19 +137,31 @@ async def test_tool_errors_are_explained(chat: Chat, sessions: SessionFactory) -
         assert (await session.exec(select(Effect))).all() == []
 
 
-@pytest.mark.parametrize("text", ["hello", "turn on the lights", "set the attic to 20"])
+@pytest.mark.parametrize("text", ["hello", "turn on the lights", "what's the weather?"])
 async def test_not_understood_gets_help_and_no_tool_call(chat: Chat, text: str) -> None:
     reply = await chat.ask(text)
-    assert reply.startswith("Sorry, I didn't understand that. I can read and change room")
-    assert "Rooms I know: bathroom, bedroom, home office, kitchen and living room." in reply
+    assert reply.startswith("Sorry, I didn't understand that. I can ")
+    assert reply.endswith("Rooms I know: bathroom, bedroom, home office, kitchen and living room.")
     assert chat.tools == []
-    assert chat.suggested == [replies.EXAMPLES]
+
+
+async def test_an_unknown_room_is_named_with_the_rooms_known(chat: Chat) -> None:
+    reply = await chat.ask("set the attic to 20")
+    assert reply == (
+        "I don't know a room called attic; "
+        "rooms are bathroom, bedroom, home office, kitchen and living room."
+    )
+    assert chat.tools == []
+    assert chat.suggested == []
 
 
 async def test_the_suggested_examples_are_understood_and_answers_suggest_nothing(
     chat: Chat,
 ) -> None:
-    for example in replies.EXAMPLES:
+    await chat.ask("hello")
+    (offered,) = chat.suggested
+    assert offered == tuple(help_examples("hello"))
+    for example in offered:
         await chat.ask(example)
         assert chat.tools and chat.suggested == [], example
 
