@@ -1,0 +1,129 @@
+"""Local first, model second, one thread: the offline assistant answers what it understands,
+at once and with no network; the model answers the rest.
+
+Both sides read the same stored thread, so the model sees the turns answered locally (the
+person's words, the tool calls, their results, the reply) like any other. Every turn of a
+run goes to the side that took its first turn: the choice is recorded on the run
+(`Run.provider` becomes "hybrid:offline" or "hybrid:<model>"), which also tells the
+transcript who answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Literal, Protocol
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from app.assistant.conversation import UserText
+from app.assistant.providers.base import Provider, ProviderEvent, TurnRequest
+from app.db.models import Run
+from app.db.session import SessionFactory
+
+logger = logging.getLogger(__name__)
+
+HYBRID = "hybrid"
+# What `Run.provider` holds once the hybrid has chosen: "hybrid:offline", "hybrid:chat", ...
+_CHOSEN = HYBRID + ":"
+# The offline assistant's provider name (`OfflineProvider.name`): the side on this device.
+_ON_DEVICE = "offline"
+
+LocalCheck = Callable[[TurnRequest], Awaitable[bool]]
+Answerer = Literal["device", "model", ""]
+
+
+class _Parses(Protocol):
+    def parse(self, text: str, room_names: Sequence[str]) -> object | None: ...
+
+
+class LocalUnderstanding(Protocol):
+    """What the local check needs of the offline assistant (an `OfflineProvider` has it)."""
+
+    understanding: _Parses
+    room_names: Callable[[], Awaitable[list[str]]]
+
+
+def newest_user_text(request: TurnRequest) -> str | None:
+    """What the person said last in the conversation, if anything."""
+    return next((i.text for i in reversed(request.items) if isinstance(i, UserText)), None)
+
+
+def understood_offline(offline: LocalUnderstanding) -> LocalCheck:
+    """The rule for "the offline assistant answers this": its understanding turns the newest
+    request into an intent. (The one place to change when the understanding learns to say how
+    sure it is.)"""
+
+    async def answers_locally(request: TurnRequest) -> bool:
+        text = newest_user_text(request)
+        if text is None:
+            return False
+        return offline.understanding.parse(text, await offline.room_names()) is not None
+
+    return answers_locally
+
+
+def answered_by(run_provider: str) -> Answerer:
+    """Who answered a run, from what its row records: "device" or "model" where the hybrid
+    chose, "" where there was no choice to show (a single provider, or not chosen yet)."""
+    if not run_provider.startswith(_CHOSEN):
+        return ""
+    return "device" if run_provider == _CHOSEN + _ON_DEVICE else "model"
+
+
+def _carries_on(request: TurnRequest) -> bool:
+    """Whether the conversation already goes on past the newest user message (an API
+    client's results for the model's calls): only the model made such calls."""
+    return bool(request.items) and not isinstance(request.items[-1], UserText)
+
+
+class HybridProvider:
+    """Answers each run with the local provider when `answers_locally` says so, else with
+    the model; every turn of a run with the side that took its first turn."""
+
+    name = HYBRID
+
+    def __init__(
+        self,
+        local: Provider,
+        model: Provider,
+        answers_locally: LocalCheck,
+        sessions: SessionFactory,
+    ) -> None:
+        if local.name == model.name:
+            raise ValueError(
+                f"The hybrid's two sides need different names to be told apart; both are "
+                f"{local.name!r}."
+            )
+        self.local, self.model = local, model
+        self.answers_locally = answers_locally
+        self.sessions = sessions
+
+    async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
+        """The turn, from the side that answers this run."""
+        side = await self.side_for(request)
+        async for event in side.stream_turn(request):
+            yield event
+
+    async def side_for(self, request: TurnRequest) -> Provider:
+        """The side recorded on the turn's run; on its first turn, chosen now and recorded.
+        A turn of no run is chosen from its newest user message every time."""
+        if not request.run_id:
+            return self.local if await self.answers_locally(request) else self.model
+        async with self.sessions() as session:
+            query = select(Run.provider).where(col(Run.id) == request.run_id)
+            recorded = (await session.exec(query)).first()
+            for side in (self.local, self.model):
+                if recorded == _CHOSEN + side.name:
+                    return side
+            local = not _carries_on(request) and await self.answers_locally(request)
+            side = self.local if local else self.model
+            await session.exec(
+                update(Run)
+                .where(col(Run.id) == request.run_id)
+                .values(provider=_CHOSEN + side.name)
+            )
+            await session.commit()
+        logger.info("Run %s is answered by %s", request.run_id, side.name)
+        return side
