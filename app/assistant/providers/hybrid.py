@@ -11,6 +11,7 @@ transcript who answered.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Literal, Protocol
 
@@ -90,6 +91,8 @@ class HybridProvider:
         model: Provider,
         answers_locally: LocalCheck,
         sessions: SessionFactory,
+        *,
+        remembered_runs: int = 1024,
     ) -> None:
         if local.name == model.name:
             raise ValueError(
@@ -99,6 +102,10 @@ class HybridProvider:
         self.local, self.model = local, model
         self.answers_locally = answers_locally
         self.sessions = sessions
+        # The sides of the runs this process drove last: a later turn needs no query. The
+        # run's row stays the truth (a run forgotten here is looked up there).
+        self._sides: OrderedDict[int, Provider] = OrderedDict()
+        self._remembered_runs = remembered_runs
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
         """The turn, from the side that answers this run."""
@@ -111,19 +118,35 @@ class HybridProvider:
         A turn of no run is chosen from its newest user message every time."""
         if not request.run_id:
             return self.local if await self.answers_locally(request) else self.model
+        side = self._sides.get(request.run_id)
+        if side is None:
+            side = await self._pin(request)
+            self._sides[request.run_id] = side
+            while len(self._sides) > self._remembered_runs:
+                self._sides.popitem(last=False)
+        return side
+
+    async def _pin(self, request: TurnRequest) -> Provider:
+        """Choose a side and record it on the run, unless one is recorded already."""
+        local = not _carries_on(request) and await self.answers_locally(request)
+        chosen = self.local if local else self.model
         async with self.sessions() as session:
-            query = select(Run.provider).where(col(Run.id) == request.run_id)
-            recorded = (await session.exec(query)).first()
-            for side in (self.local, self.model):
-                if recorded == _CHOSEN + side.name:
-                    return side
-            local = not _carries_on(request) and await self.answers_locally(request)
-            side = self.local if local else self.model
-            await session.exec(
+            # One statement on a run's first turn: the record is written only if none is.
+            recorded = await session.exec(
                 update(Run)
-                .where(col(Run.id) == request.run_id)
-                .values(provider=_CHOSEN + side.name)
+                .where(col(Run.id) == request.run_id, col(Run.provider) == HYBRID)
+                .values(provider=_CHOSEN + chosen.name)
             )
             await session.commit()
-        logger.info("Run %s is answered by %s", request.run_id, side.name)
-        return side
+            if recorded.rowcount == 1:
+                logger.info("Run %s is answered by %s", request.run_id, chosen.name)
+                return chosen
+            query = select(Run.provider).where(col(Run.id) == request.run_id)
+            provider = (await session.exec(query)).first()
+        for side in (self.local, self.model):
+            if provider == _CHOSEN + side.name:
+                return side
+        raise ValueError(
+            f"Run {request.run_id} is not a hybrid run (its provider is {provider!r}); "
+            "only runs the hybrid started can be answered by it."
+        )

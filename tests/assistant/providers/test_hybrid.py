@@ -46,11 +46,14 @@ def _model(fake: FakeOpenAI) -> ChatCompletionsProvider:
 
 
 def _hybrid(
-    sessions: SessionFactory, fake: FakeOpenAI, answers_locally: LocalCheck | None = None
+    sessions: SessionFactory,
+    fake: FakeOpenAI,
+    answers_locally: LocalCheck | None = None,
+    remembered_runs: int = 1024,
 ) -> HybridProvider:
     offline = _offline(sessions)
     check = answers_locally or understood_offline(offline)
-    return HybridProvider(offline, _model(fake), check, sessions)
+    return HybridProvider(offline, _model(fake), check, sessions, remembered_runs=remembered_runs)
 
 
 class Flipping:
@@ -135,12 +138,13 @@ async def test_the_model_sees_the_turns_answered_locally(
 
 
 @pytest.mark.parametrize("first", ["local", "model"])
+@pytest.mark.parametrize("remembered_runs", [1024, 0])  # 0: later turns read the row
 async def test_every_turn_of_a_run_goes_to_the_side_that_took_its_first(
-    sessions: SessionFactory, fake: FakeOpenAI, first: str
+    sessions: SessionFactory, fake: FakeOpenAI, first: str, remembered_runs: int
 ) -> None:
     # The check would answer the other way from the second time on: only the record holds.
     check = Flipping(first == "local")
-    runner = build_runner(sessions, _hybrid(sessions, fake, check))
+    runner = build_runner(sessions, _hybrid(sessions, fake, check, remembered_runs))
     thread_id = await new_thread(sessions)
     fake.script(
         Turn(calls=[Call("get_room_temperature", '{"room": "kitchen"}')]),
@@ -193,6 +197,19 @@ async def test_a_turn_of_no_run_is_decided_by_its_newest_request(
     fake.script(Turn(text=["Hello."]))
     [e async for e in hybrid.stream_turn(TurnRequest("", (UserText("hello there"),)))]
     assert len(fake.requests) == 1
+
+
+async def test_a_run_the_hybrid_did_not_start_is_refused(
+    sessions: SessionFactory, fake: FakeOpenAI
+) -> None:
+    async with sessions() as session:
+        run = Run(thread_id=await new_thread(sessions), provider="chat", status="in_progress")
+        session.add(run)
+        await session.commit()
+        run_id = run.id or 0
+    request = TurnRequest("", (UserText("list the rooms"),), run_id=run_id)
+    with pytest.raises(ValueError, match=f"Run {run_id} is not a hybrid run"):
+        await _hybrid(sessions, fake).side_for(request)
 
 
 def test_two_sides_with_one_name_cannot_be_told_apart(
