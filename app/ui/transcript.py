@@ -17,7 +17,9 @@ from app.assistant.message_parts import (
     ToolCallPart,
     message_parts,
 )
+from app.assistant.providers.hybrid import answered_by
 from app.db.models import Effect, Message, Run, ToolCall
+from app.db.statuses import Role
 from app.home.temperatures import format_celsius
 
 PAGE_SIZE = 50
@@ -52,6 +54,8 @@ class TranscriptMessage:
     run_status: str = ""
     run_error: str = ""
     rating: str = ""
+    # Where the hybrid chose who answers: "device" (the offline assistant) or "model".
+    answered_by: str = ""
 
 
 def effect_sentence(effect: Effect) -> str:
@@ -168,6 +172,9 @@ async def render_messages(
                 run_status=run.status if run else "",
                 run_error=(run.error or "") if run else "",
                 rating=ratings.get(message.id or 0, ""),
+                answered_by=answered_by(run.provider)
+                if run and message.role == Role.assistant
+                else "",
             )
         )
     return rendered
