@@ -57,8 +57,9 @@ def _ui_tool(call: ToolCallPart, result: ToolResultPart | None) -> dict[str, Any
     return tool | {"state": "output-available", "output": json_or_text(result.output)}
 
 
-def ui_message(message: Message) -> dict[str, Any]:
-    """A stored message as a `UIMessage`: text, `tool-<name>` and `data-effect` parts."""
+def ui_message(message: Message, answered_by: str = "") -> dict[str, Any]:
+    """A stored message as a `UIMessage`: text, `tool-<name>` and `data-effect` parts (and,
+    where the hybrid chose, who answered: `metadata.answeredBy` "device" or "model")."""
     stored = message_parts(message)
     results, parts = _results(stored), []
     for part in stored:
@@ -71,16 +72,20 @@ def ui_message(message: Message) -> dict[str, Any]:
                 parts.append(
                     {"type": "data-effect", "id": f"effect-{part.effect_id}", "data": _effect(part)}
                 )
+    metadata = {"status": message.status, "createdAt": message.created_at.isoformat()}
+    if answered_by:
+        metadata["answeredBy"] = answered_by
     return {
         "id": message_ref(message.id),
         "role": message.role,
         "parts": parts,
-        "metadata": {"status": message.status, "createdAt": message.created_at.isoformat()},
+        "metadata": metadata,
     }
 
 
-def content_message(message: Message) -> dict[str, Any]:
-    """A stored message as assistant-ui's `ThreadMessageLike`: text and tool-call content."""
+def content_message(message: Message, answered_by: str = "") -> dict[str, Any]:
+    """A stored message as assistant-ui's `ThreadMessageLike`: text and tool-call content
+    (and, where the hybrid chose, who answered: `metadata.custom.answeredBy`)."""
     stored = message_parts(message)
     results, content = _results(stored), []
     for part in stored:
@@ -101,9 +106,12 @@ def content_message(message: Message) -> dict[str, Any]:
                 content.append(call)
             case EffectPart():
                 content.append({"type": "data", "name": "effect", "data": _effect(part)})
-    return {
+    shaped = {
         "id": message_ref(message.id),
         "role": message.role,
         "content": content,
         "createdAt": message.created_at.isoformat(),
     }
+    if answered_by:
+        shaped["metadata"] = {"custom": {"answeredBy": answered_by}}
+    return shaped

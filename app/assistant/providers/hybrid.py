@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Literal, Protocol
 
 from sqlalchemy import update
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.conversation import UserText
 from app.assistant.providers.base import Provider, ProviderEvent, TurnRequest
@@ -71,6 +72,15 @@ def answered_by(run_provider: str) -> Answerer:
     if not run_provider.startswith(_CHOSEN):
         return ""
     return "device" if run_provider == _CHOSEN + _ON_DEVICE else "model"
+
+
+async def answerers(session: AsyncSession, run_ids: Iterable[int]) -> dict[int, Answerer]:
+    """Who answered each of these runs, where the hybrid chose (see `answered_by`)."""
+    query = select(Run.id, Run.provider).where(col(Run.id).in_(set(run_ids)))
+    rows = (await session.exec(query)).all()
+    return {
+        run_id: shown for run_id, provider in rows if run_id and (shown := answered_by(provider))
+    }
 
 
 def _carries_on(request: TurnRequest) -> bool:
