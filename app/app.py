@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from app.api.routes import build_api
 from app.api.security_headers import security_headers
 from app.assistant.sweeper import sweep_stale_runs
+from app.assistant.understanding.parser import Understanding
 from app.logs import configure_logging
 from app.services import get_services
 from app.settings import get_settings
@@ -30,6 +33,11 @@ async def _sweep_stale_runs() -> None:
     await sweep_stale_runs(
         services.sessions, services.settings.run_stale_after_s, services.settings.sweep_interval_s
     )
+
+
+async def _warm_up_understanding() -> None:
+    # In a thread: loading the sentences takes about a second of CPU.
+    await asyncio.to_thread(Understanding(get_settings().language).warm_up)
 
 
 configure_logging(get_settings())
@@ -59,4 +67,5 @@ app.add_page(
 )
 admit_origins(app, get_settings().allowed_origins)
 app.register_lifespan_task(_sweep_stale_runs)
+app.register_lifespan_task(_warm_up_understanding)
 live_runs.bind(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from app.assistant.config import EngineConfig
 from app.assistant.engine import RunEngine
@@ -12,6 +13,7 @@ from app.assistant.feed import FeedConfig, RunFeed, build_feed
 from app.assistant.instructions import build_instructions
 from app.assistant.providers.base import Provider
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
+from app.assistant.providers.hybrid import HybridProvider, understood_offline
 from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.providers.openai_client import ClientConfig
 from app.assistant.providers.responses import ResponsesProvider
@@ -53,17 +55,24 @@ def build_provider(settings: Settings, sessions: SessionFactory) -> Provider:
         async with sessions() as session:
             return [room.name for room in await list_rooms(session)]
 
-    match settings.resolved_provider:
-        case "offline":
-            return OfflineProvider(
-                Understanding(settings.language),
-                room_names,
-                chunk_delay_s=settings.offline_chunk_delay_s,
-            )
-        case "chat":
-            model: Provider = ChatCompletionsProvider(client_config(settings))
-        case "responses":
-            model = ResponsesProvider(client_config(settings))
+    resolved = settings.resolved_provider
+    if resolved == "chat" or resolved == "responses":
+        return model_provider(settings, resolved)
+    offline = OfflineProvider(
+        Understanding(settings.language), room_names, chunk_delay_s=settings.offline_chunk_delay_s
+    )
+    if resolved == "offline":
+        return offline
+    model = model_provider(settings, settings.resolved_model_api)
+    return HybridProvider(offline, model, understood_offline(offline), sessions)
+
+
+def model_provider(settings: Settings, api: Literal["chat", "responses"]) -> Provider:
+    """The model server, spoken to through `api`, with retries."""
+    config = client_config(settings)
+    model: Provider = (
+        ChatCompletionsProvider(config) if api == "chat" else ResponsesProvider(config)
+    )
     return RetryingProvider(
         model,
         max_attempts=settings.retry_attempts,

@@ -75,10 +75,18 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(
         default=20, ge=0, le=200, description="Extra connections a busy worker may open."
     )
-    provider: Literal["auto", "offline", "chat", "responses"] = Field(
+    provider: Literal["auto", "offline", "hybrid", "chat", "responses"] = Field(
         default="auto",
-        description="Who answers: offline, chat (Chat Completions, any OpenAI-compatible "
-        "server), responses (OpenAI's Responses API); auto = offline without a key or URL.",
+        description="Who answers: offline (the built-in assistant, no network), hybrid (the "
+        "offline assistant answers what it understands at once, the model the rest, over "
+        "one thread), chat (Chat Completions, any OpenAI-compatible server), responses "
+        "(OpenAI's Responses API); auto = hybrid with a key or URL, else offline.",
+    )
+    model_api: Literal["auto", "chat", "responses"] = Field(
+        default="auto",
+        description="How hybrid speaks to the model: chat (Chat Completions) or responses; "
+        "auto = chat with HEARTH_BASE_URL (any OpenAI-compatible server), responses without "
+        "(OpenAI itself).",
     )
     api_key: SecretStr | None = Field(
         default=None,
@@ -234,7 +242,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _model_server_is_reachable(self) -> Settings:
-        if self.provider in ("chat", "responses") and self.api_key is None and not self.base_url:
+        needs_model = self.provider in ("hybrid", "chat", "responses")
+        if needs_model and self.api_key is None and not self.base_url:
             raise ValueError(
                 f"HEARTH_PROVIDER={self.provider} needs HEARTH_API_KEY (or OPENAI_API_KEY), "
                 "or HEARTH_BASE_URL of a server that needs no key"
@@ -249,12 +258,19 @@ class Settings(BaseSettings):
         return tuple(dict.fromkeys((*public, *self.cors_origins)))
 
     @property
-    def resolved_provider(self) -> Literal["offline", "chat", "responses"]:
-        """The provider in use: `auto` picks offline without a key or URL."""
+    def resolved_provider(self) -> Literal["offline", "hybrid", "chat", "responses"]:
+        """The provider in use: `auto` picks offline without a key or URL, else hybrid."""
         if self.provider != "auto":
             return self.provider
         if self.api_key is None and not self.base_url:
             return "offline"
+        return "hybrid"
+
+    @property
+    def resolved_model_api(self) -> Literal["chat", "responses"]:
+        """How hybrid's model is spoken to: `auto` picks chat for a server at a URL."""
+        if self.model_api != "auto":
+            return self.model_api
         return "chat" if self.base_url else "responses"
 
     @property

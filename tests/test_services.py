@@ -17,6 +17,7 @@ from app.assistant.providers.base import (
     ProviderText,
     TurnRequest,
 )
+from app.assistant.providers.hybrid import HybridProvider
 from app.assistant.providers.openai_client import ClientConfig
 from app.db.models import Effect, Room
 from app.db.session import SessionFactory
@@ -83,6 +84,33 @@ async def test_a_model_server_is_reached_as_configured_with_retries(
         (path, "house-model"),
         (path, "house-model"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "path"),
+    [
+        ({}, "/v1/chat/completions"),
+        ({"HEARTH_MODEL_API": "responses"}, "/v1/responses"),
+    ],
+)
+async def test_with_a_model_server_auto_answers_locally_first(
+    sessions: SessionFactory,
+    fake: FakeOpenAI,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    path: str,
+) -> None:
+    monkeypatch.setenv("HEARTH_BASE_URL", fake.base_url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    provider = build_provider(Settings(offline_chunk_delay_s=0, retry_base_delay_s=0), sessions)
+    assert isinstance(provider, HybridProvider)
+    events = await _turn(provider, "list the rooms")
+    assert [e.kind for e in events] == ["tool_call", "finish"]
+    assert fake.requests == []
+    fake.script(Turn(status=503), Turn(text=["Hello."]))
+    assert _said(await _turn(provider, "hello there")) == "Hello."
+    assert [r["path"] for r in fake.requests] == [path, path]
 
 
 def test_the_client_config_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,9 +25,9 @@ def test_defaults_run_offline_on_sqlite() -> None:
 @pytest.mark.parametrize(
     ("env", "provider"),
     [
-        ({"HEARTH_API_KEY": "sk-test"}, "responses"),
-        ({"OPENAI_API_KEY": "sk-test"}, "responses"),
-        ({"HEARTH_BASE_URL": "http://127.0.0.1:11434/v1"}, "chat"),
+        ({"HEARTH_API_KEY": "sk-test"}, "hybrid"),
+        ({"OPENAI_API_KEY": "sk-test"}, "hybrid"),
+        ({"HEARTH_BASE_URL": "http://127.0.0.1:11434/v1"}, "hybrid"),
         ({"HEARTH_API_KEY": "sk-test", "HEARTH_PROVIDER": "chat"}, "chat"),
         ({"HEARTH_API_KEY": "sk-test", "HEARTH_PROVIDER": "offline"}, "offline"),
     ],
@@ -36,6 +36,26 @@ def test_auto_picks_a_provider(monkeypatch: pytest.MonkeyPatch, env: dict, provi
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert load_settings().resolved_provider == provider
+
+
+@pytest.mark.parametrize(
+    ("env", "api"),
+    [
+        ({"HEARTH_API_KEY": "sk-test"}, "responses"),
+        ({"HEARTH_BASE_URL": "http://127.0.0.1:11434/v1"}, "chat"),
+        ({"HEARTH_API_KEY": "sk-test", "HEARTH_MODEL_API": "chat"}, "chat"),
+        (
+            {"HEARTH_BASE_URL": "http://127.0.0.1:8080/v1", "HEARTH_MODEL_API": "responses"},
+            "responses",
+        ),
+    ],
+)
+def test_hybrid_speaks_to_the_model_as_configured(
+    monkeypatch: pytest.MonkeyPatch, env: dict, api: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings().resolved_model_api == api
 
 
 def test_a_wrong_value_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,9 +69,12 @@ def test_a_wrong_value_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> No
     assert "HEARTH_RETRY_ATTEMPTS: Input should be greater than or equal to 1" in message
 
 
-def test_a_model_provider_without_key_or_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEARTH_PROVIDER", "responses")
-    with pytest.raises(SettingsError, match="HEARTH_PROVIDER=responses needs HEARTH_API_KEY"):
+@pytest.mark.parametrize("provider", ["responses", "hybrid"])
+def test_a_model_provider_without_key_or_url_is_refused(
+    monkeypatch: pytest.MonkeyPatch, provider: str
+) -> None:
+    monkeypatch.setenv("HEARTH_PROVIDER", provider)
+    with pytest.raises(SettingsError, match=f"HEARTH_PROVIDER={provider} needs HEARTH_API_KEY"):
         load_settings()
 
 

@@ -14,6 +14,7 @@ from app.api.errors import bad_request, not_found
 from app.api.refusals import ApiAnswer, Described
 from app.api.wire.messages import content_message, ui_message
 from app.assistant.errors import AssistantError, ThreadNotFound
+from app.assistant.providers.hybrid import answerers
 from app.assistant.threads import (
     delete_thread,
     list_messages,
@@ -24,6 +25,7 @@ from app.assistant.threads import (
 from app.db.ids import MAX_ROW_ID
 from app.db.models import Thread as ThreadRow
 from app.db.models import User
+from app.db.statuses import Role
 from app.services import get_services
 
 _FORMATS = {"ui": ui_message, "content": content_message}
@@ -85,7 +87,8 @@ class ThreadMessages(ApiAnswer):
     thread: Thread
     messages: list[dict[str, Any]] = Field(
         description="`UIMessage`s (format=ui) or assistant-ui `ThreadMessageLike`s "
-        "(format=content)."
+        "(format=content). In hybrid mode a reply says who answered it, `device` or `model` "
+        "(`metadata.answeredBy`, or `metadata.custom.answeredBy`)."
     )
 
 
@@ -121,8 +124,13 @@ async def read_endpoint(request: Request, user: User) -> Response:
     async with get_services().sessions() as session:
         thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
         messages = await list_messages(session, thread.id or 0)
+        answered = await answerers(session, [m.run_id for m in messages if m.run_id])
     convert = _FORMATS[shape]
-    return _json(ThreadMessages(thread=Thread.of(thread), messages=[convert(m) for m in messages]))
+    shaped = [
+        convert(m, answered.get(m.run_id or 0, "") if m.role == Role.assistant else "")
+        for m in messages
+    ]
+    return _json(ThreadMessages(thread=Thread.of(thread), messages=shaped))
 
 
 @authenticated

@@ -111,7 +111,10 @@ async def turn_request(run: RunContext) -> TurnRequest:
             message.parts = dump_parts(run.recorder.parts)
     items = fit_to_budget(items_from_messages(messages), run.config.max_context_chars)
     return TurnRequest(
-        instructions=instructions, items=tuple(items), tools=run.tools.specs + run.client.tools
+        instructions=instructions,
+        items=tuple(items),
+        tools=run.tools.specs + run.client.tools,
+        run_id=run.run_id,
     )
 
 

@@ -18,7 +18,9 @@ from app.assistant.message_parts import (
     ToolCallPart,
     message_parts,
 )
+from app.assistant.providers.hybrid import answered_by
 from app.db.models import Effect, Message, Run, ToolCall
+from app.db.statuses import Role
 from app.home.temperatures import format_celsius
 
 PAGE_SIZE = 50
@@ -56,6 +58,8 @@ class TranscriptMessage:
     # Messages the reply offers to send next: shown under it (as buttons that send them)
     # while it is the newest message, not among its parts, which read in stored order.
     suggestions: list[str] = field(default_factory=list)
+    # Where the hybrid chose who answers: "device" (the offline assistant) or "model".
+    answered_by: str = ""
 
 
 def effect_sentence(effect: Effect) -> str:
@@ -181,6 +185,9 @@ async def render_messages(
                 run_error=(run.error or "") if run else "",
                 rating=ratings.get(message.id or 0, ""),
                 suggestions=[t for p in parts if isinstance(p, SuggestionsPart) for t in p.texts],
+                answered_by=answered_by(run.provider)
+                if run and message.role == Role.assistant
+                else "",
             )
         )
     return rendered

@@ -11,6 +11,10 @@ from sqlmodel import select
 from app.assistant.threads import create_thread
 from app.db.models import Message, Thread
 from app.db.session import SessionFactory
+from app.services import build_provider
+from app.settings import Settings
+from tests.fakes.openai_server import FakeOpenAI, Turn
+from tests.support.assistant import ask, build_runner
 from tests.support.people import person
 
 # ids are INTEGER columns: int4 on Postgres (2**31 - 1), int8 on SQLite (2**63 - 1).
@@ -109,3 +113,30 @@ async def test_threads_list_read_delete_and_another_persons_is_404(
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "format"
     assert (await client.delete(f"/api/threads/{mine.id}", headers=alice)).status_code == 204
     assert (await client.get("/api/threads", headers=alice)).json()["threads"] == []
+
+
+async def test_a_reply_read_back_says_who_answered_where_the_hybrid_chose(
+    client: httpx.AsyncClient, alice: dict[str, str], sessions: SessionFactory, fake: FakeOpenAI
+) -> None:
+    async with sessions() as session:
+        thread = await create_thread(session, await person(session, "alice"), "Mine")
+    settings = Settings(provider="hybrid", base_url=fake.base_url, offline_chunk_delay_s=0)
+    runner = build_runner(sessions, build_provider(settings, sessions))
+    await ask(runner, thread.id or 0, "set the kitchen to 19")
+    fake.script(Turn(text=["Quite cosy."]))
+    await ask(runner, thread.id or 0, "is it cosy at home?")
+
+    ui = (await client.get(f"/api/threads/{thread.id}?format=ui", headers=alice)).json()
+    assert [m["metadata"].get("answeredBy") for m in ui["messages"]] == [
+        None,
+        "device",
+        None,
+        "model",
+    ]
+    content = (await client.get(f"/api/threads/{thread.id}?format=content", headers=alice)).json()
+    assert [m.get("metadata") for m in content["messages"]] == [
+        None,
+        {"custom": {"answeredBy": "device"}},
+        None,
+        {"custom": {"answeredBy": "model"}},
+    ]

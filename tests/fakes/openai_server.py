@@ -52,6 +52,7 @@ class Turn:
     cut_after: int | None = None  # close the connection after this many SSE events
     malformed_at: int | None = None  # send a non-JSON event at this index
     delay_s: float = 0.0  # before each event
+    first_delay_s: float = 0.0  # before the first event too: a model's time to first token
     finish_reason: str | None = None  # override ("length", ...)
 
 
@@ -246,6 +247,8 @@ class FakeOpenAI:
         for index, (event, data) in enumerate(frames):
             if turn.cut_after is not None and index >= turn.cut_after:
                 raise _Cut
+            if index == 0 and turn.first_delay_s:
+                await asyncio.sleep(turn.first_delay_s)
             if turn.delay_s:
                 await asyncio.sleep(turn.delay_s)
             if turn.malformed_at == index:

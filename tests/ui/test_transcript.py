@@ -6,6 +6,8 @@ from app.assistant.providers.base import ProviderFinish, ProviderSuggestions, Pr
 from app.db.models import Message
 from app.db.session import SessionFactory
 from app.db.statuses import Role
+from app.services import build_provider
+from app.settings import Settings
 from app.ui.transcript import (
     TranscriptMessage,
     TranscriptPage,
@@ -16,6 +18,7 @@ from app.ui.transcript import (
     load_transcript,
     merge_page,
 )
+from tests.fakes.openai_server import FakeOpenAI, Turn
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import build_runner, run_in
 from tests.support.people import owned_thread
@@ -120,6 +123,38 @@ def test_only_the_newest_message_offers_its_suggestions_and_only_a_reply() -> No
     asked = TranscriptMessage(id=3, role="user", status="complete")
     assert latest_reply_id([*replies, asked]) == 0
     assert latest_reply_id([]) == 0
+
+
+async def test_a_reply_says_who_answered_where_the_hybrid_chose(
+    sessions: SessionFactory, fake: FakeOpenAI
+) -> None:
+    settings = Settings(provider="hybrid", base_url=fake.base_url, offline_chunk_delay_s=0)
+    runner = build_runner(sessions, build_provider(settings, sessions))
+    async with sessions() as session:
+        thread_id = (await owned_thread(session)).id or 0
+    [e async for e in run_in(runner, thread_id, "set the kitchen to 19")]
+    fake.script(Turn(text=["Quite cosy."]))
+    [e async for e in run_in(runner, thread_id, "is it cosy at home?")]
+    async with sessions() as session:
+        page = await load_transcript(session, thread_id)
+    assert [(m.role, m.answered_by) for m in page.messages] == [
+        ("user", ""),
+        ("assistant", "device"),
+        ("user", ""),
+        ("assistant", "model"),
+    ]
+
+
+async def test_a_reply_with_no_choice_to_show_says_nothing_of_who_answered(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        thread_id = (await owned_thread(session)).id or 0
+    runner = build_runner(sessions, ScriptedProvider([text_turn("Hi.")]))
+    [e async for e in run_in(runner, thread_id, "hello")]
+    async with sessions() as session:
+        page = await load_transcript(session, thread_id)
+    assert [m.answered_by for m in page.messages] == ["", ""]
 
 
 def _shown(*ids: int) -> list[TranscriptMessage]:

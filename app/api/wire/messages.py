@@ -58,9 +58,10 @@ def _ui_tool(call: ToolCallPart, result: ToolResultPart | None) -> dict[str, Any
     return tool | {"state": "output-available", "output": json_or_text(result.output)}
 
 
-def ui_message(message: Message) -> dict[str, Any]:
+def ui_message(message: Message, answered_by: str = "") -> dict[str, Any]:
     """A stored message as a `UIMessage`: text, `tool-<name>`, `data-effect` and
-    `data-suggestions` parts."""
+    `data-suggestions` parts (and, where the hybrid chose, who answered:
+    `metadata.answeredBy` "device" or "model")."""
     stored = message_parts(message)
     results, parts = _results(stored), []
     for part in stored:
@@ -76,17 +77,20 @@ def ui_message(message: Message) -> dict[str, Any]:
             case SuggestionsPart(texts=texts):
                 data = suggestions_data(message.id or 0, texts)
                 parts.append({"type": f"data-{data.name}", "id": data.id, "data": data.data})
+    metadata = {"status": message.status, "createdAt": message.created_at.isoformat()}
+    if answered_by:
+        metadata["answeredBy"] = answered_by
     return {
         "id": message_ref(message.id),
         "role": message.role,
         "parts": parts,
-        "metadata": {"status": message.status, "createdAt": message.created_at.isoformat()},
+        "metadata": metadata,
     }
 
 
-def content_message(message: Message) -> dict[str, Any]:
+def content_message(message: Message, answered_by: str = "") -> dict[str, Any]:
     """A stored message as assistant-ui's `ThreadMessageLike`: text, tool-call and data
-    content."""
+    content (and, where the hybrid chose, who answered: `metadata.custom.answeredBy`)."""
     stored = message_parts(message)
     results, content = _results(stored), []
     for part in stored:
@@ -110,9 +114,12 @@ def content_message(message: Message) -> dict[str, Any]:
             case SuggestionsPart(texts=texts):
                 data = suggestions_data(message.id or 0, texts)
                 content.append({"type": "data", "name": data.name, "data": data.data})
-    return {
+    shaped = {
         "id": message_ref(message.id),
         "role": message.role,
         "content": content,
         "createdAt": message.created_at.isoformat(),
     }
+    if answered_by:
+        shaped["metadata"] = {"custom": {"answeredBy": answered_by}}
+    return shaped

@@ -25,6 +25,8 @@ class TurnRequest:
     instructions: str
     items: tuple[ConversationItem, ...]
     tools: tuple[ToolSpec, ...] = ()
+    # The run this turn belongs to (0: none), so a provider can keep a run's turns together.
+    run_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,11 @@ class Understanding:
         """The language messages are read in."""
         return self._language
 
+    def warm_up(self) -> None:
+        """Load the sentences and build the grammar now (about a second), so the first person
+        to ask is not the one who waits for it."""
+        self._read("what's the temperature in the kitchen?", ("kitchen",))
+
     def read(self, text: str, room_names: Sequence[str]) -> Utterance:
         """The message on its own: what kind it is, what it asks for, which rooms it names."""
         # A conversation's earlier messages are read again on every turn: remember them.

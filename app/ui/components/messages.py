@@ -207,6 +207,24 @@ def _suggested(message: TranscriptMessage) -> rx.Component:
     )
 
 
+def _answered_by(message: TranscriptMessage) -> rx.Component:
+    """Who answered, where Hearth chose (hybrid): this device, or the model."""
+    return rx.cond(
+        message.answered_by != "",
+        rx.text(
+            rx.match(
+                message.answered_by,
+                ("device", "Answered on this device"),
+                "Answered by the model",
+            ),
+            size="1",
+            color_scheme="gray",
+            class_name="answered-by",
+            data_answered_by=message.answered_by,
+        ),
+    )
+
+
 def message_view(message: TranscriptMessage) -> rx.Component:
     """One message, marked with its role for tests and styles."""
     return rx.box(
@@ -223,7 +241,7 @@ def message_view(message: TranscriptMessage) -> rx.Component:
                     hearth_stream(stream_key=ChatState.live_segment_key, class_name="live-text"),
                 ),
                 _status_note(message),
-                _rating(message),
+                rx.hstack(_answered_by(message), _rating(message), align="center", spacing="3"),
                 _suggested(message),
                 class_name="assistant-body",
             ),

@@ -73,6 +73,19 @@ class OfflineProvider:
             yield ProviderSuggestions(tuple(offered))
         yield ProviderFinish("stop")
 
+    async def understands(self, request: TurnRequest) -> bool:
+        """Whether the newest request is understood with confidence: something to do (or a
+        room to ask for), not help for words not understood, not a room read for want of
+        better, not a guess at a room the home lacks. The hybrid sends the rest to a model."""
+        asked, _ = _current_turn(request)
+        turn = self.turn(asked, await self.room_names())
+        return (
+            turn is not None
+            and bool(turn.intents)
+            and not turn.only_rooms_understood
+            and not turn.unknown_rooms
+        )
+
     def turn(self, asked: list[str], rooms: list[str]) -> Turn | None:
         """The newest message's turn, read in the light of the few before it."""
         recent = asked[-_CONTEXT_MESSAGES:]

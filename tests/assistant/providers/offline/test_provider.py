@@ -189,3 +189,24 @@ async def test_a_set_to_the_current_value_says_so_and_writes_no_effect(
     assert chat.tools == ["set_room_temperature"]
     async with sessions() as session:
         assert (await session.exec(select(Effect))).all() == []
+
+
+@pytest.mark.parametrize(
+    ("said", "sure"),
+    [
+        (["set the kitchen to 19"], True),
+        (["set the kitchen to 19", "and the bedroom?"], True),
+        (["set the temperature to 21"], True),  # it knows to ask which room
+        (["hello"], False),
+        (["the kitchen is lovely"], False),  # a room read for want of better
+        (["what about the weather?"], False),  # a guess at a room the home lacks
+    ],
+)
+async def test_it_says_whether_it_understands_with_confidence(
+    runner: Runner, said: list[str], sure: bool
+) -> None:
+    """What the hybrid asks before answering locally; the rest goes to a model."""
+    provider = runner.engine.provider
+    assert isinstance(provider, OfflineProvider)
+    request = TurnRequest("", tuple(UserText(text) for text in said), runner.engine.tools.specs)
+    assert await provider.understands(request) is sure
