@@ -65,8 +65,9 @@ class OfflineProvider:
             yield ProviderFinish("tool_calls")
             return
         done += list(zip(second, outputs[len(first) :], strict=False))
-        for chunk in _CHUNKS.findall(self.replies.reply(turn, done, rooms)):
-            if self.chunk_delay_s:
+        # The first word at once; the pause is between words, as a model's tokens come.
+        for index, chunk in enumerate(_CHUNKS.findall(self.replies.reply(turn, done, rooms))):
+            if index and self.chunk_delay_s:
                 await asyncio.sleep(self.chunk_delay_s)
             yield ProviderText(chunk)
         if offered := self.replies.offered(turn, rooms):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlmodel import select
 
@@ -210,3 +212,22 @@ async def test_it_says_whether_it_understands_with_confidence(
     assert isinstance(provider, OfflineProvider)
     request = TurnRequest("", tuple(UserText(text) for text in said), runner.engine.tools.specs)
     assert await provider.understands(request) is sure
+
+
+async def test_the_first_word_comes_at_once_and_the_pause_is_between_words(
+    runner: Runner,
+) -> None:
+    offline = runner.engine.provider
+    assert isinstance(offline, OfflineProvider)
+    slow = OfflineProvider(offline.understanding, offline.room_names, chunk_delay_s=0.3)
+    request = TurnRequest("", (UserText("hello"),), runner.engine.tools.specs)
+    [_ async for _ in offline.stream_turn(request)]  # the sentences loaded, "hello" read
+    started = time.monotonic()
+    words = slow.stream_turn(request)
+    first = await anext(words)
+    assert isinstance(first, ProviderText)
+    assert time.monotonic() - started < 0.2
+    second = await anext(words)
+    assert isinstance(second, ProviderText)
+    assert time.monotonic() - started >= 0.3
+    await words.aclose()
