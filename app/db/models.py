@@ -187,6 +187,9 @@ class ToolCall(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None)
     # Set while a call waits for approval ("ask first" tools), and by the decision.
     approval_expires_at: datetime | None = Field(default=None)
+    # Why Hearth asks, when not only because of the tool's policy ("You asked a question;
+    # change the kitchen to 19 °C?"), shown on the Approve / Deny card.
+    approval_reason: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
     decided_by: int | None = Field(default=None, foreign_key="user.id")
     decided_at: datetime | None = Field(default=None)
 

@@ -36,6 +36,8 @@ class TranscriptPart:
     call_row_id: int = 0
     # An "ask first" call waiting for Approve / Deny shows until when (HH:MM:SS UTC).
     expires_at: str = ""
+    # Why it waits beyond the tool's policy ("You asked a question; change the kitchen...?").
+    approval_reason: str = ""
     effect_id: int = 0
     undone: bool = False
 
@@ -202,6 +204,7 @@ def _parts(
                             if call.approval_expires_at
                             else ""
                         ),
+                        approval_reason=call.approval_reason or "",
                     )
                 )
             case EffectPart(effect_id=effect_id):

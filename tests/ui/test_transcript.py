@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from app.assistant.message_parts import ToolCallPart, append_parts
 from app.db.models import Message
 from app.db.session import SessionFactory
 from app.db.statuses import Role
@@ -16,7 +19,7 @@ from app.ui.transcript import (
 )
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import build_runner, run_in
-from tests.support.people import owned_thread
+from tests.support.people import owned_thread, waiting_for_approval
 
 
 async def _thread_with(sessions: SessionFactory, count: int) -> int:
@@ -94,6 +97,31 @@ async def test_cards_come_from_tool_rows_and_the_ledger(sessions: SessionFactory
         ("text", "Done."),
     ]
     assert assistant.parts[0].arguments == '{"room": "kitchen", "celsius": 19}'
+
+
+async def test_a_held_call_shows_why_it_waits(sessions: SessionFactory) -> None:
+    reason = "You asked a question; change the kitchen to 19 °C?"
+    async with sessions() as session:
+        thread = await owned_thread(session)
+        args = '{"room": "kitchen", "celsius": 19}'
+        run, call = await waiting_for_approval(
+            session, thread.id or 0, thread.user_id or 0, "is it warm?", "c1", args
+        )
+        call.approval_reason = reason
+        reply = (
+            await session.exec(
+                select(Message).where(Message.run_id == run.id, Message.role == Role.assistant)
+            )
+        ).one()
+        append_parts(reply, [ToolCallPart(call.id or 0, "c1", call.name, args)])
+        await session.commit()
+        page = await load_transcript(session, thread.id or 0)
+    (card,) = page.messages[-1].parts
+    assert (card.kind, card.tool_status, card.approval_reason) == (
+        "tool",
+        "awaiting_approval",
+        reason,
+    )
 
 
 def _shown(*ids: int) -> list[TranscriptMessage]:

@@ -27,7 +27,11 @@ _STATUS_LABELS = {
 def _approval(part: TranscriptPart) -> rx.Component:
     """Approve / Deny for an "ask first" call: stored, so any tab can answer, after a reload too."""
     return rx.hstack(
-        rx.text("Hearth asks before running this.", size="1"),
+        rx.cond(
+            part.approval_reason != "",
+            rx.text(part.approval_reason, size="2", weight="medium", class_name="approval-reason"),
+            rx.text("Hearth asks before running this.", size="1"),
+        ),
         rx.spacer(),
         rx.text("Expires " + part.expires_at, size="1", color_scheme="gray"),
         rx.button(
@@ -46,6 +50,8 @@ def _approval(part: TranscriptPart) -> rx.Component:
             on_click=ChatState.decide(part.call_row_id, False),
         ),
         align="center",
+        # A long reason on a phone wraps the buttons below it rather than pushing them off.
+        flex_wrap="wrap",
         class_name="approval",
         width="100%",
         role="group",
