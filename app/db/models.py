@@ -168,6 +168,9 @@ class Message(SQLModel, table=True):
     status: str = Field(default=MessageStatus.complete, max_length=20)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    # Rooms the reply says it changed with no Effect of its run behind them: the reply is
+    # marked "No change was made" and the model is told on its next turn.
+    unbacked_rooms: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ToolCall(SQLModel, table=True):

@@ -54,6 +54,15 @@ class TranscriptMessage:
     run_status: str = ""
     run_error: str = ""
     rating: str = ""
+    # A reply that says it changed rooms no effect changed: "No change was made to the kitchen."
+    no_change_note: str = ""
+
+
+def no_change_note(rooms: list[str] | None) -> str:
+    """What a reply that claimed changes no effect backs is marked with ("" for none)."""
+    if not rooms:
+        return ""
+    return "No change was made to " + " or ".join(f"the {room}" for room in rooms) + "."
 
 
 def effect_sentence(effect: Effect) -> str:
@@ -170,6 +179,7 @@ async def render_messages(
                 run_status=run.status if run else "",
                 run_error=(run.error or "") if run else "",
                 rating=ratings.get(message.id or 0, ""),
+                no_change_note=no_change_note(message.unbacked_rooms),
             )
         )
     return rendered

@@ -135,7 +135,7 @@ def test_threads_with_several_live_runs_keep_only_the_newest(database_url: str) 
     assert statuses == ["expired", "queued", "completed"]
 
 
-def test_tool_calls_stored_before_reasons_read_back_with_none(database_url: str) -> None:
+def test_rows_stored_before_the_safety_marks_read_back_unmarked(database_url: str) -> None:
     config = alembic_config(database_url)
     command.downgrade(config, "0009")
     engine = create_engine(to_sync_url(database_url))
@@ -175,5 +175,6 @@ def test_tool_calls_stored_before_reasons_read_back_with_none(database_url: str)
     command.upgrade(config, "head")
     with engine.connect() as conn:
         reason = conn.execute(text("SELECT approval_reason FROM toolcall")).scalar_one()
+        unbacked = conn.execute(text("SELECT unbacked_rooms FROM message")).scalar_one()
     engine.dispose()
-    assert reason is None
+    assert (reason, unbacked) == (None, None)

@@ -124,6 +124,29 @@ async def test_a_held_call_shows_why_it_waits(sessions: SessionFactory) -> None:
     )
 
 
+async def test_a_reply_claiming_a_change_no_effect_made_is_marked(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        thread_id = (await owned_thread(session)).id or 0
+        for rooms in (["kitchen"], ["kitchen", "bedroom"], None):
+            session.add(
+                Message(
+                    thread_id=thread_id,
+                    role=Role.assistant,
+                    parts=[{"type": "text", "text": "Done."}],
+                    unbacked_rooms=rooms,
+                )
+            )
+        await session.commit()
+        page = await load_transcript(session, thread_id)
+    assert [m.no_change_note for m in page.messages] == [
+        "No change was made to the kitchen.",
+        "No change was made to the kitchen or the bedroom.",
+        "",
+    ]
+
+
 def _shown(*ids: int) -> list[TranscriptMessage]:
     return [
         TranscriptMessage(
