@@ -26,6 +26,8 @@ class EngineConfig:
     max_message_chars: int
     max_context_chars: int
     approval_timeout_s: float
+    # The language people write in: how a message is told to be a question or a command.
+    language: str
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: float) -> EngineConfig:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.assistant.message_parts import (
+    MessagePart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
@@ -60,6 +61,17 @@ ConversationItem = UserText | AssistantText | ToolCallItem | ToolResultItem
 _INTERRUPTED_OUTPUT = json.dumps({"error": "The tool call was interrupted before it returned."})
 
 
+def unbacked_claim_note(rooms: Sequence[str]) -> str:
+    """What the model is told after a reply that said it changed rooms no tool call changed."""
+    named = " and ".join(f"the {room}" for room in rooms)
+    was = "were" if len(rooms) > 1 else "was"
+    return (
+        f"[Note from Hearth, not from the person: your previous reply said {named} {was} "
+        "changed, but no tool call changed it, so nothing in the home changed and the person "
+        'was shown "No change was made". Say a room changed only after a tool call changed it.]'
+    )
+
+
 def items_from_messages(messages: Sequence[Message]) -> list[ConversationItem]:
     """Stored messages as provider items; a call cut off before its result gets one."""
     items: list[ConversationItem] = []
@@ -68,21 +80,29 @@ def items_from_messages(messages: Sequence[Message]) -> list[ConversationItem]:
         if message.role == Role.user:
             items.append(UserText(joined_text(parts)))
             continue
-        answered = {p.call_id for p in parts if isinstance(p, ToolResultPart)}
-        for part in parts:
-            match part:
-                case TextPart(text=text) if text:
-                    items.append(AssistantText(text))
-                case ToolCallPart(call_id=call_id, name=name, arguments=arguments):
-                    items.append(ToolCallItem(call_id, name, arguments))
-                    if call_id not in answered:
-                        # Every call needs a result or the next request is invalid.
-                        items.append(
-                            ToolResultItem(call_id, name, _INTERRUPTED_OUTPUT, is_error=True)
-                        )
-                case ToolResultPart(call_id=call_id, name=name, output=output, is_error=is_error):
-                    items.append(ToolResultItem(call_id, name, output, is_error))
+        items += _assistant_items(parts)
+        if message.unbacked_rooms:
+            # Its own item after the reply, so the person's next words stay as they wrote them.
+            items.append(UserText(unbacked_claim_note(message.unbacked_rooms)))
     return _merge_adjacent_text(items)
+
+
+def _assistant_items(parts: list[MessagePart]) -> list[ConversationItem]:
+    """A reply's parts as items; a call cut off before its result gets one."""
+    items: list[ConversationItem] = []
+    answered = {p.call_id for p in parts if isinstance(p, ToolResultPart)}
+    for part in parts:
+        match part:
+            case TextPart(text=text) if text:
+                items.append(AssistantText(text))
+            case ToolCallPart(call_id=call_id, name=name, arguments=arguments):
+                items.append(ToolCallItem(call_id, name, arguments))
+                if call_id not in answered:
+                    # Every call needs a result or the next request is invalid.
+                    items.append(ToolResultItem(call_id, name, _INTERRUPTED_OUTPUT, is_error=True))
+            case ToolResultPart(call_id=call_id, name=name, output=output, is_error=is_error):
+                items.append(ToolResultItem(call_id, name, output, is_error))
+    return items
 
 
 def _merge_adjacent_text(items: list[ConversationItem]) -> list[ConversationItem]:

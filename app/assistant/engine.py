@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.assistant.claim_check import mark_unbacked_claims
 from app.assistant.client_tools import ClientContext, ClientToolResult, create_continuation
 from app.assistant.config import EngineConfig
 from app.assistant.events import RunEvent, RunFinished, RunStarted, RunStatusChanged
@@ -142,6 +143,7 @@ class RunEngine:
                 async for event in stream_turn(run, step, calls):
                     yield event
                 if not calls:
+                    await mark_unbacked_claims(run)
                     outcome = (RunStatus.completed, None)
                     break
                 async for event in run_tool_calls(run, calls):

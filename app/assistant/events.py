@@ -82,7 +82,8 @@ class EffectRecorded:
 
 @dataclass(frozen=True)
 class ApprovalRequested:
-    """An "ask first" tool waits for the thread owner's Approve or Deny (until `expires_at`)."""
+    """A tool call waits for the thread owner's Approve or Deny (until `expires_at`): an "ask
+    first" tool, or a change made in answer to a question."""
 
     run_id: int
     call_row_id: int
@@ -90,6 +91,8 @@ class ApprovalRequested:
     name: str
     arguments: str
     expires_at: datetime
+    # Why it is held beyond the tool's policy ("You asked a question; change the kitchen...").
+    reason: str = ""
     kind: Literal["approval_requested"] = "approval_requested"
 
 

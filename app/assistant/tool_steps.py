@@ -1,5 +1,11 @@
 """The tool step of a run: each call the model made is run, asked about, or left to the
-client, and its outcome recorded with the message in one transaction."""
+client, and its outcome recorded with the message in one transaction.
+
+A question never changes the home: a call that would change it, made in answer to a message
+that is a question (`app.assistant.understanding.classify`, the offline assistant's own
+reading), is held for the person's Approve or Deny whatever the tool's policy, with the
+reason on the card.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.approvals import call_status, tool_modes
@@ -20,13 +27,14 @@ from app.assistant.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from app.assistant.message_parts import EffectPart, ToolResultPart
+from app.assistant.message_parts import EffectPart, ToolResultPart, message_text
 from app.assistant.providers.base import ProviderToolCall
 from app.assistant.run_context import RunContext
 from app.assistant.tools import ToolContext, ToolOutcome
-from app.db.models import ToolCall, utcnow
-from app.db.statuses import EffectSource, RunStatus, ToolCallStatus, ToolMode
-from app.home.rooms import EffectOrigin
+from app.assistant.understanding.classify import is_question
+from app.db.models import Message, ToolCall, utcnow
+from app.db.statuses import EffectSource, Role, RunStatus, ToolCallStatus, ToolMode
+from app.home.rooms import EffectOrigin, list_rooms
 
 logger = logging.getLogger(__name__)
 
@@ -43,24 +51,33 @@ def _wait_text(seconds: float) -> str:
 
 async def run_tool_calls(run: RunContext, calls: list[ProviderToolCall]) -> AsyncIterator[RunEvent]:
     """Record the turn's calls, then take each in order: the client's own tools wait for
-    the client; "ask first" tools wait for Approve or Deny; the rest run at once."""
+    the client; "ask first" tools, and changes asked for by a question, wait for Approve or
+    Deny; the rest run at once."""
     recorder = run.recorder
     ids = await recorder.add_tool_calls([(c.call_id, c.name, c.arguments) for c in calls])
     yield RunStatusChanged(run.run_id, RunStatus.requires_action)
+    changes = [
+        None if c.name in run.client.tool_names else run.tools.change_summary(c.name, c.arguments)
+        for c in calls
+    ]
     async with run.sessions() as session:
         modes = await tool_modes(session)
-    for row_id, call in zip(ids, calls, strict=True):
+        asked = any(changes) and await _answers_a_question(session, run)
+    for row_id, call, change in zip(ids, calls, changes, strict=True):
         started = ToolCallStarted(run.run_id, row_id, call.call_id, call.name, call.arguments)
         if call.name in run.client.tool_names:
             await _set_status(run, row_id, ToolCallStatus.awaiting_client)
             yield started
             continue
         approved = True
-        if modes.get(call.name) == ToolMode.ask:
+        reason = f"You asked a question; {change}?" if asked and change else ""
+        if reason or modes.get(call.name) == ToolMode.ask:
+            if reason:
+                logger.info("Run %s: %s held, the message was a question", run.run_id, call.name)
             expires_at = utcnow() + timedelta(seconds=run.config.approval_timeout_s)
-            await _ask(run, row_id, expires_at)
+            await _ask(run, row_id, expires_at, reason)
             yield ApprovalRequested(
-                run.run_id, row_id, call.call_id, call.name, call.arguments, expires_at
+                run.run_id, row_id, call.call_id, call.name, call.arguments, expires_at, reason
             )
             approved = await _wait_for_decision(run, row_id, call, expires_at)
             yield ApprovalDecided(run.run_id, row_id, approved)
@@ -157,11 +174,32 @@ async def _set_status(run: RunContext, row_id: int, status: ToolCallStatus) -> N
         await session.commit()
 
 
-async def _ask(run: RunContext, row_id: int, expires_at: datetime) -> None:
+async def _answers_a_question(session: AsyncSession, run: RunContext) -> bool:
+    """Whether the person's latest message (the one this run answers, or carries on from)
+    is a question, read as the offline assistant reads it."""
+    latest = (
+        select(Message)
+        .where(
+            Message.thread_id == run.recorder.thread_id,
+            Message.role == Role.user,
+            col(Message.id) < run.recorder.message_id,
+        )
+        .order_by(col(Message.id).desc())
+        .limit(1)
+    )
+    message = (await session.exec(latest)).first()
+    if message is None:
+        return False
+    rooms = [room.name for room in await list_rooms(session)]
+    return is_question(message_text(message.parts), run.config.language, rooms)
+
+
+async def _ask(run: RunContext, row_id: int, expires_at: datetime, reason: str) -> None:
     async with run.sessions() as session:
         row = await session.get(ToolCall, row_id)
         assert row is not None
         row.status, row.approval_expires_at = ToolCallStatus.awaiting_approval, expires_at
+        row.approval_reason = reason or None
         await run.recorder.checkpoint(session)
         await session.commit()
 

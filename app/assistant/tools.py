@@ -46,20 +46,29 @@ class ToolArgumentError(Exception):
 
 
 ToolHandler = Callable[[dict[str, Any], ToolContext], Awaitable[ToolOutcome]]
+# What a call would change, in words a person approves ("change the kitchen to 19 °C").
+ChangeSummary = Callable[[dict[str, Any]], str]
 
 
 @dataclass(frozen=True)
 class Tool:
-    """One tool: its spec for the model and the handler that runs it."""
+    """One tool: its spec for the model and the handler that runs it; `change` says what a
+    call would change in the home (None: the tool only reads)."""
 
     spec: ToolSpec
     handler: ToolHandler
     example: str
+    change: ChangeSummary | None = None
 
     @property
     def name(self) -> str:
         """The tool's name, as the model calls it."""
         return self.spec.name
+
+    @property
+    def changes_home(self) -> bool:
+        """Whether a call may change the home (and so is held when a question asked for it)."""
+        return self.change is not None
 
 
 class ToolRegistry:
@@ -72,6 +81,20 @@ class ToolRegistry:
     def specs(self) -> tuple[ToolSpec, ...]:
         """The specs offered to the model."""
         return tuple(tool.spec for tool in self._tools.values())
+
+    def change_summary(self, name: str, arguments: str) -> str | None:
+        """What a call would change, in words ("change the kitchen to 19 °C"); None for a
+        tool that only reads (or that Hearth does not have)."""
+        tool = self._tools.get(name)
+        if tool is None or tool.change is None:
+            return None
+        try:
+            parsed = json.loads(arguments or "{}")
+        except json.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            return f"run {name} with {arguments or 'no arguments'}"
+        return tool.change(parsed)
 
     async def call(self, name: str, arguments: str, context: ToolContext) -> ToolOutcome:
         """Run one call; never raises for anything the model sent."""
@@ -152,6 +175,14 @@ async def _set_room_temperature(arguments: dict[str, Any], context: ToolContext)
     )
 
 
+def _set_summary(arguments: dict[str, Any]) -> str:
+    room, celsius = arguments.get("room"), arguments.get("celsius")
+    where = f"the {room}" if isinstance(room, str) and room.strip() else "a room"
+    if isinstance(celsius, int | float) and not isinstance(celsius, bool):
+        return f"change {where} to {format_celsius(float(celsius))} °C"
+    return f"change {where} to {celsius!r}"
+
+
 _ROOM_SCHEMA = {"type": "string", "description": "The room's name, e.g. 'kitchen'."}
 
 HOME_TOOLS: tuple[Tool, ...] = (
@@ -195,6 +226,7 @@ HOME_TOOLS: tuple[Tool, ...] = (
         ),
         _set_room_temperature,
         '{"room": "kitchen", "celsius": 19}',
+        change=_set_summary,
     ),
 )
 

@@ -168,6 +168,9 @@ class Message(SQLModel, table=True):
     status: str = Field(default=MessageStatus.complete, max_length=20)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    # Rooms the reply says it changed with no Effect of its run behind them: the reply is
+    # marked "No change was made" and the model is told on its next turn.
+    unbacked_rooms: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ToolCall(SQLModel, table=True):
@@ -187,6 +190,9 @@ class ToolCall(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None)
     # Set while a call waits for approval ("ask first" tools), and by the decision.
     approval_expires_at: datetime | None = Field(default=None)
+    # Why Hearth asks, when not only because of the tool's policy ("You asked a question;
+    # change the kitchen to 19 °C?"), shown on the Approve / Deny card.
+    approval_reason: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
     decided_by: int | None = Field(default=None, foreign_key="user.id")
     decided_at: datetime | None = Field(default=None)
 

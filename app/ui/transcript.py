@@ -39,6 +39,8 @@ class TranscriptPart:
     call_row_id: int = 0
     # An "ask first" call waiting for Approve / Deny shows until when (HH:MM:SS UTC).
     expires_at: str = ""
+    # Why it waits beyond the tool's policy ("You asked a question; change the kitchen...?").
+    approval_reason: str = ""
     effect_id: int = 0
     undone: bool = False
 
@@ -60,6 +62,15 @@ class TranscriptMessage:
     suggestions: list[str] = field(default_factory=list)
     # Where the hybrid chose who answers: "device" (the offline assistant) or "model".
     answered_by: str = ""
+    # A reply that says it changed rooms no effect changed: "No change was made to the kitchen."
+    no_change_note: str = ""
+
+
+def no_change_note(rooms: list[str] | None) -> str:
+    """What a reply that claimed changes no effect backs is marked with ("" for none)."""
+    if not rooms:
+        return ""
+    return "No change was made to " + " or ".join(f"the {room}" for room in rooms) + "."
 
 
 def effect_sentence(effect: Effect) -> str:
@@ -188,6 +199,7 @@ async def render_messages(
                 answered_by=answered_by(run.provider)
                 if run and message.role == Role.assistant
                 else "",
+                no_change_note=no_change_note(message.unbacked_rooms),
             )
         )
     return rendered
@@ -222,6 +234,7 @@ def _parts(
                             if call.approval_expires_at
                             else ""
                         ),
+                        approval_reason=call.approval_reason or "",
                     )
                 )
             case EffectPart(effect_id=effect_id):

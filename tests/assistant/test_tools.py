@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from app.assistant.providers.base import ToolSpec
 from app.assistant.tools import (
+    HOME_TOOLS,
     Tool,
     ToolContext,
     ToolOutcome,
@@ -208,3 +209,15 @@ async def test_a_tool_that_crashes_is_a_wiring_bug_and_raises(sessions: SessionF
     async with sessions() as session:
         with pytest.raises(RuntimeError, match="thermostat unplugged"):
             await registry.call("broken", "{}", ToolContext(session, EffectOrigin()))
+
+
+def test_only_tools_that_change_the_home_say_what_a_call_would_change() -> None:
+    registry = home_tool_registry()
+    assert [t.name for t in HOME_TOOLS if t.changes_home] == ["set_room_temperature"]
+    summary = registry.change_summary("set_room_temperature", '{"room": "kitchen", "celsius": 19}')
+    assert summary == "change the kitchen to 19 °C"
+    assert (
+        registry.change_summary("set_room_temperature", "[1") == "run set_room_temperature with [1"
+    )
+    assert registry.change_summary("get_room_temperature", '{"room": "kitchen"}') is None
+    assert registry.change_summary("open_garage", "{}") is None

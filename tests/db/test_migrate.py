@@ -133,3 +133,48 @@ def test_threads_with_several_live_runs_keep_only_the_newest(database_url: str) 
         statuses = conn.execute(text("SELECT status FROM run ORDER BY id")).scalars().all()
     engine.dispose()
     assert statuses == ["expired", "queued", "completed"]
+
+
+def test_rows_stored_before_the_safety_marks_read_back_unmarked(database_url: str) -> None:
+    config = alembic_config(database_url)
+    command.downgrade(config, "0009")
+    engine = create_engine(to_sync_url(database_url))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO "user" (username, password_hash, role, created_at) '
+                "VALUES ('u', '!', 'user', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO thread (user_id, title, created_at, updated_at) "
+                "VALUES (1, 't', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO run (thread_id, status, step_count, max_steps, provider, "
+                "created_at) VALUES (1, 'completed', 1, 8, 'offline', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO message (thread_id, run_id, role, parts, status, created_at, "
+                "updated_at) VALUES (1, 1, 'assistant', '[]', 'complete', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO toolcall (run_id, message_id, call_id, name, arguments, status, "
+                "created_at) VALUES (1, 1, 'c', 'set_room_temperature', '{}', 'done', "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        reason = conn.execute(text("SELECT approval_reason FROM toolcall")).scalar_one()
+        unbacked = conn.execute(text("SELECT unbacked_rooms FROM message")).scalar_one()
+    engine.dispose()
+    assert (reason, unbacked) == (None, None)

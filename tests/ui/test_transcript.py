@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from app.assistant.message_parts import ToolCallPart, append_parts
 from app.assistant.providers.base import ProviderFinish, ProviderSuggestions, ProviderText
 from app.db.models import Message
 from app.db.session import SessionFactory
@@ -21,7 +24,7 @@ from app.ui.transcript import (
 from tests.fakes.openai_server import FakeOpenAI, Turn
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import build_runner, run_in
-from tests.support.people import owned_thread
+from tests.support.people import owned_thread, waiting_for_approval
 
 
 async def _thread_with(sessions: SessionFactory, count: int) -> int:
@@ -155,6 +158,54 @@ async def test_a_reply_with_no_choice_to_show_says_nothing_of_who_answered(
     async with sessions() as session:
         page = await load_transcript(session, thread_id)
     assert [m.answered_by for m in page.messages] == ["", ""]
+
+
+async def test_a_held_call_shows_why_it_waits(sessions: SessionFactory) -> None:
+    reason = "You asked a question; change the kitchen to 19 °C?"
+    async with sessions() as session:
+        thread = await owned_thread(session)
+        args = '{"room": "kitchen", "celsius": 19}'
+        run, call = await waiting_for_approval(
+            session, thread.id or 0, thread.user_id or 0, "is it warm?", "c1", args
+        )
+        call.approval_reason = reason
+        reply = (
+            await session.exec(
+                select(Message).where(Message.run_id == run.id, Message.role == Role.assistant)
+            )
+        ).one()
+        append_parts(reply, [ToolCallPart(call.id or 0, "c1", call.name, args)])
+        await session.commit()
+        page = await load_transcript(session, thread.id or 0)
+    (card,) = page.messages[-1].parts
+    assert (card.kind, card.tool_status, card.approval_reason) == (
+        "tool",
+        "awaiting_approval",
+        reason,
+    )
+
+
+async def test_a_reply_claiming_a_change_no_effect_made_is_marked(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        thread_id = (await owned_thread(session)).id or 0
+        for rooms in (["kitchen"], ["kitchen", "bedroom"], None):
+            session.add(
+                Message(
+                    thread_id=thread_id,
+                    role=Role.assistant,
+                    parts=[{"type": "text", "text": "Done."}],
+                    unbacked_rooms=rooms,
+                )
+            )
+        await session.commit()
+        page = await load_transcript(session, thread_id)
+    assert [m.no_change_note for m in page.messages] == [
+        "No change was made to the kitchen.",
+        "No change was made to the kitchen or the bedroom.",
+        "",
+    ]
 
 
 def _shown(*ids: int) -> list[TranscriptMessage]:

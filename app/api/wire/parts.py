@@ -242,6 +242,8 @@ class Narrator:
                             "tool": event.name,
                             "state": "waiting",
                             "expires_at": event.expires_at.isoformat(),
+                            # Why Hearth asks beyond the tool's policy (a question asked).
+                            **({"reason": event.reason} if event.reason else {}),
                         },
                         f"approval-{approval_id}",
                     ),

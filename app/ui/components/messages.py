@@ -25,27 +25,41 @@ _STATUS_LABELS = {
 
 
 def _approval(part: TranscriptPart) -> rx.Component:
-    """Approve / Deny for an "ask first" call: stored, so any tab can answer, after a reload too."""
-    return rx.hstack(
-        rx.text("Hearth asks before running this.", size="1"),
-        rx.spacer(),
-        rx.text("Expires " + part.expires_at, size="1", color_scheme="gray"),
-        rx.button(
-            rx.icon("check", size=12),
-            "Approve",
-            size="1",
-            color_scheme="green",
-            on_click=ChatState.decide(part.call_row_id, True),
+    """Approve / Deny for a held call, with why it is held: stored, so any tab can answer,
+    after a reload too."""
+    return rx.vstack(
+        rx.cond(
+            part.approval_reason != "",
+            rx.text(part.approval_reason, size="2", weight="medium", class_name="approval-reason"),
         ),
-        rx.button(
-            rx.icon("x", size=12),
-            "Deny",
-            size="1",
-            variant="soft",
-            color_scheme="red",
-            on_click=ChatState.decide(part.call_row_id, False),
+        rx.hstack(
+            rx.cond(
+                part.approval_reason == "",
+                rx.text("Hearth asks before running this.", size="1"),
+            ),
+            rx.spacer(),
+            rx.text("Expires " + part.expires_at, size="1", color_scheme="gray"),
+            rx.button(
+                rx.icon("check", size=12),
+                "Approve",
+                size="1",
+                color_scheme="green",
+                on_click=ChatState.decide(part.call_row_id, True),
+            ),
+            rx.button(
+                rx.icon("x", size=12),
+                "Deny",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=ChatState.decide(part.call_row_id, False),
+            ),
+            align="center",
+            # On a phone the buttons go below the deadline rather than off the card.
+            flex_wrap="wrap",
+            width="100%",
         ),
-        align="center",
+        spacing="1",
         class_name="approval",
         width="100%",
         role="group",
@@ -58,7 +72,13 @@ def tool_card(part: TranscriptPart) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.icon("wrench", size=14),
-            rx.text(part.tool_name, weight="medium", size="2", font_family="monospace"),
+            rx.text(
+                part.tool_name,
+                weight="medium",
+                size="2",
+                font_family="monospace",
+                overflow_wrap="anywhere",
+            ),
             rx.spacer(),
             rx.badge(
                 rx.match(part.tool_status, *_STATUS_LABELS.items(), part.tool_status),
@@ -70,6 +90,8 @@ def tool_card(part: TranscriptPart) -> rx.Component:
                 variant="soft",
             ),
             align="center",
+            # A narrow card puts the status under the name, not past the card's edge.
+            flex_wrap="wrap",
             width="100%",
         ),
         rx.text(part.arguments, size="1", color_scheme="gray", font_family="monospace"),
@@ -150,6 +172,21 @@ def _status_note(message: TranscriptMessage) -> rx.Component:
             ),
             align="center",
             data_message_status=message.status,
+        ),
+    )
+
+
+def _no_change(message: TranscriptMessage) -> rx.Component:
+    """A reply that says it changed a room no effect changed is marked: the cards are the truth."""
+    return rx.cond(
+        message.no_change_note != "",
+        rx.callout(
+            message.no_change_note,
+            icon="circle-alert",
+            color_scheme="amber",
+            size="1",
+            class_name="no-change",
+            role="note",
         ),
     )
 
@@ -240,6 +277,7 @@ def message_view(message: TranscriptMessage) -> rx.Component:
                     message.id == ChatState.live_message_id,
                     hearth_stream(stream_key=ChatState.live_segment_key, class_name="live-text"),
                 ),
+                _no_change(message),
                 _status_note(message),
                 rx.hstack(_answered_by(message), _rating(message), align="center", spacing="3"),
                 _suggested(message),

@@ -107,6 +107,7 @@ def test_an_ask_first_call_is_announced_once_before_its_approval_request() -> No
     assert isinstance(parts[5], Data)
     assert parts[5].data == {"approval_id": "10", "tool_call_id": "call_a", "state": "denied"}
     assert parts[6] == ToolResult("call_a", {"error": "Denied."}, True, denied=True)
+    assert "reason" not in parts[3].data
 
 
 def test_suggestions_are_a_data_part_named_for_their_reply() -> None:
@@ -118,3 +119,12 @@ def test_suggestions_are_a_data_part_named_for_their_reply() -> None:
     assert parts[-1] == Data(
         "suggestions", {"texts": ["Set the bedroom to 19", "List the rooms"]}, "suggestions-5"
     )
+
+
+def test_a_change_held_because_of_a_question_says_why() -> None:
+    expires = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    reason = "You asked a question; change the kitchen to 19 °C?"
+    args = '{"room": "kitchen", "celsius": 19}'
+    held = ApprovalRequested(1, 10, "call_a", "set_room_temperature", args, expires, reason)
+    (data,) = [p for p in Narrator().take(held) if isinstance(p, Data)]
+    assert data.data["reason"] == reason and data.data["state"] == "waiting"

@@ -31,6 +31,10 @@ def _read_only_message(message: TranscriptMessage) -> rx.Component:
     return rx.box(
         rx.text(message.role, size="1", color_scheme="gray", weight="medium"),
         rx.foreach(message.parts, _read_only_part),
+        rx.cond(
+            message.no_change_note != "",
+            rx.text(message.no_change_note, size="1", color_scheme="amber", class_name="no-change"),
+        ),
         class_name="read-only-message",
         data_role=message.role,
     )
