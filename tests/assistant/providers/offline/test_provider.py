@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlmodel import select
 
@@ -15,8 +13,7 @@ from app.assistant.runner import Runner
 from app.assistant.understanding.parser import Understanding
 from app.db.models import Effect, Room
 from app.db.session import SessionFactory
-from app.home.rooms import rename_room
-from app.services import Services, build_provider, build_services
+from app.services import build_provider
 from app.settings import Settings
 from tests.support.assistant import build_runner, run_in
 from tests.support.offline import help_examples
@@ -182,43 +179,6 @@ async def test_a_room_less_question_asks_which_room(chat: Chat) -> None:
 
 def test_understanding_language_is_a_setting() -> None:
     assert Understanding(Settings(language="de").language).language == "de"
-
-
-@pytest.fixture
-async def german_services(database_url: str) -> AsyncIterator[Services]:
-    """The app's wiring for a German household: HEARTH_LANGUAGE=de, rooms renamed."""
-    built = build_services(
-        Settings(database_url=database_url, language="de", offline_chunk_delay_s=0)
-    )
-    async with built.sessions() as session:
-        await rename_room(session, "kitchen", "küche")
-        await rename_room(session, "bedroom", "schlafzimmer")
-    yield built
-    await built.feed.close()
-    await built.sessions.kw["bind"].dispose()
-
-
-async def test_a_german_household_is_answered_in_german_through_the_apps_wiring(
-    german_services: Services,
-) -> None:
-    async with german_services.sessions() as session:
-        thread = await owned_thread(session)
-    chat = Chat(german_services.runner, thread.id or 0)
-    assert await chat.ask("Kannst du bitte die Küche auf 19,5 Grad stellen?") == (
-        "Erledigt: in der Küche sind es jetzt 19,5 °C, 2,5 Grad kühler als vorher (22 °C)."
-    )
-    assert await chat.ask("und das Schlafzimmer?") == "Im Schlafzimmer sind es 20 °C."
-    assert chat.tools == ["get_room_temperature"]
-    async with german_services.sessions() as session:
-        effect = (await session.exec(select(Effect))).one()
-    assert (effect.room_name, effect.old_celsius, effect.new_celsius) == ("küche", 22, 19.5)
-    help_text = await chat.ask("Öffne das Fenster in der Küche")
-    assert help_text.startswith("Das habe ich leider nicht verstanden. Ich kann nur Raum")
-    offered = ("Stell die Küche auf 20 Grad", "Mach die Küche 2 Grad wärmer")
-    assert chat.suggested[0][:2] == offered
-    for example in chat.suggested[0]:
-        await chat.ask(example)
-        assert "set_room_temperature" in chat.tools and chat.suggested == [], example
 
 
 async def test_a_set_to_the_current_value_says_so_and_writes_no_effect(
