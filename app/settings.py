@@ -109,7 +109,10 @@ class Settings(BaseSettings):
         description="Import path 'module:function' of a provider factory (settings, sessions); "
         "replaces `provider` for benchmarks and manual testing.",
     )
-    language: str = Field(default="en", description="Language of the offline assistant.")
+    language: str = Field(
+        default="en",
+        description="Language the offline assistant understands and answers in (en, de).",
+    )
     max_steps: int = Field(default=8, ge=1, le=50, description="Model turns allowed per run.")
     checkpoint_interval_s: float = Field(
         default=1.0,
@@ -212,6 +215,17 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_is_supported(cls, value: str) -> str:
+        # Imported here: the list is the sentence files the assistant ships.
+        from app.assistant.understanding.languages import supported_languages
+
+        supported = supported_languages()
+        if value not in supported:
+            raise ValueError(f"must be one of {', '.join(supported)}")
         return value
 
     @field_validator("public_url")

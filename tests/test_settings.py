@@ -167,3 +167,18 @@ def test_cors_origins_that_are_not_origins_are_refused(
     with pytest.raises(SettingsError, match="HEARTH_CORS_ORIGINS: ") as caught:
         load_settings()
     assert problem in str(caught.value)
+
+
+def test_the_language_is_one_hearth_speaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().language == "en"
+    monkeypatch.setenv("HEARTH_LANGUAGE", "de")
+    assert load_settings().language == "de"
+
+
+def test_an_unsupported_language_is_refused_with_the_supported_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HEARTH_LANGUAGE", "fr")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "HEARTH_LANGUAGE: Value error, must be one of de, en (got 'fr')" in str(caught.value)

@@ -6,27 +6,27 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 from hassil import Intents
 from hassil.expression import Sentence
 from hassil.parse_expression import parse_sentence
-from home_assistant_intents import get_intents, get_languages
+from home_assistant_intents import get_intents
+
+from app.assistant.understanding.languages import (
+    SENTENCES_DIR,
+    UnsupportedLanguage,
+    check_language,
+    supported_languages,
+)
 
 logger = logging.getLogger(__name__)
-
-SENTENCES_DIR = Path(__file__).parent / "sentences"
 
 # Only HA's climate intents are loaded: Hearth has nothing but thermostats, so anything
 # else HA recognises ("turn on the lights", the weather, and "set kitchen to 19" read as a
 # brightness) would be a false positive to refuse.
 HA_INTENTS = ("HassClimateGetTemperature", "HassClimateSetTemperature")
-
-
-class UnsupportedLanguage(ValueError):
-    """Raised for a language with neither Home Assistant sentences nor Hearth templates."""
 
 
 @dataclass(frozen=True)
@@ -41,35 +41,19 @@ class Grammar:
     articles: tuple[str, ...]  # dropped from the front of an unknown room's name
     not_rooms: tuple[str, ...]  # a guessed room name starting with one is no room
     home_assistant: Intents | None  # HA's climate sentences
+    room_aliases: dict[str, tuple[str, ...]]  # a room's name -> shorter names people use
+    warm_up: tuple[str, str]  # a message and the room it names, read to load the data
 
 
-def hearth_languages() -> set[str]:
-    """Languages Hearth ships its own templates for."""
-    return {path.stem for path in SENTENCES_DIR.glob("*.yaml")}
-
-
-def supported_languages() -> list[str]:
-    """Every language the understanding can be built for."""
-    return sorted(set(get_languages()) | hearth_languages())
-
-
-def check_language(language: str) -> None:
-    """Raise UnsupportedLanguage, naming the supported ones, for a language without data."""
-    supported = supported_languages()
-    if language not in supported:
-        raise UnsupportedLanguage(
-            f"Language {language!r} is not supported; supported languages: {', '.join(supported)}"
-        )
+__all__ = ["Grammar", "UnsupportedLanguage", "check_language", "grammar", "supported_languages"]
 
 
 @cache
 def grammar(language: str) -> Grammar:
     """The language's sentence data, parsed on first use."""
-    path = SENTENCES_DIR / f"{language}.yaml"
-    data: dict[str, Any] = {}
-    if path.is_file():
-        with path.open(encoding="utf-8") as yaml_file:
-            data = yaml.safe_load(yaml_file)
+    check_language(language)
+    with (SENTENCES_DIR / f"{language}.yaml").open(encoding="utf-8") as yaml_file:
+        data: dict[str, Any] = yaml.safe_load(yaml_file)
     return Grammar(
         language=language,
         meaning=_intents(language, data, ("skip_words", "lists", "expansion_rules", "intents")),
@@ -82,6 +66,11 @@ def grammar(language: str) -> Grammar:
         articles=tuple(data.get("articles", ())),
         not_rooms=tuple(data.get("not_rooms", ())),
         home_assistant=_home_assistant(language),
+        room_aliases={
+            room.casefold(): tuple(aliases)
+            for room, aliases in data.get("room_aliases", {}).items()
+        },
+        warm_up=(data["warm_up"]["text"], data["warm_up"]["room"]),
     )
 
 

@@ -19,7 +19,12 @@ from hassil import (
     recognize_best,
 )
 
-from app.assistant.understanding.grammar import UnsupportedLanguage, check_language, grammar
+from app.assistant.understanding.grammar import (
+    Grammar,
+    UnsupportedLanguage,
+    check_language,
+    grammar,
+)
 from app.assistant.understanding.intents import Action, Intent, Utterance
 from app.assistant.understanding.kinds import decide_kind, shape_of
 
@@ -79,7 +84,8 @@ class Understanding:
     def warm_up(self) -> None:
         """Load the sentences and build the grammar now (about a second), so the first person
         to ask is not the one who waits for it."""
-        self._read("what's the temperature in the kitchen?", ("kitchen",))
+        text, room = grammar(self._language).warm_up
+        self._read(text, (room,))
 
     def read(self, text: str, room_names: Sequence[str]) -> Utterance:
         """The message on its own: what kind it is, what it asks for, which rooms it names."""
@@ -95,7 +101,7 @@ class Understanding:
 
     def parse(self, text: str, room_names: Sequence[str]) -> tuple[Intent, ...]:
         """The intents of one message, or () if it is not understood."""
-        rooms = TextSlotList.from_strings(room_names, allow_template=False, name="area")
+        rooms = _room_list(grammar(self._language), room_names)
         result = self._recognize(text, rooms, guessing=False)
         if result is not None:
             return _to_intents(result, room_names, ())
@@ -173,13 +179,26 @@ class Understanding:
         mentions: Intents | None = grammar(self._language).mentions
         if mentions is None or not room_names:
             return ()
-        rooms = TextSlotList.from_strings(room_names, allow_template=False, name="area")
+        rooms = _room_list(grammar(self._language), room_names)
         found = {
             str(result.entities["area"].value)
             for result in recognize_all(text, mentions, slot_lists={"area": rooms})
             if "area" in result.entities
         }
         return tuple(room for room in room_names if room in found)
+
+
+def _room_list(words: Grammar, room_names: Sequence[str]) -> TextSlotList:
+    """The home's rooms as hassil's {area} list, each also under the language's shorter
+    names for it ("Bad" for a room called "Badezimmer") that name no other room."""
+    said: list[tuple[str, str]] = [(room, room) for room in room_names]
+    taken = {room.casefold() for room in room_names}
+    for room in room_names:
+        for alias in words.room_aliases.get(room.casefold(), ()):
+            if alias.casefold() not in taken:
+                taken.add(alias.casefold())
+                said.append((alias, room))
+    return TextSlotList.from_tuples(said, allow_template=False, name="area")
 
 
 @lru_cache(maxsize=2048)

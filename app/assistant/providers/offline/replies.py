@@ -15,6 +15,7 @@ import yaml
 from app.assistant.providers.offline.plan import Call, Output
 from app.assistant.understanding.context import Turn
 from app.assistant.understanding.intents import Intent, Utterance, UtteranceKind
+from app.assistant.understanding.languages import check_language
 from app.home.temperatures import format_celsius
 
 _CATALOGUE_DIR = Path(__file__).parent / "messages"
@@ -22,12 +23,14 @@ _CATALOGUE_DIR = Path(__file__).parent / "messages"
 Done = Sequence[tuple[Call, Output]]
 
 
+# Fields holding a room's name; each also comes in the catalogue's forms of it.
+_ROOM_FIELDS = ("room", "first", "second")
+
+
 @cache
 def _catalogue(language: str) -> dict[str, Any]:
-    path = _CATALOGUE_DIR / f"{language}.yaml"
-    if not path.is_file():
-        path = _CATALOGUE_DIR / "en.yaml"
-    with path.open(encoding="utf-8") as yaml_file:
+    check_language(language)
+    with (_CATALOGUE_DIR / f"{language}.yaml").open(encoding="utf-8") as yaml_file:
         return yaml.safe_load(yaml_file)
 
 
@@ -35,18 +38,29 @@ class Replies:
     """Reply text in one language."""
 
     def __init__(self, language: str = "en") -> None:
-        """Load the language's catalogue (English where Hearth has none)."""
+        """Load the language's catalogue."""
         self.language = language
-        self._messages: dict[str, str] = _catalogue(language)["messages"]
-        self._examples: dict[str, Any] = _catalogue(language)["examples"]
+        catalogue = _catalogue(language)
+        self._messages: dict[str, str] = catalogue["messages"]
+        self._examples: dict[str, Any] = catalogue["examples"]
+        self._rooms = RoomForms(catalogue["rooms"])
+        self._decimal_separator: str = catalogue["numbers"]["decimal_separator"]
 
     def say(self, message_id: str, **fields: Any) -> str:
-        """One message of the catalogue, its fields filled in."""
+        """One message of the catalogue, its fields filled in; a room's name also in the
+        catalogue's forms of it (`{room_in}`: 'in der Küche'; capitalised: `{Room_in}`)."""
+        for name in _ROOM_FIELDS:
+            if name in fields:
+                fields = {**self._rooms.forms(name, str(fields[name])), **fields}
         return self._messages[message_id].format(**fields)
+
+    def number(self, value: float) -> str:
+        """19.5 -> '19.5', or '19,5' where the decimal separator is a comma."""
+        return format_celsius(float(value)).replace(".", self._decimal_separator)
 
     def degrees(self, celsius: float) -> str:
         """19.5 -> '19.5 °C'."""
-        return self.say("degrees", value=format_celsius(float(celsius)))
+        return self.say("degrees", value=self.number(celsius))
 
     def join(self, items: Sequence[str]) -> str:
         """'a', 'a and b', 'a, b and c'."""
@@ -59,7 +73,9 @@ class Replies:
 
     def rooms_known(self, rooms: Sequence[str]) -> str:
         """The home's rooms, or that there are none."""
-        return self.join(list(rooms)) if rooms else self.say("no_rooms_known")
+        if not rooms:
+            return self.say("no_rooms_known")
+        return self.join([self._rooms.forms("room", room)["room"] for room in rooms])
 
     def reply(self, turn: Turn | None, done: Done, rooms: Sequence[str]) -> str:
         """The reply for a finished plan: clarification, the results' values, or help."""
@@ -77,7 +93,7 @@ class Replies:
             parts.append(self._intent_reply(intent, results))
         if turn.held:
             room = turn.intents[0].rooms[0] if turn.intents[0].rooms else rooms[0]
-            example = self._examples["held"].format(room=room)
+            example = self._examples["held"].format(**self._rooms.forms("room", room))
             parts.append(self.say("held", example=example))
         return " ".join(part for part in parts if part)
 
@@ -109,8 +125,9 @@ class Replies:
         elif rooms:
             room = rooms[zlib.crc32(utterance.text.encode()) % len(rooms)]
         else:
-            room = "kitchen"
-        return [example.format(room=room) for example in self._examples[kind]]
+            room = self._examples["default_room"]
+        forms = self._rooms.forms("room", room)
+        return [example.format(**forms) for example in self._examples[kind]]
 
     def _unknown_room(self, name: str, rooms: Sequence[str]) -> str:
         text = self.say("unknown_room", name=name, rooms=self.rooms_known(rooms))
@@ -161,7 +178,7 @@ class Replies:
             return self.say(f"{word}_one", room=names[0], celsius=self.degrees(value))
         rooms = self.join([self.say("the_room", room=name) for name in names])
         return self.say(
-            f"{word}_many", rooms=rooms[:1].upper() + rooms[1:], celsius=self.degrees(value)
+            f"{word}_many", rooms=rooms, Rooms=_capitalised(rooms), celsius=self.degrees(value)
         )
 
     def _compare(self, intent: Intent, first: Output, second: Output) -> str:
@@ -188,7 +205,7 @@ class Replies:
         if intent.fahrenheit is not None and intent.celsius is not None:
             celsius = self.degrees(intent.celsius)
             prefix = self.say(
-                "fahrenheit", fahrenheit=format_celsius(intent.fahrenheit), celsius=celsius
+                "fahrenheit", fahrenheit=self.number(intent.fahrenheit), celsius=celsius
             )
             prefix += " "
         if len(sets) == 1:
@@ -206,7 +223,7 @@ class Replies:
             "changed",
             room=room,
             celsius=self.degrees(now),
-            change=format_celsius(abs(now - before)),
+            change=self.number(abs(now - before)),
             degrees=self.say("degree_word" if abs(now - before) == 1 else "degrees_word"),
             direction=self.say("warmer" if now > before else "cooler"),
             before=self.degrees(before),
@@ -221,6 +238,46 @@ class Replies:
         return self.say(
             "changed_line", room=room, celsius=self.degrees(now), before=self.degrees(before)
         )
+
+
+class RoomForms:
+    """A room's name as a reply says it: as stored ('küche'), capitalised where the language
+    capitalises nouns, and in the catalogue's forms ('die Küche', 'in der Küche').
+
+    A form's article depends on the noun's gender, read from the ending of a one-word name
+    ('…zimmer' is neuter); a name of several words ('Leons Zimmer') or an unknown ending
+    takes the form without an article."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        """The catalogue's `rooms` section."""
+        self._capitalise: bool = data.get("capitalise", False)
+        self._genders: dict[str, str] = data.get("genders", {})
+        self._forms: dict[str, dict[str, str]] = data.get("forms", {})
+
+    def forms(self, field: str, room: str) -> dict[str, str]:
+        """`{field}` and each `{field}_<form>`, also capitalised, for one room."""
+        name = " ".join(w[:1].upper() + w[1:] for w in room.split()) if self._capitalise else room
+        gender = self.gender(room)
+        fields = {field: name}
+        for form, by_gender in self._forms.items():
+            template = by_gender.get(gender, by_gender["none"])
+            fields[f"{field}_{form}"] = template.format(name=name)
+        return {
+            **fields,
+            **{_capitalised(key): _capitalised(value) for key, value in fields.items()},
+        }
+
+    def gender(self, room: str) -> str:
+        """'m', 'f', 'n' from the longest ending the catalogue knows, or 'none'."""
+        word = room.casefold()
+        if " " in word.strip():
+            return "none"
+        endings = [ending for ending in self._genders if word.endswith(ending)]
+        return self._genders[max(endings, key=len)] if endings else "none"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _said(turn: Turn | None) -> Utterance:

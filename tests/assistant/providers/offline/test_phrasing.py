@@ -2,9 +2,10 @@
 through the real run path (engine, tools, SQLite) and judged by the tool calls of its last
 turn and the temperatures of every room afterwards, not only by the words.
 
-Cases live in phrasing_cases.yaml. `python -m pytest tests/assistant/providers/offline/
-test_phrasing.py` ends with the pass rate per category (conftest.py); an expected failure
-counts as a failure there.
+Cases live in phrasing_cases.yaml (English) and phrasing_cases_de.yaml (German, with the
+seeded rooms renamed as a German household names them: rooms are the household's data).
+`python -m pytest tests/assistant/providers/offline/test_phrasing.py` ends with the pass
+rate per language and category (conftest.py); an expected failure counts as a failure there.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.runner import Runner
 from app.db.models import Effect, Room
 from app.db.session import SessionFactory
+from app.home.rooms import rename_room
 from app.services import build_provider
 from app.settings import Settings
 from tests.support.assistant import ask, build_runner, new_thread
 
-CASES_FILE = Path(__file__).with_name("phrasing_cases.yaml")
+CASES_FILES = {
+    "en": Path(__file__).with_name("phrasing_cases.yaml"),
+    "de": Path(__file__).with_name("phrasing_cases_de.yaml"),
+}
 CATEGORIES = ("question", "command", "follow-up", "clarification", "other")
 SEEDED = {
     "bathroom": 23.0,
@@ -35,32 +40,57 @@ SEEDED = {
     "kitchen": 22.0,
     "living room": 21.0,
 }
+# What a German household renames the seeded rooms to.
+RENAMED = {
+    "en": {},
+    "de": {
+        "bathroom": "badezimmer",
+        "bedroom": "schlafzimmer",
+        "home office": "arbeitszimmer",
+        "kitchen": "küche",
+        "living room": "wohnzimmer",
+    },
+}
 CHANGES = {"set_room_temperature"}
 
 
-def load_cases() -> list[dict[str, Any]]:
-    """The cases, each checked for the fields the test reads."""
-    cases = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+def load_cases(language: str) -> list[dict[str, Any]]:
+    """The cases of one language, each checked for the fields the test reads."""
+    cases = yaml.safe_load(CASES_FILES[language].read_text(encoding="utf-8"))
     for case in cases:
         assert case["category"] in CATEGORIES, case
         assert set(case) <= {"say", "category", "calls", "temps", "reply", "xfail"}, case
     return cases
 
 
+def seeded(language: str) -> dict[str, float]:
+    """The home's rooms and temperatures before a case, named in the language."""
+    names = RENAMED[language]
+    return {names.get(room, room): celsius for room, celsius in SEEDED.items()}
+
+
 def _params() -> list[Any]:
     params = []
-    for number, case in enumerate(load_cases(), start=1):
-        turns = case["say"] if isinstance(case["say"], list) else [case["say"]]
-        marks = [pytest.mark.phrasing(case["category"])]
-        if "xfail" in case:
-            marks.append(pytest.mark.xfail(strict=True, reason=case["xfail"]))
-        params.append(pytest.param(case, turns, marks=marks, id=f"{number:03}-{' | '.join(turns)}"))
+    for language in CASES_FILES:
+        # English cases keep their ids from before there was a second language.
+        prefix = "" if language == "en" else f"{language}-"
+        for number, case in enumerate(load_cases(language), start=1):
+            turns = case["say"] if isinstance(case["say"], list) else [case["say"]]
+            marks = [pytest.mark.phrasing(language, case["category"])]
+            if "xfail" in case:
+                marks.append(pytest.mark.xfail(strict=True, reason=case["xfail"]))
+            case_id = f"{prefix}{number:03}-{' | '.join(turns)}"
+            params.append(pytest.param(language, case, turns, marks=marks, id=case_id))
     return params
 
 
-@pytest.fixture
-def runner(sessions: SessionFactory) -> Runner:
-    provider = build_provider(Settings(offline_chunk_delay_s=0), sessions)
+async def _runner(sessions: SessionFactory, language: str) -> Runner:
+    """The app's offline assistant in `language`, over rooms renamed as its household would."""
+    async with sessions() as session:
+        for room, name in RENAMED[language].items():
+            await rename_room(session, room, name)
+    settings = Settings(offline_chunk_delay_s=0, language=language)
+    provider = build_provider(settings, sessions)
     assert isinstance(provider, OfflineProvider)
     return build_runner(sessions, provider)
 
@@ -70,10 +100,11 @@ async def _temperatures(sessions: SessionFactory) -> dict[str, float]:
         return {room.name: room.celsius for room in (await session.exec(select(Room))).all()}
 
 
-@pytest.mark.parametrize(("case", "turns"), _params())
+@pytest.mark.parametrize(("language", "case", "turns"), _params())
 async def test_phrasing(
-    case: dict[str, Any], turns: list[str], runner: Runner, sessions: SessionFactory
+    language: str, case: dict[str, Any], turns: list[str], sessions: SessionFactory
 ) -> None:
+    runner = await _runner(sessions, language)
     thread_id = await new_thread(sessions)
     for text in turns[:-1]:
         await ask(runner, thread_id, text)
@@ -86,7 +117,7 @@ async def test_phrasing(
     calls = [[e.name, json.loads(e.arguments)] for e in events if isinstance(e, ToolCallStarted)]
     expected_calls = [[name, arguments or {}] for name, arguments in case.get("calls") or []]
     assert calls == expected_calls, f"reply: {reply!r}"
-    assert await _temperatures(sessions) == {**SEEDED, **(case.get("temps") or {})}, reply
+    assert await _temperatures(sessions) == {**seeded(language), **(case.get("temps") or {})}, reply
     if case["category"] == "question":
         # A question changes nothing: no change asked for, no effect written.
         assert not [c for c in calls if c[0] in CHANGES]

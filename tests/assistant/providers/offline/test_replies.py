@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from app.assistant.providers.offline.plan import Call
-from app.assistant.providers.offline.replies import Replies, fallback
+from app.assistant.providers.offline.replies import Replies, RoomForms, _catalogue, fallback
 from app.assistant.understanding.context import Turn
 from app.assistant.understanding.intents import Intent, Utterance
+from app.assistant.understanding.languages import UnsupportedLanguage, supported_languages
 
 ROOMS = ["bedroom", "kitchen", "living room"]
 replies = Replies("en")
@@ -172,3 +173,128 @@ def test_the_warmest_and_coldest_come_from_the_list(
     action: str, rooms: list[tuple[str, float]], expected: str
 ) -> None:
     assert replies.reply(_turn(Intent(action)), _listed(*rooms), ROOMS) == expected  # type: ignore[arg-type]
+
+
+GERMAN_ROOMS = ["küche", "schlafzimmer", "wohnzimmer"]
+german = Replies("de")
+
+
+def test_every_language_has_every_message_and_example() -> None:
+    english = _catalogue("en")
+    for language in supported_languages():
+        catalogue = _catalogue(language)
+        assert set(catalogue["messages"]) == set(english["messages"]), language
+        assert set(catalogue["examples"]) == set(english["examples"]), language
+
+
+def test_replies_in_a_language_hearth_lacks_are_refused() -> None:
+    with pytest.raises(UnsupportedLanguage, match="supported languages: de, en"):
+        Replies("fr")
+
+
+@pytest.mark.parametrize(
+    ("room", "the", "in_"),
+    [
+        ("küche", "die Küche", "in der Küche"),
+        ("schlafzimmer", "das Schlafzimmer", "im Schlafzimmer"),
+        ("bad", "das Bad", "im Bad"),
+        ("flur", "der Flur", "im Flur"),
+        ("dachboden", "der Dachboden", "im Dachboden"),
+        ("leons zimmer", "Leons Zimmer", "in Leons Zimmer"),
+        ("home office", "Home Office", "in Home Office"),
+        ("xyz", "Xyz", "in Xyz"),
+    ],
+)
+def test_a_german_room_takes_the_article_of_its_ending(room: str, the: str, in_: str) -> None:
+    forms = RoomForms(_catalogue("de")["rooms"]).forms("room", room)
+    assert (forms["room_the"], forms["room_in"], forms["Room_in"]) == (the, in_, _cap(in_))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@pytest.mark.parametrize(
+    ("done", "expected"),
+    [
+        (
+            [_set("küche", 19.5, 22)],
+            "Erledigt: in der Küche sind es jetzt 19,5 °C, 2,5 Grad kühler als vorher (22 °C).",
+        ),
+        (
+            [_set("schlafzimmer", 21, 20)],
+            "Erledigt: im Schlafzimmer sind es jetzt 21 °C, 1 Grad wärmer als vorher (20 °C).",
+        ),
+        ([_set("küche", 22, 22)], "In der Küche waren es schon 22 °C; nichts geändert."),
+        (
+            [_set("küche", 19, 22), _set("schlafzimmer", 20, 20)],
+            "Erledigt:\n\n- **Küche**: 19 °C (vorher 22 °C)\n- **Schlafzimmer**: schon 20 °C",
+        ),
+    ],
+)
+def test_a_german_change_reports_the_values_with_decimal_commas(done: list, expected: str) -> None:
+    turn = _turn(Intent("set", ("küche",), celsius=19.5), kind="command")
+    assert german.reply(turn, done, GERMAN_ROOMS) == expected
+
+
+def test_german_fahrenheit_reads_and_comparisons() -> None:
+    turn = _turn(Intent("set", ("küche",), celsius=20.6, fahrenheit=69), kind="command")
+    assert german.reply(turn, [_set("küche", 20.6, 22)], GERMAN_ROOMS).startswith(
+        "69 °F sind 20,6 °C. Erledigt: in der Küche"
+    )
+    done = [
+        (Call("get_room_temperature"), {"room": "küche", "celsius": 22}),
+        (Call("get_room_temperature"), {"room": "schlafzimmer", "celsius": 20.5}),
+    ]
+    compare = _turn(Intent("compare", ("küche", "schlafzimmer"), delta_celsius=-1))
+    assert german.reply(compare, done, GERMAN_ROOMS) == (
+        "Im Schlafzimmer ist es kälter als in der Küche: 20,5 °C gegenüber 22 °C."
+    )
+    held = _turn(Intent("read", ("küche",)), held=True)
+    assert german.reply(held, done[:1], GERMAN_ROOMS) == (
+        "In der Küche sind es 22 °C. Ich habe nur nachgesehen: Eine Frage ändert nichts. "
+        "Wenn du etwas ändern möchtest, sag es mir, z. B. *Stell die Küche auf 20 Grad*."
+    )
+
+
+def test_german_lists_and_extremes() -> None:
+    done = _listed(("küche", 19), ("schlafzimmer", 19), ("wohnzimmer", 21.5))
+    assert german.reply(_turn(Intent("coldest_room")), done, GERMAN_ROOMS) == (
+        "Am kältesten ist es in der Küche und im Schlafzimmer, mit jeweils 19 °C."
+    )
+    assert german.reply(_turn(Intent("warmest_room")), done, GERMAN_ROOMS) == (
+        "Am wärmsten ist es im Wohnzimmer, mit 21,5 °C."
+    )
+    assert german.reply(_turn(Intent("list_rooms")), done, GERMAN_ROOMS).endswith(
+        "- **Wohnzimmer**: 21,5 °C"
+    )
+
+
+def test_german_clarifications() -> None:
+    unknown = _turn(Intent("set", unknown_rooms=("Kuche",), celsius=19), kind="command")
+    assert german.reply(unknown, [], GERMAN_ROOMS) == (
+        "Einen Raum namens „Kuche“ kenne ich nicht; die Räume sind Küche, Schlafzimmer und "
+        "Wohnzimmer. Meintest du die Küche?"
+    )
+    assert german.reply(_turn(Intent("adjust")), [], GERMAN_ROOMS) == (
+        "Welchen Raum meinst du? Ich kenne Küche, Schlafzimmer und Wohnzimmer."
+    )
+
+
+def test_the_german_fallback_offers_german_examples_for_the_room_said() -> None:
+    said = Utterance("Öffne das Fenster im Schlafzimmer", "command", (), ("schlafzimmer",))
+    text, examples = fallback(said, GERMAN_ROOMS, "de")
+    assert examples == [
+        "Stell das Schlafzimmer auf 20 Grad",
+        "Mach das Schlafzimmer 2 Grad wärmer",
+        "Stell alle Räume auf 19 Grad",
+    ]
+    assert text == (
+        "Das habe ich leider nicht verstanden. Ich kann nur Raumtemperaturen ändern, zum "
+        "Beispiel: *Stell das Schlafzimmer auf 20 Grad*, *Mach das Schlafzimmer 2 Grad wärmer* "
+        "oder *Stell alle Räume auf 19 Grad*. Räume, die ich kenne: Küche, Schlafzimmer und "
+        "Wohnzimmer."
+    )
+    assert (
+        fallback(Utterance("Hallo", "unclear"), [], "de")[1][0] == "Wie warm ist es in der Küche?"
+    )
