@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Literal
 
 from app.assistant.config import EngineConfig
@@ -104,7 +104,7 @@ def build_services(settings: Settings) -> Services:
         sessions,
         build_provider(settings, sessions),
         home_tool_registry(),
-        instructions=build_instructions,
+        instructions=partial(build_instructions, language=settings.language),
         config=EngineConfig.from_settings(settings),
     )
     feed = build_feed(

@@ -14,11 +14,15 @@ Rules: use the room names above; temperatures are degrees Celsius within each ro
 after a change, report the value the tool read back. If a tool returns an error, explain it \
 plainly and say what is allowed. Keep answers short."""
 
+# The household's language (HEARTH_LANGUAGE), where it is not English.
+_ANSWER_IN = {"de": "The household speaks German: always answer in German."}
 
-async def build_instructions(session: AsyncSession) -> str:
-    """The system prompt with the home's current rooms."""
+
+async def build_instructions(session: AsyncSession, language: str = "en") -> str:
+    """The system prompt with the home's current rooms, in the household's language."""
     rooms = await list_rooms(session)
     listed = "; ".join(
         f"{r.name}: {format_celsius(r.min_celsius)}–{format_celsius(r.max_celsius)}" for r in rooms
     )
-    return _PROMPT.format(rooms=listed)
+    prompt = _PROMPT.format(rooms=listed)
+    return f"{prompt}\n{_ANSWER_IN[language]}" if language in _ANSWER_IN else prompt

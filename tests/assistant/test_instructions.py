@@ -28,3 +28,11 @@ async def test_the_prompt_follows_the_rooms_as_they_change(sessions: SessionFact
         "Rooms (name: allowed range in °C): bedroom: 5–35; guest room: 10–30; home office: 5–35; "
         "kitchen: 16.5–28; living room: 5–35.\n"
     ) in prompt
+
+
+async def test_a_german_household_is_answered_in_german(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        english = await build_instructions(session)
+        german = await build_instructions(session, language="de")
+    assert "German" not in english
+    assert german.startswith(english) and german.endswith("always answer in German.")
