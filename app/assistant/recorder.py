@@ -141,28 +141,28 @@ class RunRecorder:
         await self.checkpoint(status=status, **run_values)
         logger.info("Run %s %s", self.run_id, status)
 
-    async def add_tool_calls(self, calls: Sequence[tuple[str, str, str]]) -> list[int]:
-        """Record (call_id, name, arguments) calls as pending; returns their row ids."""
-        async with self.sessions() as session:
-            rows = [
-                ToolCall(
-                    run_id=self.run_id,
-                    message_id=self.message_id,
-                    call_id=call_id,
-                    name=name,
-                    arguments=arguments,
-                )
-                for call_id, name, arguments in calls
-            ]
-            session.add_all(rows)
-            await session.flush()
-            self.parts += [
-                ToolCallPart(row.id or 0, row.call_id, row.name, row.arguments) for row in rows
-            ]
-            await self.checkpoint(session, status=RunStatus.requires_action)
-            await session.commit()
-            self.committed()
-            return [row.id or 0 for row in rows]
+    async def add_tool_calls(
+        self, session: AsyncSession, calls: Sequence[tuple[str, str, str]]
+    ) -> list[int]:
+        """Record (call_id, name, arguments) calls as pending, in the caller's transaction
+        (who commits, then calls `committed`); returns their row ids."""
+        rows = [
+            ToolCall(
+                run_id=self.run_id,
+                message_id=self.message_id,
+                call_id=call_id,
+                name=name,
+                arguments=arguments,
+            )
+            for call_id, name, arguments in calls
+        ]
+        session.add_all(rows)
+        await session.flush()
+        self.parts += [
+            ToolCallPart(row.id or 0, row.call_id, row.name, row.arguments) for row in rows
+        ]
+        await self.checkpoint(session, status=RunStatus.requires_action)
+        return [row.id or 0 for row in rows]
 
     async def finish(self, status: RunStatus, error: str | None = None) -> None:
         """End the run with its one terminal status; the message keeps every part."""

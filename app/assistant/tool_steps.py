@@ -55,15 +55,20 @@ async def run_tool_calls(run: RunContext, calls: list[ProviderToolCall]) -> Asyn
     the client; "ask first" tools, and changes asked for by a question, wait for Approve or
     Deny; the rest run at once."""
     recorder = run.recorder
-    ids = await recorder.add_tool_calls([(c.call_id, c.name, c.arguments) for c in calls])
-    yield RunStatusChanged(run.run_id, RunStatus.requires_action)
     changes = [
         None if c.name in run.client.tool_names else run.tools.change_summary(c.name, c.arguments)
         for c in calls
     ]
+    # One transaction: the calls recorded, and what decides how each is taken.
     async with run.sessions() as session:
+        ids = await recorder.add_tool_calls(
+            session, [(c.call_id, c.name, c.arguments) for c in calls]
+        )
         modes = await tool_modes(session)
         asked = any(changes) and await _answers_a_question(session, run)
+        await session.commit()
+    recorder.committed()
+    yield RunStatusChanged(run.run_id, RunStatus.requires_action)
     for row_id, call, change in zip(ids, calls, changes, strict=True):
         started = ToolCallStarted(run.run_id, row_id, call.call_id, call.name, call.arguments)
         if call.name in run.client.tool_names:
