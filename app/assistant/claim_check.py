@@ -29,7 +29,8 @@ async def mark_unbacked_claims(run: RunContext) -> list[str]:
     if not text:
         return []
     async with run.sessions() as session:
-        rooms = [room.name for room in await list_rooms(session)]
+        known = run.memory.rooms
+        rooms = list(known) if known is not None else [r.name for r in await list_rooms(session)]
         claimed = claimed_rooms(text, run.config.language, rooms)
         if not claimed:
             return []

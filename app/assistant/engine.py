@@ -136,7 +136,8 @@ class RunEngine:
         recorder = run.recorder
         outcome: tuple[RunStatus, str | None] | None = None
         try:
-            await recorder.set_status(RunStatus.in_progress, started_at=utcnow())
+            # Written with the run's first checkpoint: the first turn is not kept waiting.
+            recorder.defer(status=RunStatus.in_progress, started_at=utcnow())
             yield RunStatusChanged(run.run_id, RunStatus.in_progress)
             for step in range(1, self.config.max_steps + 1):
                 calls: list[ProviderToolCall] = []
@@ -152,7 +153,7 @@ class RunEngine:
                     # The client runs those; its next request carries on (`resume`).
                     outcome = (RunStatus.completed, None)
                     break
-                await recorder.set_status(RunStatus.in_progress)
+                recorder.defer(status=RunStatus.in_progress)
                 yield RunStatusChanged(run.run_id, RunStatus.in_progress)
             if outcome is None:
                 outcome = (

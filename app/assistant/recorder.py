@@ -47,6 +47,12 @@ class RunRecorder:
         # Kept apart from `parts` (stored after them), so text and tool results that follow
         # an offer still read in order.
         self.suggestions: tuple[str, ...] = ()
+        # Run columns to write with the next checkpoint (a status nobody reads before then).
+        self._deferred: dict[str, Any] = {}
+        # The parts as last committed, and as written by a checkpoint not yet known committed:
+        # a checkpoint of parts already committed writes only the run row.
+        self._committed_parts: list[dict[str, Any]] | None = None
+        self._written_parts: list[dict[str, Any]] | None = None
 
     def append_text(self, text: str) -> None:
         """Add streamed text to the open text part (opening one after a tool call)."""
@@ -72,19 +78,44 @@ class RunRecorder:
         """Whether any text has streamed."""
         return any(isinstance(p, TextPart) and p.text for p in self.parts)
 
-    async def checkpoint(self, session: AsyncSession | None = None, **run_values: Any) -> None:
-        """Save the message so far and beat the heart (plus any run columns given)."""
+    def defer(self, **run_values: Any) -> None:
+        """Write these run columns with the next checkpoint (which is never far off: every
+        step of a run ends in one), not in a statement of their own now."""
+        self._deferred |= run_values
+
+    def committed(self) -> None:
+        """The caller committed the transaction of this recorder's last checkpoint."""
+        self._committed_parts = self._written_parts
+        self._deferred = {}
+
+    async def checkpoint(
+        self,
+        session: AsyncSession | None = None,
+        *,
+        message_values: dict[str, Any] | None = None,
+        **run_values: Any,
+    ) -> None:
+        """Save the message so far (with any `message_values`) and beat the heart (plus any
+        run columns given, and those deferred)."""
         if session is None:
             async with self.sessions() as own:
-                await self.checkpoint(own, **run_values)
+                await self.checkpoint(own, message_values=message_values, **run_values)
                 await own.commit()
+            self.committed()
             return
         now = utcnow()
-        await session.exec(
-            update(Message)
-            .where(col(Message.id) == self.message_id)
-            .values(parts=dump_parts(self.stored_parts), updated_at=now)
-        )
+        run_values = self._deferred | run_values
+        parts = dump_parts(self.stored_parts)
+        self._written_parts = None
+        if message_values or parts != self._committed_parts:
+            await session.exec(
+                update(Message)
+                .where(col(Message.id) == self.message_id)
+                .values(parts=parts, updated_at=now, **(message_values or {}))
+            )
+            self._written_parts = parts
+        else:
+            self._written_parts = self._committed_parts
         status = run_values.get("status")
         if status is not None and status not in TERMINAL_RUN_STATUSES:
             # A Stop recorded meanwhile (by any tab or worker) must survive a status change.
@@ -110,27 +141,28 @@ class RunRecorder:
         await self.checkpoint(status=status, **run_values)
         logger.info("Run %s %s", self.run_id, status)
 
-    async def add_tool_calls(self, calls: Sequence[tuple[str, str, str]]) -> list[int]:
-        """Record (call_id, name, arguments) calls as pending; returns their row ids."""
-        async with self.sessions() as session:
-            rows = [
-                ToolCall(
-                    run_id=self.run_id,
-                    message_id=self.message_id,
-                    call_id=call_id,
-                    name=name,
-                    arguments=arguments,
-                )
-                for call_id, name, arguments in calls
-            ]
-            session.add_all(rows)
-            await session.flush()
-            self.parts += [
-                ToolCallPart(row.id or 0, row.call_id, row.name, row.arguments) for row in rows
-            ]
-            await self.checkpoint(session, status=RunStatus.requires_action)
-            await session.commit()
-            return [row.id or 0 for row in rows]
+    async def add_tool_calls(
+        self, session: AsyncSession, calls: Sequence[tuple[str, str, str]]
+    ) -> list[int]:
+        """Record (call_id, name, arguments) calls as pending, in the caller's transaction
+        (who commits, then calls `committed`); returns their row ids."""
+        rows = [
+            ToolCall(
+                run_id=self.run_id,
+                message_id=self.message_id,
+                call_id=call_id,
+                name=name,
+                arguments=arguments,
+            )
+            for call_id, name, arguments in calls
+        ]
+        session.add_all(rows)
+        await session.flush()
+        self.parts += [
+            ToolCallPart(row.id or 0, row.call_id, row.name, row.arguments) for row in rows
+        ]
+        await self.checkpoint(session, status=RunStatus.requires_action)
+        return [row.id or 0 for row in rows]
 
     async def finish(self, status: RunStatus, error: str | None = None) -> None:
         """End the run with its one terminal status; the message keeps every part."""
@@ -141,11 +173,12 @@ class RunRecorder:
         else:
             message_status = MessageStatus.incomplete
         async with self.sessions() as session:
-            await self.checkpoint(session, status=status, error=error, ended_at=utcnow())
-            await session.exec(
-                update(Message)
-                .where(col(Message.id) == self.message_id)
-                .values(status=message_status)
+            await self.checkpoint(
+                session,
+                message_values={"status": message_status},
+                status=status,
+                error=error,
+                ended_at=utcnow(),
             )
             await session.exec(
                 update(ToolCall)
@@ -156,4 +189,5 @@ class RunRecorder:
                 .values(status=ToolCallStatus.cancelled, finished_at=utcnow())
             )
             await session.commit()
+        self.committed()
         logger.info("Run %s ended %s%s", self.run_id, status, f": {error}" if error else "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,9 +12,21 @@ from app.assistant.config import EngineConfig
 from app.assistant.providers.base import Provider
 from app.assistant.recorder import RunRecorder
 from app.assistant.tools import ToolRegistry
+from app.db.models import Message
 from app.db.session import SessionFactory
 
 Instructions = Callable[[AsyncSession], Awaitable[str]]
+
+
+@dataclass
+class RunMemory:
+    """What a run read once and keeps for its later turns: the thread's messages before its
+    own reply (no other run writes to the thread while it is live), the instructions, and
+    the rooms as its latest turn read them."""
+
+    earlier: list[Message] | None = None
+    instructions: str | None = None
+    rooms: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,7 @@ class RunContext:
     clock: Callable[[], float]
     recorder: RunRecorder
     client: ClientContext
+    memory: RunMemory = field(default_factory=RunMemory)
 
     @property
     def run_id(self) -> int:

@@ -121,6 +121,7 @@ async def create_run(
         ).first()
         if first is None:
             thread.title = title_from_text(text)
+    thread.updated_at = utcnow()  # written with the title, in one statement
     run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
     user_message = Message(
         thread_id=thread_id,
@@ -129,10 +130,9 @@ async def create_run(
         parts=dump_parts([TextPart(text)]),
         status=MessageStatus.complete,
     )
+    # Both messages in one flush (one statement where the database can), the question first.
     session.add(user_message)
-    await session.flush()
     assistant_message = await add_reply(session, run)
-    thread.updated_at = utcnow()
     await session.commit()
     logger.info("Run %s queued on thread %s", run.id, thread_id)
     return run, user_message, assistant_message

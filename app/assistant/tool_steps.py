@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,15 +55,20 @@ async def run_tool_calls(run: RunContext, calls: list[ProviderToolCall]) -> Asyn
     the client; "ask first" tools, and changes asked for by a question, wait for Approve or
     Deny; the rest run at once."""
     recorder = run.recorder
-    ids = await recorder.add_tool_calls([(c.call_id, c.name, c.arguments) for c in calls])
-    yield RunStatusChanged(run.run_id, RunStatus.requires_action)
     changes = [
         None if c.name in run.client.tool_names else run.tools.change_summary(c.name, c.arguments)
         for c in calls
     ]
+    # One transaction: the calls recorded, and what decides how each is taken.
     async with run.sessions() as session:
+        ids = await recorder.add_tool_calls(
+            session, [(c.call_id, c.name, c.arguments) for c in calls]
+        )
         modes = await tool_modes(session)
         asked = any(changes) and await _answers_a_question(session, run)
+        await session.commit()
+    recorder.committed()
+    yield RunStatusChanged(run.run_id, RunStatus.requires_action)
     for row_id, call, change in zip(ids, calls, changes, strict=True):
         started = ToolCallStarted(run.run_id, row_id, call.call_id, call.name, call.arguments)
         if call.name in run.client.tool_names:
@@ -119,6 +125,7 @@ async def _run_tool(run: RunContext, row_id: int, call: ProviderToolCall) -> Too
         status = ToolCallStatus.error if outcome.is_error else ToolCallStatus.done
         await _record(session, run, row_id, call, outcome, status, started_at)
         await session.commit()
+    run.recorder.committed()
     logger.debug("Tool %s -> %s", call.name, status)
     return outcome
 
@@ -135,6 +142,7 @@ async def _deny(run: RunContext, row_id: int, call: ProviderToolCall) -> ToolOut
     async with run.sessions() as session:
         await _record(session, run, row_id, call, outcome, ToolCallStatus.denied, utcnow())
         await session.commit()
+    run.recorder.committed()
     return outcome
 
 
@@ -148,12 +156,17 @@ async def _record(
     started_at: datetime,
 ) -> None:
     """Store a call's outcome on its row and in the message, in the caller's transaction."""
-    row = await session.get(ToolCall, row_id)
-    assert row is not None
-    row.status = status
-    row.result = outcome.output
-    row.error = outcome.output.get("error") if outcome.is_error else None
-    row.started_at, row.finished_at = started_at, utcnow()
+    await session.exec(
+        update(ToolCall)
+        .where(col(ToolCall.id) == row_id)
+        .values(
+            status=status,
+            result=outcome.output,
+            error=outcome.output.get("error") if outcome.is_error else None,
+            started_at=started_at,
+            finished_at=utcnow(),
+        )
+    )
     run.recorder.parts.append(
         ToolResultPart(
             row_id, call.call_id, call.name, outcome.output_json, outcome.is_error, status
@@ -174,9 +187,12 @@ async def _set_status(run: RunContext, row_id: int, status: ToolCallStatus) -> N
         await session.commit()
 
 
-async def _answers_a_question(session: AsyncSession, run: RunContext) -> bool:
-    """Whether the person's latest message (the one this run answers, or carries on from)
-    is a question, read as the offline assistant reads it."""
+async def _latest_user_message(session: AsyncSession, run: RunContext) -> Message | None:
+    """The person's latest message before the run's reply: from the thread as the run read
+    it on its first turn, or else from the database."""
+    if run.memory.earlier is not None:
+        asked = (m for m in reversed(run.memory.earlier) if m.role == Role.user)
+        return next((m for m in asked if (m.id or 0) < run.recorder.message_id), None)
     latest = (
         select(Message)
         .where(
@@ -187,11 +203,20 @@ async def _answers_a_question(session: AsyncSession, run: RunContext) -> bool:
         .order_by(col(Message.id).desc())
         .limit(1)
     )
-    message = (await session.exec(latest)).first()
+    return (await session.exec(latest)).first()
+
+
+async def _answers_a_question(session: AsyncSession, run: RunContext) -> bool:
+    """Whether the person's latest message (the one this run answers, or carries on from)
+    is a question, read as the offline assistant reads it (with the rooms as the run's
+    latest turn read them)."""
+    message = await _latest_user_message(session, run)
     if message is None:
         return False
-    rooms = [room.name for room in await list_rooms(session)]
-    return is_question(message_text(message.parts), run.config.language, rooms)
+    rooms = run.memory.rooms
+    if rooms is None:
+        rooms = tuple(room.name for room in await list_rooms(session))
+    return is_question(message_text(message.parts), run.config.language, list(rooms))
 
 
 async def _ask(run: RunContext, row_id: int, expires_at: datetime, reason: str) -> None:

@@ -32,6 +32,9 @@ from app.assistant.providers.base import (
 )
 from app.assistant.run_context import RunContext
 from app.assistant.threads import list_messages
+from app.db.models import Message
+from app.db.statuses import Role
+from app.home.rooms import list_rooms
 
 T = TypeVar("T")
 
@@ -97,24 +100,37 @@ async def ticking(
 
 
 async def turn_request(run: RunContext) -> TurnRequest:
-    """Hearth's instructions (and the client's), the conversation in budget, the tools."""
+    """Hearth's instructions (and the client's), the conversation in budget, the tools, the
+    rooms. The instructions and the thread are read on the run's first turn only; the rooms
+    on every turn."""
+    memory, recorder = run.memory, run.recorder
     async with run.sessions() as session:
-        instructions = await run.instructions(session)
-        messages = await list_messages(session, run.recorder.thread_id)
-    if run.client.system:
-        instructions = (
-            f"{instructions}\n\n{run.client.system}" if instructions else run.client.system
-        )
+        memory.rooms = tuple(room.name for room in await list_rooms(session))
+        if memory.instructions is None:
+            instructions = await run.instructions(session)
+            if run.client.system:
+                instructions = (
+                    f"{instructions}\n\n{run.client.system}" if instructions else run.client.system
+                )
+            memory.instructions = instructions
+        if memory.earlier is None:
+            messages = await list_messages(session, recorder.thread_id)
+            memory.earlier = [m for m in messages if m.id != recorder.message_id]
     # The message being written is read from memory: it is newer than its checkpoint.
-    for message in messages:
-        if message.id == run.recorder.message_id:
-            message.parts = dump_parts(run.recorder.parts)
-    items = fit_to_budget(items_from_messages(messages), run.config.max_context_chars)
+    own = Message(
+        id=recorder.message_id,
+        thread_id=recorder.thread_id,
+        run_id=run.run_id,
+        role=Role.assistant,
+        parts=dump_parts(recorder.parts),
+    )
+    items = items_from_messages([*memory.earlier, own])
     return TurnRequest(
-        instructions=instructions,
-        items=tuple(items),
+        instructions=memory.instructions,
+        items=tuple(fit_to_budget(items, run.config.max_context_chars)),
         tools=run.tools.specs + run.client.tools,
         run_id=run.run_id,
+        room_names=memory.rooms,
     )
 
 
@@ -169,7 +185,8 @@ async def stream_turn(
                 last_checkpoint = now
                 if await recorder.beat(step_count=step):
                     unsaved_since = None
-    await recorder.checkpoint(step_count=step)
+    # Saved by the checkpoint that follows every turn (the tool calls', or the run's end).
+    recorder.defer(step_count=step)
     if finish is not None:
         yield StepFinished(
             recorder.run_id,

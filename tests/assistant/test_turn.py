@@ -4,15 +4,20 @@ own task, with ticks while it is silent, text saved as it comes, errors and clos
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from app.assistant.conversation import UserText
+from app.assistant.events import EffectRecorded
+from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.turn import ticking
+from app.assistant.understanding.parser import Understanding
 from app.db.models import Message, Run
 from app.db.session import SessionFactory
-from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn
+from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import ask, build_runner, new_thread
 from tests.support.waits import wait_until
 
@@ -120,3 +125,72 @@ async def test_old_turns_past_the_context_budget_are_not_sent(sessions: SessionF
     await ask(runner, thread_id, "first question")
     await ask(runner, thread_id, "second question")
     assert provider.requests[1].items == (UserText("second question"),)
+
+
+@contextmanager
+def statements(sessions: SessionFactory) -> Iterator[list[str]]:
+    """The SQL statements run on the sessions' engine meanwhile."""
+    seen: list[str] = []
+    engine = sessions.kw["bind"].sync_engine
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_a_runs_later_turns_do_not_read_the_thread_again(sessions: SessionFactory) -> None:
+    provider = ScriptedProvider(
+        [
+            text_turn("Hello."),
+            tool_turn(("c1", "get_room_temperature", '{"room": "kitchen"}')),
+            tool_turn(("c2", "get_room_temperature", '{"room": "bedroom"}')),
+            text_turn("Both read."),
+        ]
+    )
+    runner = build_runner(sessions, provider)
+    thread_id = await new_thread(sessions)
+    await ask(runner, thread_id, "earlier")
+    with statements(sessions) as seen:
+        events = await ask(runner, thread_id, "how warm is it?")
+    assert events[-1].status == "completed"
+    thread_reads = [s for s in seen if s.startswith("SELECT") and "FROM message WHERE" in s]
+    assert len(thread_reads) == 1, thread_reads
+    # The later turns still see the whole thread, the run's own calls and results too.
+    last = provider.requests[-1].items
+    assert [type(i).__name__ for i in last] == [
+        "UserText",
+        "AssistantText",
+        "UserText",
+        "ToolCallItem",
+        "ToolResultItem",
+        "ToolCallItem",
+        "ToolResultItem",
+    ]
+    assert last[2] == UserText("how warm is it?") and '"kitchen"' in last[4].output
+
+
+async def test_the_offline_assistant_is_given_the_rooms_its_turn_read(
+    sessions: SessionFactory,
+) -> None:
+    asked_for_rooms = 0
+
+    async def room_names() -> list[str]:
+        nonlocal asked_for_rooms
+        asked_for_rooms += 1
+        return ["kitchen"]
+
+    offline = OfflineProvider(Understanding("en"), room_names, chunk_delay_s=0)
+    runner = build_runner(sessions, offline)
+    thread_id = await new_thread(sessions)
+    with statements(sessions) as seen:
+        events = await ask(runner, thread_id, "set the bedroom to 19")
+    assert events[-1].status == "completed"
+    assert any(isinstance(e, EffectRecorded) and e.room == "bedroom" for e in events)
+    assert asked_for_rooms == 0
+    room_lists = [s for s in seen if s.startswith("SELECT") and "FROM room ORDER BY" in s]
+    assert len(room_lists) == 2, room_lists  # one per turn: the plan, then the reply

@@ -27,6 +27,8 @@ class TurnRequest:
     tools: tuple[ToolSpec, ...] = ()
     # The run this turn belongs to (0: none), so a provider can keep a run's turns together.
     run_id: int = 0
+    # The home's room names as the turn's run read them (None: not read; ask the database).
+    room_names: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class OfflineProvider:
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
         """Either ask for the next round of tool calls of the plan, or stream the reply."""
-        rooms = await self.room_names()
+        rooms = await self._rooms(request)
         asked, outputs = _current_turn(request)
         turn = self.turn(asked, rooms)
         first = first_round(turn, rooms)
@@ -79,13 +79,19 @@ class OfflineProvider:
         room to ask for), not help for words not understood, not a room read for want of
         better, not a guess at a room the home lacks. The hybrid sends the rest to a model."""
         asked, _ = _current_turn(request)
-        turn = self.turn(asked, await self.room_names())
+        turn = self.turn(asked, await self._rooms(request))
         return (
             turn is not None
             and bool(turn.intents)
             and not turn.only_rooms_understood
             and not turn.unknown_rooms
         )
+
+    async def _rooms(self, request: TurnRequest) -> list[str]:
+        """The room names the request carries (its run read them), or else as stored now."""
+        if request.room_names is not None:
+            return list(request.room_names)
+        return await self.room_names()
 
     def turn(self, asked: list[str], rooms: list[str]) -> Turn | None:
         """The newest message's turn, read in the light of the few before it."""
