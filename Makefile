@@ -68,3 +68,4 @@ bench: $(VENV)/.test-installed
 	$(PY) bench/concurrency.py
 	$(PY) bench/concurrency.py --db sqlite
 	$(PY) bench/crash_loss.py
+	$(PY) bench/hybrid.py
