@@ -30,7 +30,9 @@ class EngineConfig:
     language: str
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, **overrides: float) -> EngineConfig:
+    def from_settings(
+        cls, settings: Settings | None = None, **overrides: float | str
+    ) -> EngineConfig:
         """The configuration the settings describe (the defaults without any), with overrides."""
         settings = settings or Settings.model_construct()
         values = {f.name: getattr(settings, f.name) for f in fields(cls)}

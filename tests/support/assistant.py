@@ -24,7 +24,7 @@ async def _no_instructions(_session) -> str:
     return ""
 
 
-def engine_config(**overrides: float) -> EngineConfig:
+def engine_config(**overrides: float | str) -> EngineConfig:
     """The default configuration; text is handed on as it comes (no merging), so tests see
     each delta, and stops are looked for often."""
     values = {"stream_flush_interval_s": 0.0, "stop_poll_interval_s": 0.02} | overrides
@@ -39,7 +39,7 @@ def build_runner(
     instructions: Instructions = _no_instructions,
     clock: Callable[[], float] | None = None,
     feed: RunFeed | None = None,
-    **config: float,
+    **config: float | str,
 ) -> Runner:
     """A runner whose engine has `provider`, Hearth's home tools (or `tools`), and the
     default configuration with `config` overrides."""

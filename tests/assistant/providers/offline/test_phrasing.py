@@ -92,7 +92,9 @@ async def _runner(sessions: SessionFactory, language: str) -> Runner:
     settings = Settings(offline_chunk_delay_s=0, language=language)
     provider = build_provider(settings, sessions)
     assert isinstance(provider, OfflineProvider)
-    return build_runner(sessions, provider)
+    # The engine reads questions in the same language (the hold on a question's change); a
+    # change held for approval by mistake fails the case in seconds, not after five minutes.
+    return build_runner(sessions, provider, language=language, approval_timeout_s=2)
 
 
 async def _temperatures(sessions: SessionFactory) -> dict[str, float]:
