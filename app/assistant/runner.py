@@ -9,8 +9,9 @@ cancels the driving task: at once in this process, within `stop_poll_interval_s`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import aclosing
+from typing import Any
 
 from app.assistant.client_tools import ClientContext, ClientToolResult
 from app.assistant.engine import RunEngine
@@ -56,6 +57,8 @@ class Runner:
     def __init__(self, engine: RunEngine, feed: RunFeed) -> None:
         self.engine, self.feed = engine, feed
         self._driving: dict[int, asyncio.Task[None]] = {}
+        # Starts whose caller was cancelled finish here (a reference keeps each alive).
+        self._starting: set[asyncio.Task[RunHandle]] = set()
         self._stops = StopWatcher(
             engine.sessions, self._driving, engine.config.stop_poll_interval_s
         )
@@ -70,9 +73,13 @@ class Runner:
         client: ClientContext | None = None,
     ) -> RunHandle:
         """Persist the person's message and drive the run that answers it (see
-        `RunEngine.start` for what refuses); `client` is what an API request adds."""
-        started = await self.engine.start(thread_id, text, user_id=user_id, client_id=client_id)
-        return self._drive(started, client)
+        `RunEngine.start` for what refuses); `client` is what an API request adds.
+
+        The caller may be cancelled meanwhile (a tab gone, a request cut): the start still
+        finishes, so a run is either never made or driven to its end, and no insert is cut
+        off halfway (which would leave the database locked)."""
+        start = self.engine.start(thread_id, text, user_id=user_id, client_id=client_id)
+        return await self._finish_starting(start, client)
 
     async def continue_run(
         self,
@@ -82,9 +89,10 @@ class Runner:
         user_id: int,
         client: ClientContext | None = None,
     ) -> RunHandle:
-        """Store an API client's tool results and drive the run that carries on from them."""
-        started = await self.engine.resume(thread_id, results, user_id=user_id)
-        return self._drive(started, client)
+        """Store an API client's tool results and drive the run that carries on from them
+        (finished even if the caller is cancelled meanwhile, as `start_run` is)."""
+        start = self.engine.resume(thread_id, results, user_id=user_id)
+        return await self._finish_starting(start, client)
 
     def follow(self, run_id: int) -> AsyncIterator[Batch]:
         """A run's events from its start, wherever it is driven; None after each quiet
@@ -106,13 +114,27 @@ class Runner:
     async def idle(self) -> None:
         """Wait until this process drives no run and its stop watcher has stopped (so no
         query of its is left open when the event loop closes)."""
-        while self._driving:
-            await asyncio.wait(list(self._driving.values()))
+        while self._starting or self._driving:
+            await asyncio.wait([*self._starting, *self._driving.values()])
         await self._stops.idle()
 
     def is_driving(self, run_id: int) -> bool:
         """Whether this process drives the run."""
         return run_id in self._driving
+
+    async def _finish_starting(
+        self, start: Coroutine[Any, Any, RunStarted], client: ClientContext | None
+    ) -> RunHandle:
+        """Create the run and its driving task in a task of their own, which the caller's
+        cancellation does not reach."""
+
+        async def start_and_drive() -> RunHandle:
+            return self._drive(await start, client)
+
+        starting = asyncio.create_task(start_and_drive())
+        self._starting.add(starting)
+        starting.add_done_callback(_forget_start(self._starting))
+        return await asyncio.shield(starting)
 
     def _drive(self, started: RunStarted, client: ClientContext | None) -> RunHandle:
         # The feed is opened before anyone can follow, so viewers here read it from memory.
@@ -138,3 +160,15 @@ class Runner:
             if not ended:
                 # Stopped: the engine kept the text and ended the run without a word.
                 await self.feed.publish(run_id, [RunFinished(run_id, RunStatus.cancelled)])
+
+
+def _forget_start(starting: set[asyncio.Task[RunHandle]]) -> Callable[[asyncio.Task], None]:
+    """Drop a finished start; a refusal nobody waited for any more (the caller was
+    cancelled) is retrieved here, so it is not reported as a lost error."""
+
+    def forget(task: asyncio.Task[RunHandle]) -> None:
+        starting.discard(task)
+        if not task.cancelled():
+            task.exception()
+
+    return forget

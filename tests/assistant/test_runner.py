@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlmodel import select
+
 from app.assistant.events import RunFinished, RunStarted, TextDelta
 from app.assistant.runs import request_stop
+from app.db.models import Run
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn
 from tests.support.assistant import build_runner, run_events
@@ -103,3 +106,31 @@ async def test_idle_returns_once_no_run_is_driven_and_the_watcher_stopped(
     await asyncio.wait_for(runner.idle(), 5)
     assert not runner.is_driving(run.run_id)
     assert runner._stops._task is not None and runner._stops._task.done()
+
+
+async def test_a_starter_cancelled_at_any_moment_leaves_no_run_undriven(
+    sessions: SessionFactory,
+) -> None:
+    """The tab or request that presses Send can be cancelled at any await of the start (a
+    socket gone, an event chain cut): the run it asked for is then either never made or
+    driven to its end, never left "running" with nobody driving it (which would hold the
+    thread's one active run forever)."""
+    runner = build_runner(sessions, ScriptedProvider([text_turn("Done.")] * 200))
+    threads = []
+    for n in range(120):
+        async with sessions() as session:
+            thread = await owned_thread(session, f"thread {n}")
+        threads.append(thread)
+        starting = asyncio.create_task(
+            runner.start_run(thread.id, "hi", user_id=thread.user_id or 0)
+        )
+        # Cancelled after 0 to 30 ms: before anything, then inside the insert, its commit
+        # and the session's close, then after the start.
+        await asyncio.sleep(n * 0.00025)
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+    await asyncio.wait_for(runner.idle(), 10)
+    async with sessions() as session:
+        runs = (await session.exec(select(Run))).all()
+    undriven = [(r.thread_id, r.status) for r in runs if r.ended_at is None]
+    assert runs and not undriven

@@ -70,11 +70,17 @@ class Browser:
         return await root.get_state(cls)
 
     async def send(
-        self, event: Any, path: str = "/", client_ip: str = "", **params: str
+        self,
+        event: Any,
+        path: str = "/",
+        client_ip: str = "",
+        settle_s: float = SETTLE_S,
+        **params: str,
     ) -> list[dict[str, Any]]:
         """Send one event (an `EventSpec` such as `ChatState.undo(7)`) and wait for its whole
-        chain, or for SETTLE_S when the chain goes on (a tab watching a run); returns the
-        deltas. `client_ip` is the address Reflex gives `router.session.client_ip`."""
+        chain, or for `settle_s` when the chain goes on (a tab watching a run), after which
+        the chain is cancelled as a closed tab's is; returns the deltas. `client_ip` is the
+        address Reflex gives `router.session.client_ip`."""
         (spec,) = Event.from_event_type(event)
         routed = Event(
             name=spec.name,
@@ -84,7 +90,7 @@ class Browser:
         deltas: list[dict[str, Any]] = []
         stream = self.processor.enqueue_stream_delta(self.token, routed)
         try:
-            async with asyncio.timeout(SETTLE_S):
+            async with asyncio.timeout(settle_s):
                 async for delta in stream:
                     deltas.append(delta)
         except TimeoutError:

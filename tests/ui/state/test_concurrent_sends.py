@@ -32,9 +32,11 @@ async def test_simultaneous_sends_make_one_run_one_message_one_change(
         for each in tabs:
             await each.sign_in_with(token)
             await each.send(ChatState.load_thread, CHAT, thread_id=str(thread.id))
+        # Each tab's whole chain (the send, the refusal or the run followed to its end) is
+        # waited for: cut short, a tab would not get to put back its text.
         await asyncio.gather(
             *(
-                each.send(ChatState.send({"message": say}))
+                each.send(ChatState.send({"message": say}), settle_s=30)
                 for each, say in zip(tabs, says, strict=True)
             )
         )
