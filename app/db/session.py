@@ -51,8 +51,13 @@ def create_engine_async(url: str, pool_size: int = 5, max_overflow: int = 10) ->
     """The app's async engine for a database URL (any driver spelling)."""
     async_url = to_async_url(url)
     ensure_sqlite_dir(async_url)
+    sqlite = make_url(async_url).get_backend_name() == "sqlite"
     engine = create_async_engine(
-        async_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
+        async_url,
+        # A file never drops a connection; a server can (and the ping is a round trip).
+        pool_pre_ping=not sqlite,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
     )
     configure_sqlite(engine.sync_engine)
     return engine

@@ -88,3 +88,17 @@ async def test_rows_stay_readable_after_their_session_commits(sessions: SessionF
         await session.commit()
     # Outside the session: read without a query (an expired row could not load in async).
     assert (room.id is not None, room.name, room.celsius) == (True, "guest room", 18.5)
+
+
+async def test_only_a_server_is_pinged_before_each_use(tmp_path: Path) -> None:
+    """A file never drops a connection, so SQLite's sessions skip the ping (a round trip to
+    the driver's thread each); a Postgres connection can drop, so it is checked first."""
+    engines = [
+        create_engine_async(f"sqlite:///{tmp_path}/hearth.db"),
+        create_engine_async("postgresql://hearth@127.0.0.1/hearth"),
+    ]
+    try:
+        assert [e.pool._pre_ping for e in engines] == [False, True]  # type: ignore[attr-defined]
+    finally:
+        for engine in engines:
+            await engine.dispose()
