@@ -6,7 +6,8 @@ database) against the fake OpenAI server in a process of its own. The fake plays
 understands every phrasing (it plans the same tool calls the offline assistant would) with a
 realistic delay: `--first-token-ms` before each response's first chunk, `--chunk-ms` between
 chunks. `--lanes` people ask at once, so local answers are timed while model requests are in
-flight.
+flight. Then the hybrid again, the way a household meets it: one person asks what the device
+answered, one message at a time, while `--model-lanes` others keep the model streaming.
 
 Times run from the moment the message is sent (`Runner.start_run`) to the first text and to
 the first effect (for commands that change a room), as the run's feed receives them (the
@@ -14,7 +15,7 @@ view's own flush interval, the same for both paths, comes on top). CPU is this p
 (the app's; the fake model runs elsewhere). The offline assistant alone is timed too, as the
 floor the hybrid's local answers are measured against.
 
-    python bench/hybrid.py [--first-token-ms 800] [--chunk-ms 25] [--lanes 4]
+    python bench/hybrid.py [--first-token-ms 800] [--chunk-ms 25] [--lanes 4] [--model-lanes 3]
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ from tests.support.people import owned_thread, person  # noqa: E402
 
 PHRASING_CASES = ROOT / "tests/assistant/providers/offline/phrasing_cases.yaml"
 ROOMS = ["bathroom", "bedroom", "home office", "kitchen", "living room"]
+ONLY_A_MODEL = [
+    "is it cosy at home?",
+    "what should I set the bedroom to for sleeping?",
+    "hello",
+    "what's the weather",
+    "I'm cold, can you help?",
+    "is the kitchen warmer than the bedroom?",
+    "make it comfortable for a baby in the bedroom",
+    "why is the bathroom so cold?",
+]
 
 
 def phrasings() -> list[str]:
@@ -57,17 +68,7 @@ def phrasings() -> list[str]:
     providers/offline/phrasing_cases.yaml), and some only a model understands."""
     cases = yaml.safe_load(PHRASING_CASES.read_text(encoding="utf-8"))
     understood = [case["say"] for case in cases if isinstance(case["say"], str)]
-    only_a_model = [
-        "is it cosy at home?",
-        "what should I set the bedroom to for sleeping?",
-        "hello",
-        "what's the weather",
-        "I'm cold, can you help?",
-        "is the kitchen warmer than the bedroom?",
-        "make it comfortable for a baby in the bedroom",
-        "why is the bathroom so cold?",
-    ]
-    return understood + only_a_model
+    return understood + ONLY_A_MODEL
 
 
 # The fake model: its own process, so its CPU is not the app's.
@@ -206,6 +207,37 @@ async def _path(settings: Settings, texts: Sequence[str], lanes: int) -> tuple[l
     return results, cpu
 
 
+async def _alongside(
+    settings: Settings, local_texts: Sequence[str], model_texts: Sequence[str], model_lanes: int
+) -> tuple[list[Asked], list[Asked]]:
+    """One person asks what the device answers, one message at a time, while `model_lanes`
+    others keep the model busy (each asking the next model-only phrasing as soon as their
+    last is answered): the local answers, and the model's answered meanwhile."""
+    services = build_services(settings)
+    async with services.sessions() as session:
+        user_id = await person(session)
+    await _ask(services, user_id, "list the rooms")
+    done = asyncio.Event()
+    served: list[Asked] = []
+
+    async def model_lane(offset: int) -> None:
+        n = offset
+        while not done.is_set():
+            served.append(await _ask(services, user_id, model_texts[n % len(model_texts)]))
+            n += model_lanes
+
+    lanes = [asyncio.create_task(model_lane(n)) for n in range(model_lanes)]
+    # The model's requests are in flight (streaming, or waiting for its first chunk).
+    await asyncio.sleep(1.0)
+    local = [await _ask(services, user_id, text) for text in local_texts]
+    done.set()
+    await asyncio.gather(*lanes)
+    await services.runner.idle()
+    await services.feed.close()
+    await services.sessions.kw["bind"].dispose()
+    return local, served
+
+
 def _p(values: list[float], q: float) -> str:
     if not values:
         return "-"
@@ -229,8 +261,20 @@ def _row(label: str, asked: list[Asked], cpu: float | None = None) -> str:
 _LABELS = {"chat": "model only", "hybrid": "hybrid", "offline": "offline only (reference)"}
 
 
-async def main(first_token_ms: float, chunk_ms: float, lanes: int) -> None:
+def _settings(url: str, provider: str, port: int) -> Settings:
+    return Settings(
+        database_url=url,
+        provider=provider,
+        model_api="chat",
+        base_url=f"http://127.0.0.1:{port}/v1",
+        api_key="bench",
+        model="bench-model",
+    )
+
+
+async def main(first_token_ms: float, chunk_ms: float, lanes: int, model_lanes: int) -> None:
     texts = phrasings()
+    answered_here: list[str] = []
     port = _free_port()
     model = multiprocessing.get_context("spawn").Process(
         target=_serve_model, args=(port, first_token_ms / 1000, chunk_ms / 1000), daemon=True
@@ -251,20 +295,25 @@ async def main(first_token_ms: float, chunk_ms: float, lanes: int) -> None:
             with tempfile.TemporaryDirectory() as folder:
                 url = f"sqlite:///{Path(folder) / 'bench.db'}"
                 upgrade_to_head(url)
-                settings = Settings(
-                    database_url=url,
-                    provider=provider,
-                    model_api="chat",
-                    base_url=f"http://127.0.0.1:{port}/v1",
-                    api_key="bench",
-                    model="bench-model",
-                )
-                asked, cpu = await _path(settings, texts, lanes)
+                asked, cpu = await _path(_settings(url, provider, port), texts, lanes)
             print(_row(_LABELS[provider], asked, cpu))
             if provider == "hybrid":
                 local = [a for a in asked if a.answered_by == "hybrid:offline"]
+                answered_here = [a.text for a in local]
                 print(_row("  answered on this device", local))
                 print(_row("  answered by the model", [a for a in asked if a not in local]))
+        print(
+            f"\nHybrid, one person asking what the device answered above ({len(answered_here)}), "
+            f"one message at a time, while {model_lanes} others keep the model busy:"
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            upgrade_to_head(url)
+            local, served = await _alongside(
+                _settings(url, "hybrid", port), answered_here, ONLY_A_MODEL, model_lanes
+            )
+        print(_row("  asked on this device", local))
+        print(_row("  the model, meanwhile", served))
         print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         model.terminate()
@@ -276,5 +325,8 @@ if __name__ == "__main__":
     parser.add_argument("--first-token-ms", type=float, default=800)
     parser.add_argument("--chunk-ms", type=float, default=25)
     parser.add_argument("--lanes", type=int, default=4)
+    parser.add_argument("--model-lanes", type=int, default=3)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.first_token_ms, arguments.chunk_ms, arguments.lanes))
+    asyncio.run(
+        main(arguments.first_token_ms, arguments.chunk_ms, arguments.lanes, arguments.model_lanes)
+    )

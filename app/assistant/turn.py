@@ -22,6 +22,7 @@ from app.assistant.events import (
 )
 from app.assistant.message_parts import dump_parts
 from app.assistant.providers.base import (
+    ProviderChosen,
     ProviderFinish,
     ProviderRetry,
     ProviderSuggestions,
@@ -174,6 +175,8 @@ async def stream_turn(
                     yield SuggestionsOffered(recorder.run_id, recorder.message_id, texts)
             elif isinstance(event, ProviderFinish):
                 finish = event
+            elif isinstance(event, ProviderChosen):
+                recorder.defer(provider=event.provider)
             elif isinstance(event, ProviderRetry):
                 yield RunRetrying(
                     recorder.run_id, event.attempt, event.max_attempts, event.delay_s, event.reason

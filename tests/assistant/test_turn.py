@@ -4,10 +4,8 @@ own task, with ticks while it is silent, text saved as it comes, errors and clos
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from app.assistant.conversation import UserText
@@ -19,6 +17,7 @@ from app.db.models import Message, Run
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import ask, build_runner, new_thread
+from tests.support.statements import statements
 from tests.support.waits import wait_until
 
 
@@ -125,22 +124,6 @@ async def test_old_turns_past_the_context_budget_are_not_sent(sessions: SessionF
     await ask(runner, thread_id, "first question")
     await ask(runner, thread_id, "second question")
     assert provider.requests[1].items == (UserText("second question"),)
-
-
-@contextmanager
-def statements(sessions: SessionFactory) -> Iterator[list[str]]:
-    """The SQL statements run on the sessions' engine meanwhile."""
-    seen: list[str] = []
-    engine = sessions.kw["bind"].sync_engine
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def test_a_runs_later_turns_do_not_read_the_thread_again(sessions: SessionFactory) -> None:

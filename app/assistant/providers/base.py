@@ -103,8 +103,18 @@ class ProviderSuggestions:
     kind: Literal["suggestions"] = "suggestions"
 
 
+@dataclass(frozen=True)
+class ProviderChosen:
+    """Who answers this run (a hybrid's choice on the run's first turn, "hybrid:offline"),
+    recorded on the run with its next save."""
+
+    provider: str
+    kind: Literal["chosen"] = "chosen"
+
+
 ProviderEvent = (
-    ProviderText
+    ProviderChosen
+    | ProviderText
     | ProviderToolInput
     | ProviderToolCall
     | ProviderSuggestions

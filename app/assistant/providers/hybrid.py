@@ -15,12 +15,11 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Literal, Protocol
 
-from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.conversation import UserText
-from app.assistant.providers.base import Provider, ProviderEvent, TurnRequest
+from app.assistant.providers.base import Provider, ProviderChosen, ProviderEvent, TurnRequest
 from app.db.models import Run
 from app.db.session import SessionFactory
 
@@ -107,45 +106,50 @@ class HybridProvider:
         self._remembered_runs = remembered_runs
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
-        """The turn, from the side that answers this run."""
-        side = await self.side_for(request)
+        """The turn, from the side that answers this run (on its first turn, the choice
+        first, for the engine to record on the run)."""
+        side, chosen_now = await self._side(request)
+        if chosen_now:
+            yield ProviderChosen(_CHOSEN + side.name)
         async for event in side.stream_turn(request):
             yield event
 
     async def side_for(self, request: TurnRequest) -> Provider:
-        """The side recorded on the turn's run; on its first turn, chosen now and recorded.
-        A turn of no run is chosen from its newest user message every time."""
-        if not request.run_id:
-            return self.local if await self.answers_locally(request) else self.model
-        side = self._sides.get(request.run_id)
-        if side is None:
-            side = await self._pin(request)
-            self._sides[request.run_id] = side
-            while len(self._sides) > self._remembered_runs:
-                self._sides.popitem(last=False)
+        """The side that answers the turn's run: recorded on its first turn (see
+        `stream_turn`). A turn of no run is chosen from its newest user message every time."""
+        side, _ = await self._side(request)
         return side
 
-    async def _pin(self, request: TurnRequest) -> Provider:
-        """Choose a side and record it on the run, unless one is recorded already."""
-        local = not _carries_on(request) and await self.answers_locally(request)
-        chosen = self.local if local else self.model
+    async def _side(self, request: TurnRequest) -> tuple[Provider, bool]:
+        if not request.run_id:
+            return (self.local if await self.answers_locally(request) else self.model), False
+        side = self._sides.get(request.run_id)
+        chosen_now = False
+        if side is None and _carries_on(request):
+            # A later turn of a run this process forgot, or the first of a run carrying on
+            # from a client's results (not chosen yet: only the model made such calls).
+            side = await self._recorded(request.run_id)
+        if side is None:
+            # The run's first turn: the choice is written with the run's next save, which
+            # comes before its next turn (every step ends in one).
+            local = not _carries_on(request) and await self.answers_locally(request)
+            side, chosen_now = (self.local if local else self.model), True
+            logger.info("Run %s is answered by %s", request.run_id, side.name)
+        self._sides[request.run_id] = side
+        while len(self._sides) > self._remembered_runs:
+            self._sides.popitem(last=False)
+        return side, chosen_now
+
+    async def _recorded(self, run_id: int) -> Provider | None:
+        """The side recorded on the run (a run this process forgot); None if not chosen yet."""
         async with self.sessions() as session:
-            # One statement on a run's first turn: the record is written only if none is.
-            recorded = await session.exec(
-                update(Run)
-                .where(col(Run.id) == request.run_id, col(Run.provider) == HYBRID)
-                .values(provider=_CHOSEN + chosen.name)
-            )
-            await session.commit()
-            if recorded.rowcount == 1:
-                logger.info("Run %s is answered by %s", request.run_id, chosen.name)
-                return chosen
-            query = select(Run.provider).where(col(Run.id) == request.run_id)
-            provider = (await session.exec(query)).first()
+            provider = (await session.exec(select(Run.provider).where(Run.id == run_id))).first()
+        if provider == HYBRID:
+            return None
         for side in (self.local, self.model):
             if provider == _CHOSEN + side.name:
                 return side
         raise ValueError(
-            f"Run {request.run_id} is not a hybrid run (its provider is {provider!r}); "
+            f"Run {run_id} is not a hybrid run (its provider is {provider!r}); "
             "only runs the hybrid started can be answered by it."
         )

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from app.assistant.client_tools import ClientContext, ClientToolResult
-from app.assistant.conversation import UserText
+from app.assistant.conversation import ToolCallItem, ToolResultItem, UserText
 from app.assistant.events import RunEvent, RunFinished, TextDelta
 from app.assistant.providers.base import ProviderToolCall, ToolSpec, TurnRequest
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
@@ -29,6 +29,7 @@ from app.home.rooms import list_rooms
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
 from tests.support.assistant import build_runner, new_thread, run_events, run_in
 from tests.support.people import person
+from tests.support.statements import statements
 
 
 def _offline(sessions: SessionFactory) -> OfflineProvider:
@@ -207,7 +208,13 @@ async def test_a_run_the_hybrid_did_not_start_is_refused(
         session.add(run)
         await session.commit()
         run_id = run.id or 0
-    request = TurnRequest("", (UserText("list the rooms"),), run_id=run_id)
+    # A later turn of a run it never saw: the run's record is asked, and it is not its own.
+    items = (
+        UserText("list the rooms"),
+        ToolCallItem("call_1", "list_rooms", "{}"),
+        ToolResultItem("call_1", "list_rooms", '{"rooms": []}'),
+    )
+    request = TurnRequest("", items, run_id=run_id)
     with pytest.raises(ValueError, match=f"Run {run_id} is not a hybrid run"):
         await _hybrid(sessions, fake).side_for(request)
 
@@ -233,3 +240,23 @@ def test_two_sides_with_one_name_cannot_be_told_apart(
 )
 def test_who_answered_is_read_from_the_run(recorded: str, shown: str) -> None:
     assert answered_by(recorded) == shown
+
+
+async def test_the_choice_is_written_with_the_runs_next_save_not_on_its_own(
+    sessions: SessionFactory, fake: FakeOpenAI
+) -> None:
+    """Choosing a side costs a local answer no round trip: no read of the run before its
+    first turn, no write of its own (the run's next save carries it)."""
+    runner = build_runner(sessions, _hybrid(sessions, fake))
+    thread_id = await new_thread(sessions)
+    with statements(sessions) as seen:
+        events = await _ask(runner, thread_id, "set the kitchen to 19")
+    assert await _recorded(sessions, events) == "hybrid:offline"
+    of_its_own = [
+        s
+        for s in seen
+        if s.startswith("SELECT run.provider FROM")
+        or (s.startswith("UPDATE run SET provider=") and "heartbeat_at" not in s)
+    ]
+    assert of_its_own == []
+    assert any(s.startswith("UPDATE run SET") and "provider=?" in s for s in seen)
