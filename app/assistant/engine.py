@@ -13,8 +13,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from app.assistant.claim_check import mark_unbacked_claims
 from app.assistant.client_tools import ClientContext, ClientToolResult, create_continuation
 from app.assistant.config import EngineConfig
@@ -26,14 +24,14 @@ from app.assistant.runs import create_run, validate_message_text
 from app.assistant.tool_steps import ApprovalExpired, run_tool_calls
 from app.assistant.tools import ToolRegistry
 from app.assistant.turn import stream_turn
-from app.db.models import Message, Run, utcnow
+from app.db.models import Message, Room, Run, utcnow
 from app.db.session import SessionFactory
 from app.db.statuses import RunStatus
 
 logger = logging.getLogger(__name__)
 
 
-async def _no_instructions(_session: AsyncSession) -> str:
+def _no_instructions(_rooms: Sequence[Room]) -> str:
     return ""
 
 

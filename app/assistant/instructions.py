@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from collections.abc import Sequence
 
-from app.home.rooms import list_rooms
+from app.db.models import Room
 from app.home.temperatures import format_celsius
 
 _PROMPT = """You are Hearth, the assistant of a home. You read and change room temperatures \
@@ -18,9 +18,9 @@ plainly and say what is allowed. Keep answers short."""
 _ANSWER_IN = {"de": "The household speaks German: always answer in German."}
 
 
-async def build_instructions(session: AsyncSession, language: str = "en") -> str:
-    """The system prompt with the home's current rooms, in the household's language."""
-    rooms = await list_rooms(session)
+def build_instructions(rooms: Sequence[Room], language: str = "en") -> str:
+    """The system prompt with the home's rooms (as the turn read them), in the household's
+    language."""
     listed = "; ".join(
         f"{r.name}: {format_celsius(r.min_celsius)}–{format_celsius(r.max_celsius)}" for r in rooms
     )

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.client_tools import ClientContext
 from app.assistant.config import EngineConfig
 from app.assistant.providers.base import Provider
 from app.assistant.recorder import RunRecorder
 from app.assistant.tools import ToolRegistry
-from app.db.models import Message
+from app.db.models import Message, Room
 from app.db.session import SessionFactory
 
-Instructions = Callable[[AsyncSession], Awaitable[str]]
+# The system prompt, from the rooms the turn read (no query of its own).
+Instructions = Callable[[Sequence[Room]], str]
 
 
 @dataclass

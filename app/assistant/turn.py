@@ -106,9 +106,10 @@ async def turn_request(run: RunContext) -> TurnRequest:
     on every turn."""
     memory, recorder = run.memory, run.recorder
     async with run.sessions() as session:
-        memory.rooms = tuple(room.name for room in await list_rooms(session))
+        rooms = await list_rooms(session)
+        memory.rooms = tuple(room.name for room in rooms)
         if memory.instructions is None:
-            instructions = await run.instructions(session)
+            instructions = run.instructions(rooms)
             if run.client.system:
                 instructions = (
                     f"{instructions}\n\n{run.client.system}" if instructions else run.client.system

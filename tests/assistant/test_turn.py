@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from app.assistant.conversation import UserText
 from app.assistant.events import EffectRecorded
+from app.assistant.instructions import build_instructions
 from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.turn import ticking
 from app.assistant.understanding.parser import Understanding
@@ -177,3 +178,19 @@ async def test_the_offline_assistant_is_given_the_rooms_its_turn_read(
     assert asked_for_rooms == 0
     room_lists = [s for s in seen if s.startswith("SELECT") and "FROM room ORDER BY" in s]
     assert len(room_lists) == 2, room_lists  # one per turn: the plan, then the reply
+
+
+async def test_the_instructions_are_built_from_the_rooms_the_turn_read(
+    sessions: SessionFactory,
+) -> None:
+    provider = ScriptedProvider(
+        [tool_turn(("c1", "get_room_temperature", '{"room": "kitchen"}')), text_turn("22.")]
+    )
+    runner = build_runner(sessions, provider, instructions=build_instructions)
+    thread_id = await new_thread(sessions)
+    with statements(sessions) as seen:
+        events = await ask(runner, thread_id, "how warm is the kitchen?")
+    assert events[-1].status == "completed"
+    room_lists = [s for s in seen if s.startswith("SELECT") and "FROM room ORDER BY" in s]
+    assert len(room_lists) == 2, room_lists  # one per turn, the prompt's rooms included
+    assert "kitchen: 5–35" in provider.requests[0].instructions

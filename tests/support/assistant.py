@@ -20,7 +20,7 @@ from app.db.session import SessionFactory
 from tests.support.people import owned_thread
 
 
-async def _no_instructions(_session) -> str:
+def _no_instructions(_rooms) -> str:
     return ""
 
 

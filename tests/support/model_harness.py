@@ -16,7 +16,7 @@ from tests.support.assistant import build_runner, run_in
 from tests.support.people import owned_thread
 
 
-async def _instructions(_session) -> str:
+def _instructions(_rooms) -> str:
     return "You are Hearth."
 
 
