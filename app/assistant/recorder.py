@@ -142,10 +142,15 @@ class RunRecorder:
         logger.info("Run %s %s", self.run_id, status)
 
     async def add_tool_calls(
-        self, session: AsyncSession, calls: Sequence[tuple[str, str, str]]
+        self,
+        session: AsyncSession,
+        calls: Sequence[tuple[str, str, str]],
+        *,
+        checkpoint: bool = True,
     ) -> list[int]:
         """Record (call_id, name, arguments) calls as pending, in the caller's transaction
-        (who commits, then calls `committed`); returns their row ids."""
+        (who commits, then calls `committed`), and save the run as waiting on them unless
+        the caller saves it later; returns their row ids."""
         rows = [
             ToolCall(
                 run_id=self.run_id,
@@ -161,7 +166,8 @@ class RunRecorder:
         self.parts += [
             ToolCallPart(row.id or 0, row.call_id, row.name, row.arguments) for row in rows
         ]
-        await self.checkpoint(session, status=RunStatus.requires_action)
+        if checkpoint:
+            await self.checkpoint(session, status=RunStatus.requires_action)
         return [row.id or 0 for row in rows]
 
     async def finish(self, status: RunStatus, error: str | None = None) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -39,6 +40,8 @@ from app.home.rooms import EffectOrigin, list_rooms
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 
 class ApprovalExpired(Exception):
     """Nobody answered an "ask first" request in time."""
@@ -53,30 +56,50 @@ def _wait_text(seconds: float) -> str:
 async def run_tool_calls(run: RunContext, calls: list[ProviderToolCall]) -> AsyncIterator[RunEvent]:
     """Record the turn's calls, then take each in order: the client's own tools wait for
     the client; "ask first" tools, and changes asked for by a question, wait for Approve or
-    Deny; the rest run at once."""
+    Deny; the rest run at once. When every call runs at once (the usual turn), the calls,
+    their outcomes and the message commit in one transaction, which a Stop never cuts."""
     recorder = run.recorder
     changes = [
         None if c.name in run.client.tool_names else run.tools.change_summary(c.name, c.arguments)
         for c in calls
     ]
-    # One transaction: the calls recorded, and what decides how each is taken.
     async with run.sessions() as session:
-        ids = await recorder.add_tool_calls(
-            session, [(c.call_id, c.name, c.arguments) for c in calls]
-        )
+        # What decides how each call is taken, then the calls recorded.
         modes = await tool_modes(session)
         asked = any(changes) and await _answers_a_question(session, run)
-        await session.commit()
+        reasons = [
+            f"You asked a question; {change}?" if asked and change else "" for change in changes
+        ]
+        waits = [
+            call.name in run.client.tool_names
+            or bool(reason)
+            or modes.get(call.name) == ToolMode.ask
+            for call, reason in zip(calls, reasons, strict=True)
+        ]
+        done = None
+        if not any(waits):
+            done = await _finish_even_if_stopped(_run_all_now(session, run, calls))
+        if done is None:
+            ids = await recorder.add_tool_calls(
+                session, [(c.call_id, c.name, c.arguments) for c in calls]
+            )
+            await session.commit()
+    if done is not None:
+        yield RunStatusChanged(run.run_id, RunStatus.requires_action)
+        for row_id, call, outcome in done:
+            yield ToolCallStarted(run.run_id, row_id, call.call_id, call.name, call.arguments)
+            for event in _outcome_events(run, row_id, call, outcome, approved=True):
+                yield event
+        return
     recorder.committed()
     yield RunStatusChanged(run.run_id, RunStatus.requires_action)
-    for row_id, call, change in zip(ids, calls, changes, strict=True):
+    for row_id, call, reason in zip(ids, calls, reasons, strict=True):
         started = ToolCallStarted(run.run_id, row_id, call.call_id, call.name, call.arguments)
         if call.name in run.client.tool_names:
             await _set_status(run, row_id, ToolCallStatus.awaiting_client)
             yield started
             continue
         approved = True
-        reason = f"You asked a question; {change}?" if asked and change else ""
         if reason or modes.get(call.name) == ToolMode.ask:
             if reason:
                 logger.info("Run %s: %s held, the message was a question", run.run_id, call.name)
@@ -89,39 +112,100 @@ async def run_tool_calls(run: RunContext, calls: list[ProviderToolCall]) -> Asyn
             yield ApprovalDecided(run.run_id, row_id, approved)
         yield started
         outcome = await _run_tool(run, row_id, call) if approved else await _deny(run, row_id, call)
-        yield ToolCallFinished(
-            run.run_id,
-            row_id,
-            call.name,
-            "denied" if not approved else "error" if outcome.is_error else "done",
-            outcome.output_json,
+        for event in _outcome_events(run, row_id, call, outcome, approved=approved):
+            yield event
+
+
+def _outcome_events(
+    run: RunContext, row_id: int, call: ProviderToolCall, outcome: ToolOutcome, *, approved: bool
+) -> list[RunEvent]:
+    status = "denied" if not approved else "error" if outcome.is_error else "done"
+    finished: list[RunEvent] = [
+        ToolCallFinished(run.run_id, row_id, call.name, status, outcome.output_json)
+    ]
+    return finished + [
+        EffectRecorded(
+            run.run_id, effect.id or 0, effect.room_name, effect.old_celsius, effect.new_celsius
         )
-        for effect in outcome.effects:
-            yield EffectRecorded(
-                run.run_id, effect.id or 0, effect.room_name, effect.old_celsius, effect.new_celsius
+        for effect in outcome.effects
+    ]
+
+
+async def _run_all_now(
+    session: AsyncSession, run: RunContext, calls: list[ProviderToolCall]
+) -> list[tuple[int, ProviderToolCall, ToolOutcome]] | None:
+    """Record the calls, run each and record its outcome, save the message, commit: one
+    transaction. None if a tool crashed: then nothing of it was kept, and the calls are
+    taken one transaction each (where a crash is recorded as the call's error)."""
+    recorder = run.recorder
+    parts_before = list(recorder.parts)
+    ids = await recorder.add_tool_calls(
+        session, [(c.call_id, c.name, c.arguments) for c in calls], checkpoint=False
+    )
+    done = []
+    for row_id, call in zip(ids, calls, strict=True):
+        started_at = utcnow()
+        try:
+            outcome = await run.tools.call(
+                call.name, call.arguments, ToolContext(session, _origin(run, row_id))
             )
+        except Exception:
+            logger.exception(
+                "Tool %s failed in run %s; taking the calls one by one", call.name, run.run_id
+            )
+            await session.rollback()
+            recorder.parts[:] = parts_before
+            return None
+        status = ToolCallStatus.error if outcome.is_error else ToolCallStatus.done
+        await _record(session, run, row_id, call, outcome, status, started_at, checkpoint=False)
+        done.append((row_id, call, outcome))
+    await recorder.checkpoint(session)
+    await session.commit()
+    recorder.committed()
+    return done
 
 
-async def _run_tool(run: RunContext, row_id: int, call: ProviderToolCall) -> ToolOutcome:
-    """Run one call; its row, its effects and the message parts commit together."""
-    origin = EffectOrigin(
+async def _finish_even_if_stopped(work: Coroutine[Any, Any, T]) -> T:
+    """Await `work` in a task a cancellation does not reach: a Stop arriving meanwhile
+    waits for it to end (a change and its ledger row are kept whole, or never made), then
+    goes on."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
+
+
+def _origin(run: RunContext, row_id: int) -> EffectOrigin:
+    return EffectOrigin(
         source=EffectSource.assistant,
         user_id=run.recorder.user_id,
         thread_id=run.recorder.thread_id,
         run_id=run.run_id,
         tool_call_id=row_id,
     )
+
+
+def _crashed(call: ProviderToolCall) -> ToolOutcome:
+    return ToolOutcome(
+        {"error": f"The tool {call.name} failed unexpectedly; nothing was changed."},
+        is_error=True,
+    )
+
+
+async def _run_tool(run: RunContext, row_id: int, call: ProviderToolCall) -> ToolOutcome:
+    """Run one call; its row, its effects and the message parts commit together."""
     started_at = utcnow()
     async with run.sessions() as session:
         try:
-            outcome = await run.tools.call(call.name, call.arguments, ToolContext(session, origin))
+            outcome = await run.tools.call(
+                call.name, call.arguments, ToolContext(session, _origin(run, row_id))
+            )
         except Exception:
             logger.exception("Tool %s failed in run %s", call.name, run.run_id)
             await session.rollback()
-            outcome = ToolOutcome(
-                {"error": f"The tool {call.name} failed unexpectedly; nothing was changed."},
-                is_error=True,
-            )
+            outcome = _crashed(call)
         status = ToolCallStatus.error if outcome.is_error else ToolCallStatus.done
         await _record(session, run, row_id, call, outcome, status, started_at)
         await session.commit()
@@ -154,8 +238,11 @@ async def _record(
     outcome: ToolOutcome,
     status: ToolCallStatus,
     started_at: datetime,
+    *,
+    checkpoint: bool = True,
 ) -> None:
-    """Store a call's outcome on its row and in the message, in the caller's transaction."""
+    """Store a call's outcome on its row and in the message (saved now unless the caller
+    saves it later), in the caller's transaction."""
     await session.exec(
         update(ToolCall)
         .where(col(ToolCall.id) == row_id)
@@ -176,7 +263,8 @@ async def _record(
         EffectPart(effect.id or 0, effect.room_name, effect.old_celsius, effect.new_celsius)
         for effect in outcome.effects
     ]
-    await run.recorder.checkpoint(session)
+    if checkpoint:
+        await run.recorder.checkpoint(session)
 
 
 async def _set_status(run: RunContext, row_id: int, status: ToolCallStatus) -> None:

@@ -161,15 +161,15 @@ async def _set_room_temperature(arguments: dict[str, Any], context: ToolContext)
                 "message": str(same),
             }
         )
-    room = await get_room(context.session, name)
+    # The row as this transaction wrote it (the room is locked until it commits).
     return ToolOutcome(
         {
-            "room": room.name,
-            "celsius": room.celsius,
+            "room": effect.room_name,
+            "celsius": effect.new_celsius,
             "previous_celsius": effect.old_celsius,
             "changed": True,
-            "message": f"Temperature in {room.name} changed from "
-            f"{format_celsius(effect.old_celsius)} to {format_celsius(room.celsius)}.",
+            "message": f"Temperature in {effect.room_name} changed from "
+            f"{format_celsius(effect.old_celsius)} to {format_celsius(effect.new_celsius)}.",
         },
         effects=(effect,),
     )

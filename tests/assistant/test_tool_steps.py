@@ -8,6 +8,7 @@ import json
 from contextlib import aclosing
 
 import pytest
+from sqlalchemy import event as sql_event
 from sqlmodel import select
 
 from app.assistant.approvals import ApprovalClosed, decide, set_tool_mode
@@ -23,11 +24,12 @@ from app.assistant.events import (
 )
 from app.assistant.runs import request_stop
 from app.assistant.tools import home_tool_registry
-from app.db.models import Effect, Room, Run, ToolCall
+from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
 from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import ask, build_runner, new_thread, run_in
 from tests.support.people import owned_thread, person
+from tests.support.statements import statements
 
 SET_KITCHEN = ("call_1", "set_room_temperature", '{"room": "kitchen", "celsius": 19}')
 TOOLS = [spec.name for spec in home_tool_registry().specs]
@@ -282,3 +284,75 @@ async def test_auto_tools_do_not_ask(sessions: SessionFactory) -> None:
     events = [e async for e in run_in(runner, thread_id, "19")]
     assert not any(isinstance(e, ApprovalRequested) for e in events)
     assert await _kitchen(sessions) == 19
+
+
+async def test_calls_that_run_at_once_commit_with_their_outcomes_in_one_transaction(
+    sessions: SessionFactory,
+) -> None:
+    provider = ScriptedProvider([tool_turn(SET_KITCHEN), text_turn("Done.")])
+    runner = build_runner(sessions, provider)
+    thread_id = await new_thread(sessions)
+    commits = 0
+
+    def count(_conn: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    engine = sessions.kw["bind"].sync_engine
+    sql_event.listen(engine, "commit", count)
+    try:
+        with statements(sessions) as seen:
+            events = await ask(runner, thread_id, "kitchen to 19")
+    finally:
+        sql_event.remove(engine, "commit", count)
+    assert [e.kind for e in events if e.kind.startswith("tool_call")] == [
+        "tool_call_started",
+        "tool_call_finished",
+    ]
+    # The run's start, the tool step (calls, change, ledger row, results, message), its end.
+    assert commits == 3
+    assert [s.split(" SET ")[0] for s in seen if s.startswith("UPDATE message")] == [
+        "UPDATE message",  # the tool step's
+        "UPDATE message",  # the reply's end
+    ]
+
+
+async def test_a_stop_during_a_change_waits_for_it_to_be_kept_whole(
+    sessions: SessionFactory,
+) -> None:
+    """A Stop pressed while a tool is changing the home does not cut the change in half:
+    the change, its ledger row, the call's result and the message's cards are all kept,
+    then the run ends stopped."""
+    from app.assistant.providers.base import ToolSpec
+    from app.assistant.tools import HOME_TOOLS, Tool, ToolContext, ToolOutcome, ToolRegistry
+    from app.home.rooms import set_room_temperature
+
+    halfway = Pause()
+
+    async def slow_set(arguments: dict, context: ToolContext) -> ToolOutcome:
+        effect = await set_room_temperature(context.session, "kitchen", 19, context.origin)
+        halfway.reached.set()
+        await halfway.release.wait()
+        return ToolOutcome({"room": "kitchen", "celsius": 19}, effects=(effect,))
+
+    slow = Tool(ToolSpec("slow_set", "Sets slowly.", {"type": "object"}), slow_set, "{}")
+    provider = ScriptedProvider([tool_turn(("s", "slow_set", "{}")), text_turn("never")])
+    runner = build_runner(sessions, provider, ToolRegistry([*HOME_TOOLS, slow]))
+    thread_id = await new_thread(sessions)
+    async with sessions() as session:
+        user_id = await person(session)
+    run = await runner.start_run(thread_id, "set it slowly", user_id=user_id)
+    await asyncio.wait_for(halfway.reached.wait(), 5)
+    run.stop()  # as a Stop in this process does: the driving task is cancelled at once
+    await asyncio.sleep(0.05)  # the Stop has landed; the change is still being made
+    halfway.release.set()
+    await asyncio.wait_for(run.finished(), 5)
+    async with sessions() as session:
+        kitchen = (await session.exec(select(Room).where(Room.name == "kitchen"))).one()
+        effects = (await session.exec(select(Effect))).all()
+        call = (await session.exec(select(ToolCall))).one()
+        row = await session.get(Run, run.run_id)
+        reply = (await session.exec(select(Message).where(Message.role == "assistant"))).one()
+    assert (kitchen.celsius, len(effects), call.status) == (19, 1, "done")
+    assert row is not None and row.status == "cancelled"
+    assert [p["type"] for p in reply.parts] == ["tool-call", "tool-result", "effect"]
