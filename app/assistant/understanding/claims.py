@@ -22,8 +22,9 @@ _SENTENCES_DIR = Path(__file__).parent / "claim_sentences"
 # Markdown a model dresses its words in ("**kitchen**", "`19`").
 _MARKUP = re.compile(r"[*_`#>|~]")
 # Where a clause ends: punctuation, a line break, a full stop (not the point in "19.5"), or
-# "and" between two claims ("the kitchen is 19 °C and I've set the bedroom to 18").
-_CLAUSE_END = re.compile(r"(?:[,;:!?…—–\n]|\.(?!\d)|\s-\s|\s(?:and|then)\s)+")
+# "and" between two claims ("the kitchen is 19 °C and I've set the bedroom to 18"; German
+# "und", "dann").
+_CLAUSE_END = re.compile(r"(?:[,;:!?…—–\n]|\.(?!\d)|\s-\s|\s(?:and|then|und|dann)\s)+")
 # "Done! The kitchen is at 19 °C." is one claim in two clauses.
 _MAX_CLAUSES = 3
 
@@ -39,8 +40,12 @@ def _claim_intents(language: str) -> Intents | None:
         return Intents.from_yaml(yaml_file)
 
 
+# A decimal comma ("18,5 Grad") is read as the point it means, not as a clause's end.
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+
 def _clauses(text: str) -> list[str]:
-    plain = _MARKUP.sub("", text)
+    plain = _DECIMAL_COMMA.sub(".", _MARKUP.sub("", text))
     return [clause.strip() for clause in _CLAUSE_END.split(plain) if clause.strip()]
 
 

@@ -53,4 +53,47 @@ def test_readings_offers_and_refusals_claim_nothing(reply: str) -> None:
 
 
 def test_a_language_without_claim_sentences_claims_nothing() -> None:
-    assert claimed_rooms("Fertig, die Küche hat 19 Grad.", "de", ["küche"]) == set()
+    assert claimed_rooms("Fini, la cuisine est à 19 degrés.", "fr", ["cuisine"]) == set()
+
+
+GERMAN_ROOMS = ["badezimmer", "küche", "schlafzimmer", "wohnzimmer"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "rooms"),
+    [
+        ("Erledigt, die Küche ist jetzt auf 19 °C.", {"küche"}),
+        ("Fertig! Die Küche hat 19 Grad.", {"küche"}),
+        ("Ich habe die Küche auf 19 °C gestellt.", {"küche"}),
+        ("Ich habe das **Schlafzimmer** auf 18,5 Grad eingestellt.", {"schlafzimmer"}),
+        ("Das Wohnzimmer wurde auf 21 °C gesetzt.", {"wohnzimmer"}),
+        ("Ich habe die Temperatur im Badezimmer auf 23 Grad erhöht.", {"badezimmer"}),
+        ("Das Schlafzimmer ist jetzt 2 Grad wärmer.", {"schlafzimmer"}),
+        ("Ich habe die Küche um 2 Grad gesenkt.", {"küche"}),
+        ("Im Wohnzimmer sind es jetzt 21 °C.", {"wohnzimmer"}),
+        (
+            "Erledigt: Die Küche hat jetzt 19 °C und ich habe das Schlafzimmer auf 18 Grad gestellt.",
+            {"küche", "schlafzimmer"},
+        ),
+    ],
+)
+def test_a_german_reply_that_says_a_room_changed_claims_it(reply: str, rooms: set[str]) -> None:
+    assert claimed_rooms(reply, "de", GERMAN_ROOMS) == rooms
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "In der Küche sind es 21 °C.",
+        "Die Küche hat 21 Grad.",
+        "Die Küche ist gerade bei 21 °C, das Schlafzimmer bei 20 °C.",
+        "Soll ich die Küche auf 19 °C stellen?",
+        "Ich kann die Küche auf 19 Grad stellen, wenn du möchtest.",
+        "Ich werde die Küche auf 19 °C stellen.",
+        "Ich habe die Küche nicht geändert.",
+        "Das geht nicht: 40 °C liegt außerhalb des Bereichs der Küche (5 bis 35 °C).",
+        "Erledigt, der Dachboden ist auf 19 °C.",
+    ],
+)
+def test_german_readings_offers_and_refusals_claim_nothing(reply: str) -> None:
+    assert claimed_rooms(reply, "de", GERMAN_ROOMS) == set()
