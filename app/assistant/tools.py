@@ -115,11 +115,13 @@ class ToolRegistry:
             return await tool.handler(parsed, context)
         except (ToolArgumentError, HomeError) as exc:
             logger.debug("Tool %s refused %r: %s", name, arguments, exc)
-            return _error(str(exc))
+            facts = exc.facts() if isinstance(exc, HomeError) else {}
+            return _error(str(exc), facts)
 
 
-def _error(message: str) -> ToolOutcome:
-    return ToolOutcome({"error": message}, is_error=True)
+def _error(message: str, facts: dict[str, object] | None = None) -> ToolOutcome:
+    """The refusal in words (what a model reads), and as data where the domain gives it."""
+    return ToolOutcome({"error": message, **(facts or {})}, is_error=True)
 
 
 def _room_argument(tool: str, arguments: dict[str, Any]) -> str:

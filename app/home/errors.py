@@ -10,6 +10,11 @@ from app.home.temperatures import format_celsius
 class HomeError(Exception):
     """Root of every error the home domain raises."""
 
+    def facts(self) -> dict[str, object]:
+        """What went wrong as data ("problem" and its fields), beside the English message,
+        so a reply in another language can say it in its own words; {} if none."""
+        return {}
+
 
 class RoomNotFound(HomeError):
     """A room name that matches no room."""
@@ -51,6 +56,16 @@ class TemperatureOutOfRange(HomeError):
             f"{format_celsius(celsius)} °C is outside the {room}'s range; "
             f"allowed: {format_celsius(min_celsius)} to {format_celsius(max_celsius)} °C."
         )
+
+    def facts(self) -> dict[str, object]:
+        """The room, the value asked for and the range."""
+        return {
+            "problem": "out_of_range",
+            "room": self.room,
+            "celsius": self.celsius,
+            "min_celsius": self.min_celsius,
+            "max_celsius": self.max_celsius,
+        }
 
 
 class InvalidRoomName(HomeError):

@@ -124,8 +124,19 @@ async def test_what_a_tool_cannot_use_comes_back_as_an_error_result(
     sessions: SessionFactory, name: str, arguments: str, expected: str
 ) -> None:
     outcome = await _call(sessions, name, arguments)
-    assert (outcome.is_error, outcome.output, outcome.effects) == (True, {"error": expected}, ())
-    assert json.loads(outcome.output_json) == {"error": expected}
+    # The words are what a model reads; a refusal the domain states as data carries it too.
+    facts = (
+        {"problem": "out_of_range", "room": "kitchen", "celsius": 80.0}
+        | {"min_celsius": 5.0, "max_celsius": 35.0}
+        if "outside" in expected
+        else {}
+    )
+    assert (outcome.is_error, outcome.output, outcome.effects) == (
+        True,
+        {"error": expected, **facts},
+        (),
+    )
+    assert json.loads(outcome.output_json) == {"error": expected, **facts}
     assert await _effects(sessions) == []
     assert await _celsius(sessions, "kitchen") == 22
 

@@ -54,6 +54,20 @@ class Replies:
                 fields = {**self._rooms.forms(name, str(fields[name])), **fields}
         return self._messages[message_id].format(**fields)
 
+    def refusal(self, output: Output) -> str:
+        """Why a tool refused, in this language where the catalogue words the problem
+        (`problem_<name>`), else in the tool's own words."""
+        template = f"problem_{output.get('problem')}"
+        if template not in self._messages:
+            return str(output["error"])
+        return self.say(
+            template,
+            room=output["room"],
+            celsius=self.degrees(output["celsius"]),
+            low=self.number(output["min_celsius"]),
+            high=self.number(output["max_celsius"]),
+        )
+
     def number(self, value: float) -> str:
         """19.5 -> '19.5', or '19,5' where the decimal separator is a comma."""
         return format_celsius(float(value)).replace(".", self._decimal_separator)
@@ -137,11 +151,11 @@ class Replies:
         return text
 
     def _intent_reply(self, intent: Intent, results: list[Output]) -> str:
-        errors = [output["error"] for output in results if "error" in output]
+        errors = [output for output in results if "error" in output]
         match intent.action:
             case "list_rooms" | "warmest_room" | "coldest_room":
                 if errors:
-                    return self.say("refused", error=errors[-1])
+                    return self.say("refused", error=self.refusal(errors[-1]))
                 listed = results[-1]["rooms"] if results else []
                 if intent.action == "list_rooms":
                     return self._list(listed)
@@ -158,7 +172,7 @@ class Replies:
 
     def _read(self, output: Output) -> str:
         if "error" in output:
-            return self.say("refused", error=output["error"])
+            return self.say("refused", error=self.refusal(output))
         return self.say("read", room=output["room"], celsius=self.degrees(output["celsius"]))
 
     def _list(self, listed: list[dict[str, Any]]) -> str:
@@ -215,7 +229,7 @@ class Replies:
 
     def _change(self, output: Output) -> str:
         if "error" in output:
-            return self.say("refused", error=output["error"])
+            return self.say("refused", error=self.refusal(output))
         room, now, before = output["room"], output["celsius"], output["previous_celsius"]
         if now == before:
             return self.say("unchanged", room=room, celsius=self.degrees(now))
@@ -231,7 +245,7 @@ class Replies:
 
     def _change_line(self, output: Output) -> str:
         if "error" in output:
-            return self.say("refused_line", error=output["error"])
+            return self.say("refused_line", error=self.refusal(output))
         room, now, before = output["room"], output["celsius"], output["previous_celsius"]
         if now == before:
             return self.say("unchanged_line", room=room, celsius=self.degrees(now))

@@ -51,3 +51,16 @@ async def test_a_german_household_is_answered_in_german_through_the_apps_wiring(
     for example in chat.suggested[0]:
         await chat.ask(example)
         assert "set_room_temperature" in chat.tools and chat.suggested == [], example
+
+
+async def test_a_german_refusal_says_the_range_in_german(german_services: Services) -> None:
+    async with german_services.sessions() as session:
+        thread = await owned_thread(session)
+    chat = Chat(german_services.runner, thread.id or 0)
+    assert await chat.ask("Stell die Küche auf 40 Grad") == (
+        "Das ging leider nicht: für die Küche sind nur 5 bis 35 °C erlaubt, nicht 40 °C."
+    )
+    assert await chat.ask("Stell die Küche auf 40 und das Schlafzimmer auf 18,5 Grad") == (
+        "Das ging leider nicht: für die Küche sind nur 5 bis 35 °C erlaubt, nicht 40 °C. "
+        "Erledigt: im Schlafzimmer sind es jetzt 18,5 °C, 1,5 Grad kühler als vorher (20 °C)."
+    )
