@@ -211,8 +211,9 @@ async def _alongside(
     settings: Settings, local_texts: Sequence[str], model_texts: Sequence[str], model_lanes: int
 ) -> tuple[list[Asked], list[Asked]]:
     """One person asks what the device answers, one message at a time, while `model_lanes`
-    others keep the model busy (each asking the next model-only phrasing as soon as their
-    last is answered): the local answers, and the model's answered meanwhile."""
+    others keep the model busy (each asking the next of the phrasings written for a model as
+    soon as their last is answered; the device answers the one or two of them it can): the
+    local answers, and the others' answered meanwhile."""
     services = build_services(settings)
     async with services.sessions() as session:
         user_id = await person(session)
@@ -313,7 +314,7 @@ async def main(first_token_ms: float, chunk_ms: float, lanes: int, model_lanes: 
                 _settings(url, "hybrid", port), answered_here, ONLY_A_MODEL, model_lanes
             )
         print(_row("  asked on this device", local))
-        print(_row("  the model, meanwhile", served))
+        print(_row("  the others, meanwhile", served))
         print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         model.terminate()
