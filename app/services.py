@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Literal
 
+from app.assistant.change_feed import ChangeFeed, build_change_feed
 from app.assistant.config import EngineConfig
 from app.assistant.engine import RunEngine
 from app.assistant.feed import FeedConfig, RunFeed, build_feed
@@ -29,13 +30,15 @@ from app.settings import Settings, get_settings
 @dataclass(frozen=True)
 class Services:
     """What the UI and API share in one process: runs start, are followed and stop through
-    `runner` (its engine and feed are here for what else they offer)."""
+    `runner` (its engine and feed are here for what else they offer); what commits is told
+    through `changes`."""
 
     settings: Settings
     sessions: SessionFactory
     engine: RunEngine
     feed: RunFeed
     runner: Runner
+    changes: ChangeFeed
 
 
 def build_provider(settings: Settings, sessions: SessionFactory) -> Provider:
@@ -99,7 +102,8 @@ def build_services(settings: Settings) -> Services:
     engine_async = create_engine_async(
         settings.database_url, settings.db_pool_size, settings.db_max_overflow
     )
-    sessions = create_session_factory(engine_async)
+    changes = build_change_feed(settings.redis_url, settings.redis_prefix)
+    sessions = create_session_factory(engine_async, changes.publish)
     engine = RunEngine(
         sessions,
         build_provider(settings, sessions),
@@ -115,7 +119,7 @@ def build_services(settings: Settings) -> Services:
             redis_interval_s=settings.redis_send_interval_s,
         ),
     )
-    return Services(settings, sessions, engine, feed, Runner(engine, feed))
+    return Services(settings, sessions, engine, feed, Runner(engine, feed), changes)
 
 
 @lru_cache(maxsize=1)

@@ -148,12 +148,6 @@ class Settings(BaseSettings):
     follow_idle_s: float = Field(
         default=1.0, gt=0, le=10, description="A quiet live run is looked up after this long."
     )
-    admin_refresh_interval_s: float = Field(
-        default=0.5,
-        ge=0.1,
-        le=60,
-        description="How often an open admin page asks whether the home changed (one cheap query).",
-    )
     max_context_chars: int = Field(
         default=60_000,
         ge=1000,

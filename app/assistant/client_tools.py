@@ -24,6 +24,7 @@ from app.assistant.message_parts import ToolResultPart, append_parts
 from app.assistant.providers.base import ToolSpec
 from app.assistant.runs import add_reply, queue_run, refuse_if_answering
 from app.assistant.threads import get_thread
+from app.db.changes import Change, note_change, threads_topic
 from app.db.models import Message, Run, ToolCall, utcnow
 from app.db.statuses import ToolCallStatus
 
@@ -124,6 +125,7 @@ async def create_continuation(
     run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
     assistant_message = await add_reply(session, run)
     thread.updated_at = now
+    note_change(session, Change(threads_topic(user_id)))
     await session.commit()
     logger.info(
         "Run %s queued on thread %s with %d client results", run.id, thread_id, len(waiting)

@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import Select
 from app.assistant.errors import InvalidMessage, RunAlreadyActive
 from app.assistant.message_parts import TextPart, dump_parts
 from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
+from app.db.changes import Change, note_change, thread_topic, threads_topic
 from app.db.models import Message, Run, Thread, ToolCall, utcnow
 from app.db.statuses import TERMINAL_RUN_STATUSES, MessageStatus, Role, RunStatus, ToolCallStatus
 from app.db.text import text_problem
@@ -75,6 +76,8 @@ async def queue_run(session: AsyncSession, thread_id: int, *, max_steps: int, pr
         running = await active_run(session, thread_id)
         logger.info("Thread %s: a second live run was refused by the database", thread_id)
         raise RunAlreadyActive(thread_id, (running.id or 0) if running else 0) from None
+    # Every tab showing the thread follows the run once it commits, wherever it is driven.
+    note_change(session, Change(thread_topic(thread_id), run_id=run.id or 0))
     return run
 
 
@@ -133,6 +136,8 @@ async def create_run(
     # Both messages in one flush (one statement where the database can), the question first.
     session.add(user_message)
     assistant_message = await add_reply(session, run)
+    # The thread moves to the top of its owner's list (titled, if it was new).
+    note_change(session, Change(threads_topic(user_id)))
     await session.commit()
     logger.info("Run %s queued on thread %s", run.id, thread_id)
     return run, user_message, assistant_message

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound, ThreadRefTaken
+from app.db.changes import Change, note_change, thread_topic, threads_topic
 from app.db.ids import MAX_ROW_ID, is_number, parse_row_id
 from app.db.models import Message, Thread, utcnow
 from app.db.text import text_problem
@@ -34,6 +35,7 @@ async def create_thread(session: AsyncSession, user_id: int, title: str = DEFAUL
     """A new, empty thread of this person."""
     thread = Thread(user_id=user_id, title=title)
     session.add(thread)
+    note_change(session, Change(threads_topic(user_id)))
     await session.commit()
     return thread
 
@@ -51,6 +53,7 @@ async def open_empty_thread(session: AsyncSession, user_id: int) -> Thread:
     if thread is None:
         return await create_thread(session, user_id)
     thread.updated_at = utcnow()
+    note_change(session, Change(threads_topic(user_id)))
     await session.commit()
     return thread
 
@@ -88,6 +91,7 @@ async def rename_thread(session: AsyncSession, thread_id: int, user_id: int, tit
         raise InvalidTitle(f"This title {problem}")
     thread = await get_thread(session, thread_id, user_id)
     thread.title = cleaned
+    note_change(session, Change(threads_topic(user_id)))
     await session.commit()
     return thread
 
@@ -97,6 +101,8 @@ async def delete_thread(session: AsyncSession, thread_id: int, user_id: int) -> 
     thread = await get_thread(session, thread_id, user_id)
     # The client's name for it is free again: using it later starts a new thread.
     thread.deleted_at, thread.client_id = utcnow(), None
+    note_change(session, Change(threads_topic(user_id)))
+    note_change(session, Change(thread_topic(thread_id), gone=True))
     await session.commit()
 
 
@@ -151,6 +157,7 @@ async def add_thread(session: AsyncSession, user_id: int, client_id: str | None)
     the same client id."""
     thread = Thread(user_id=user_id, client_id=client_id)
     session.add(thread)
+    note_change(session, Change(threads_topic(user_id)))
     try:
         await session.flush()
     except IntegrityError:

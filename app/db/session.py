@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db.changes import Change, publish_on_commit
 from app.urls import to_async_url
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -63,6 +66,14 @@ def create_engine_async(url: str, pool_size: int = 5, max_overflow: int = 10) ->
     return engine
 
 
-def create_session_factory(engine: AsyncEngine) -> SessionFactory:
-    """Sessions whose rows stay readable after commit."""
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def create_session_factory(
+    engine: AsyncEngine, publish: Callable[[Change], None] | None = None
+) -> SessionFactory:
+    """Sessions whose rows stay readable after commit; the changes they note go to `publish`
+    as they commit (see `app.db.changes`)."""
+    session_class = type("HearthSession", (Session,), {})
+    if publish is not None:
+        publish_on_commit(session_class, publish)
+    return async_sessionmaker(
+        engine, class_=AsyncSession, sync_session_class=session_class, expire_on_commit=False
+    )

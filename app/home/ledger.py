@@ -165,11 +165,6 @@ async def room_history(
     ]
 
 
-async def latest_effect_id(session: AsyncSession) -> int:
-    """The newest effect's id, or 0: a cheap way to tell whether the ledger changed."""
-    return (await session.exec(select(func.max(Effect.id)))).one() or 0
-
-
 async def undo_effect(session: AsyncSession, effect_id: int, origin: EffectOrigin) -> Effect:
     """Restore the value an effect replaced, as a new `undo` effect; the caller commits."""
     effect = await session.get(Effect, effect_id)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db.changes import HOME_TOPIC, Change, note_change
 from app.db.models import Effect, Room, utcnow
 from app.db.statuses import EffectSource
 from app.home.errors import (
@@ -124,6 +125,7 @@ async def set_room_temperature(
     )
     session.add_all([room, effect])
     await session.flush()
+    note_change(session, Change(HOME_TOPIC, room=room.name))
     logger.debug("Room %s: %s -> %s", room.name, old, target)
     return effect
 
@@ -177,6 +179,7 @@ async def add_room(
     await _ensure_name_free(session, key)
     room = Room(name=key, celsius=target, min_celsius=low, max_celsius=high)
     session.add(room)
+    note_change(session, Change(HOME_TOPIC, room=key))
     await _commit_name(session, key)
     logger.info("Room %s added at %s", key, target)
     return room
@@ -193,6 +196,8 @@ async def rename_room(session: AsyncSession, name: str, new_name: str) -> Room:
     room.name = key
     room.updated_at = utcnow()
     session.add(room)
+    note_change(session, Change(HOME_TOPIC, room=old, gone=True))
+    note_change(session, Change(HOME_TOPIC, room=key))
     await _commit_name(session, key)
     logger.info("Room %s renamed to %s", old, key)
     return room
@@ -204,6 +209,7 @@ async def remove_room(session: AsyncSession, name: str) -> None:
     await session.exec(update(Effect).where(col(Effect.room_id) == room.id).values(room_id=None))
     removed = room.name
     await session.delete(room)
+    note_change(session, Change(HOME_TOPIC, room=removed, gone=True))
     await session.commit()
     logger.info("Room %s removed", removed)
 
@@ -223,6 +229,7 @@ async def set_room_bounds(
     if result.rowcount != 1:
         await session.refresh(room)
         raise BoundsExcludeTemperature(room.name, room.celsius, low, high)
+    note_change(session, Change(HOME_TOPIC, room=room.name))
     await session.commit()
     await session.refresh(room)
     logger.info("Room %s bounds set to %s-%s", room.name, low, high)

@@ -15,7 +15,6 @@ from app.home.ledger import (
     EffectNotFound,
     LedgerFilter,
     UndoConflict,
-    latest_effect_id,
     ledger_page,
     list_effects,
     room_history,
@@ -194,14 +193,6 @@ async def test_room_history_is_the_temperature_over_time(sessions: SessionFactor
             (third.created_at, 21),
         ]
         assert await room_history(session, "attic") == []
-
-
-async def test_latest_effect_id(sessions: SessionFactory) -> None:
-    async with sessions() as session:
-        assert await latest_effect_id(session) == 0
-        await _set(session, "kitchen", 19)
-        newest = await _set(session, "bedroom", 18)
-        assert await latest_effect_id(session) == newest.id
 
 
 async def test_two_undos_at_once_undo_once(sessions: SessionFactory) -> None:

@@ -21,13 +21,6 @@ from app.ui.state.admin_people import PeopleAdminState
 def admin_page() -> rx.Component:
     """Admins only (checked on the server by every handler)."""
     return rx.box(
-        # A ticking clock: each tick asks whether the home changed (one cheap query).
-        rx.cond(
-            AdminState.is_admin & (AdminState.refresh_interval_ms > 0),
-            rx.moment(
-                interval=AdminState.refresh_interval_ms, on_change=AdminState.tick, display="none"
-            ),
-        ),
         page_header(
             "Hearth admin",
             AdminState.username,

@@ -5,19 +5,20 @@ Every handler checks, on the server, that the signed-in person is an admin.
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import reflex as rx
 
 from app.accounts.users import list_usernames, user_id_for
+from app.db.changes import HOME_TOPIC
 from app.db.models import User
 from app.db.statuses import EffectSource
 from app.home.errors import HomeError, NoChange
 from app.home.ledger import (
     LedgerFilter,
     LedgerRow,
-    latest_effect_id,
     ledger_page,
     room_history,
     undo_effect,
@@ -25,6 +26,7 @@ from app.home.ledger import (
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.home.temperatures import format_celsius
 from app.services import get_services
+from app.ui.live_changes import WATCH_IDLE_S, stop_watching_in_tab, tab_left, watch_in_tab
 from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
@@ -115,10 +117,7 @@ class AdminState(AuthState):
     filter_error: str = ""
     chart_room: str = ""
     chart_points: list[dict[str, str | float]] = []
-    # How often the open page asks whether the home changed (0 until an admin opens it).
-    refresh_interval_ms: int = 0
     _before_ids: list[int] = []
-    _seen_effect_id: int = -1
 
     @rx.var
     def room_options(self) -> list[str]:
@@ -134,26 +133,38 @@ class AdminState(AuthState):
     @admin_only
     async def open_admin(self, user: User):
         """`/admin`: admins only; everyone else is sent away."""
-        self.refresh_interval_ms = round(get_services().settings.admin_refresh_interval_s * 1000)
         self._before_ids, self.page_number = [], 1
         await self._load_all()
-        return
+        return AdminState.watch_home
+
+    @rx.event(background=True)
+    async def watch_home(self):
+        """While the page is open: show each change to the home as it commits, from any worker
+        (pushed: nothing is asked while nothing changes)."""
+        token = self.router.session.client_token
+        if tab_left(token):
+            return  # no socket here: the page's next load (a reconnect) starts a watcher
+        watch_in_tab(token, "admin")
+        try:
+            heard = get_services().changes.watch((HOME_TOPIC,), WATCH_IDLE_S)
+            async with aclosing(heard):
+                async for change in heard:
+                    if change is not None:
+                        yield AdminState.show_changes
+                    elif tab_left(token):
+                        return
+        finally:
+            stop_watching_in_tab(token, "admin")
 
     @rx.event
-    # Quietly: the page that ticks has already said why (or the role just changed).
+    # Quietly: the page has already said why (or the role just changed).
     @admin_only(quietly=True)
-    async def tick(self, user: User, _now: str = ""):
-        """Every `refresh_interval_ms` while the page is open: show any change to the home (one
-        query when nothing changed)."""
-        async with get_services().sessions() as session:
-            latest = await latest_effect_id(session)
-        if latest != self._seen_effect_id:
-            await self._load_all()
-        return
+    async def show_changes(self, user: User):
+        """The home changed: read the board, the ledger page and the chart again."""
+        await self._load_all()
 
     async def _load_all(self) -> None:
         async with get_services().sessions() as session:
-            self._seen_effect_id = await latest_effect_id(session)
             rooms = await list_rooms(session)
             self.usernames = await list_usernames(session)
         self.board = [

@@ -12,8 +12,10 @@ from app.assistant.errors import AssistantError, InvalidThreadRef, ThreadNotFoun
 from app.assistant.runner import RunHandle
 from app.assistant.runs import RunMessages, active_run, run_messages
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
+from app.db.changes import HOME_TOPIC, thread_topic, threads_topic
 from app.db.models import User
 from app.services import get_services
+from app.ui.live_changes import WATCH_IDLE_S, stop_watching_in_tab, tab_left, watch_in_tab
 from app.ui.live_runs import (
     RunFollower,
     Showing,
@@ -38,6 +40,8 @@ from app.ui.transcript import (
 from app.ui.transcript import latest_reply_id as _latest_reply_id
 
 logger = logging.getLogger(__name__)
+
+_DELETED = "This thread was deleted."
 
 
 async def _read_transcript(thread_id: int, since_id: int | None, user_id: int) -> TranscriptPage:
@@ -115,7 +119,7 @@ class ChatState(MessageActions, AuthState):
         self.current_thread_id = thread_id
         self.live_segment_key, self.live_message_id, self.starting = "", 0, False
         self.running_run_id = (running.id or 0) if running else 0
-        events = [ThreadsState.refresh, RoomsState.refresh]
+        events = [ThreadsState.refresh, RoomsState.refresh, ChatState.watch]
         if running is not None:
             events.append(ChatState.follow_run)
         return events
@@ -217,6 +221,8 @@ class ChatState(MessageActions, AuthState):
         page = await _read_transcript(thread_id, first_shown, started.user_id)
         async with self:
             self.starting = False
+            # This tab's watcher may have heard of the run first and be following it already.
+            follow = self.running_run_id != started.run_id
             if self.current_thread_id == thread_id:
                 self.messages = hide_streaming_text(
                     merge_page(self.messages, page), started.assistant_message_id
@@ -224,8 +230,56 @@ class ChatState(MessageActions, AuthState):
                 self.running_run_id = started.run_id
                 self.live_message_id = started.assistant_message_id
                 self.live_segment_key = RunFollower(started.run_id).segment_key
-        yield ChatState.follow_run
-        yield ThreadsState.refresh
+        if follow:
+            yield ChatState.follow_run
+
+    @rx.event(background=True)
+    async def watch(self):
+        """While the tab shows this thread: follow each run that starts in it from anywhere
+        (another tab, device, worker or API client), keep the thread list and the rooms as
+        committed, and leave a thread deleted elsewhere."""
+        async with self:
+            thread_id, user_id = self.current_thread_id, self._user_id
+        if not thread_id:
+            return
+        token = self.router.session.client_token
+        topics = (thread_topic(thread_id), threads_topic(user_id), HOME_TOPIC)
+        if tab_left(token):
+            return  # no socket here: the page's next load (a reconnect) starts a watcher
+        watch_in_tab(token, "chat")
+        try:
+            heard = get_services().changes.watch(topics, WATCH_IDLE_S)
+            async with aclosing(heard):
+                async for change in heard:
+                    if change is None:
+                        if tab_left(token):
+                            return
+                    elif change.topic == HOME_TOPIC:
+                        yield RoomsState.refresh("" if change.gone else change.room)
+                    elif change.topic != topics[0]:
+                        yield ThreadsState.refresh
+                    else:
+                        async with self:
+                            # (Re)reading here sees what this tab's other handlers did.
+                            shown = self.current_thread_id == thread_id
+                            leave = self._leave_thread(_DELETED) if shown and change.gone else []
+                            follow = shown and not change.gone and self._take_run(change.run_id)
+                        for event in leave:
+                            yield event
+                        if change.gone:
+                            return
+                        if follow:
+                            yield ChatState.follow_run
+        finally:
+            stop_watching_in_tab(token, "chat")
+
+    def _take_run(self, run_id: int) -> bool:
+        """Show a run that started in this thread (False if the tab follows it already)."""
+        if self.running_run_id == run_id:
+            return False
+        self.running_run_id = run_id
+        self.live_message_id, self.live_segment_key = 0, ""
+        return True
 
     @rx.event(background=True)
     async def follow_run(self):

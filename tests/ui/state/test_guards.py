@@ -59,6 +59,6 @@ async def test_people_who_are_not_admins_are_told_once_and_sent_home(world: Worl
         await mallory.send(AdminState.open_admin, "/admin")
         assert mallory.redirects()[before:] == ["/"]
         assert len(mallory.toasts()) == 1 and ADMINS_ONLY in mallory.toasts()[0]
-        # The page's own clock is refused without a word.
-        await mallory.send(AdminState.tick(""))
+        # What the page's watcher asks for is refused without a word.
+        await mallory.send(AdminState.show_changes)
         assert mallory.redirects()[before:] == ["/", "/"] and len(mallory.toasts()) == 1
