@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.fakes.openai_server import FakeOpenAI, Turn
+from tests.fakes.openai_server import Call, FakeOpenAI, Turn
 from tests.support.cluster import Cluster, start_cluster
 from tests.ui.chat_page import ChatPage, watch_for_csp_violations
 
@@ -82,10 +82,11 @@ def test_two_workers_share_runs_through_redis_and_survive_a_killed_worker(
     assert pid_a != pid_b, "both tabs reached the same worker"
 
     try:
-        # 1. A run driven by worker a, followed live from worker b, stopped from b.
+        # 1. A run driven by worker a, followed live from worker b (nothing done in b: it
+        # shows the new turn as it starts), stopped from b.
         model.script(Turn(text=STORY, delay_s=0.03))
         a.send("tell me a long story")
-        b.page.goto(f"{cluster.url}/chat/{thread}")
+        expect(b.user_messages.last).to_have_text("tell me a long story")
         live_b = b.page.locator(".live-text .hearth-stream-text")
         expect(live_b).to_contain_text("Sentence number 20.", timeout=30_000)
         expect(b.page.get_by_role("button", name="Stop")).to_be_visible()
@@ -99,11 +100,30 @@ def test_two_workers_share_runs_through_redis_and_survive_a_killed_worker(
         assert kept_a == kept_b and kept_a.startswith("Sentence number 0.")
         assert "Sentence number 399." not in kept_a
 
-        # 2. The thread list agrees: the title came from the first message, on both workers.
+        # 2. The thread list agrees: the title came from the first message, on both workers
+        # (b's list followed by itself).
         expect(a.threads).to_contain_text("tell me a long story")
-        b.page.reload()
         expect(b.threads).to_contain_text("tell me a long story")
         assert _thread_titles(a) == _thread_titles(b)
+
+        # A turn that changes the home, sent on a: b shows its cards and its Rooms panel
+        # follows, with nothing done in b.
+        target = 18 if a.room_celsius("kitchen") != 18 else 19
+        model.script(
+            Turn(
+                calls=[
+                    Call(
+                        "set_room_temperature", f'{{"room": "kitchen", "celsius": {target}}}', "c1"
+                    )
+                ]
+            ),
+            Turn(text=["Done."]),
+        )
+        a.send(f"set the kitchen to {target}")
+        expect(b.user_messages.last).to_have_text(f"set the kitchen to {target}")
+        expect(b.assistant_messages.last.locator(".effect-card")).to_contain_text("kitchen")
+        expect(b.page.locator('[data-room="kitchen"] .room-celsius')).to_have_text(f"{target} °C")
+        expect(b.assistant_messages.last).to_contain_text("Done.")
 
         # 3. Worker a dies mid-reply: the run expires, its text is kept, Retry answers on b.
         model.script(Turn(text=STORY, delay_s=0.03))
