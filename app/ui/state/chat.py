@@ -290,6 +290,7 @@ class ChatState(MessageActions, AuthState):
                 self.current_thread_id,
                 self._user_id,
             )
+            shown = {m.id for m in self.messages}
         if not run_id:
             return
         services = get_services()
@@ -298,6 +299,13 @@ class ChatState(MessageActions, AuthState):
         token = self.router.session.client_token
         follower = RunFollower(run_id)
         follow_in_tab(token, follower)
+        first = (run.user_message_id or run.assistant_message_id) if run is not None else 0
+        if run is not None and first not in shown:
+            # Started elsewhere: the question is on screen at once, before the first words.
+            page = await _read_transcript(thread_id, first, user_id)
+            async with self:
+                if self.current_thread_id == thread_id and self.running_run_id == run_id:
+                    self._show_run(page, "live", follower, run)
         try:
             events = services.runner.follow(run_id)
             async with aclosing(events):
