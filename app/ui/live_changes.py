@@ -10,7 +10,11 @@ a reload, another page) loads its page again, which reads the database and start
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 
+from app.db.changes import Change
+from app.services import get_services
 from app.ui.live_runs import tab_socket
 
 # How long a watcher waits for a change before looking whether its tab is still here.
@@ -43,3 +47,22 @@ def tab_left(token: str) -> bool:
 def watching(page: str) -> int:
     """How many tabs here watch for `page`."""
     return sum(1 for _token, p in _WATCHING if p == page)
+
+
+async def tab_changes(token: str, page: str, topics: Sequence[str]) -> AsyncIterator[Change]:
+    """Each change to `topics` while the tab is here, for its watcher of `page` (which this
+    becomes); ends once the tab's socket has left (or was never here: the page's next load,
+    a reconnect's, starts a watcher where the socket is)."""
+    if tab_left(token):
+        return
+    watch_in_tab(token, page)
+    try:
+        heard = get_services().changes.watch(topics, WATCH_IDLE_S)
+        async with aclosing(heard):
+            async for change in heard:
+                if change is not None:
+                    yield change
+                elif tab_left(token):
+                    return
+    finally:
+        stop_watching_in_tab(token, page)

@@ -26,7 +26,7 @@ from app.home.ledger import (
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.home.temperatures import format_celsius
 from app.services import get_services
-from app.ui.live_changes import WATCH_IDLE_S, stop_watching_in_tab, tab_left, watch_in_tab
+from app.ui.live_changes import tab_changes
 from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
@@ -141,20 +141,10 @@ class AdminState(AuthState):
     async def watch_home(self):
         """While the page is open: show each change to the home as it commits, from any worker
         (pushed: nothing is asked while nothing changes)."""
-        token = self.router.session.client_token
-        if tab_left(token):
-            return  # no socket here: the page's next load (a reconnect) starts a watcher
-        watch_in_tab(token, "admin")
-        try:
-            heard = get_services().changes.watch((HOME_TOPIC,), WATCH_IDLE_S)
-            async with aclosing(heard):
-                async for change in heard:
-                    if change is not None:
-                        yield AdminState.show_changes
-                    elif tab_left(token):
-                        return
-        finally:
-            stop_watching_in_tab(token, "admin")
+        changes = tab_changes(self.router.session.client_token, "admin", (HOME_TOPIC,))
+        async with aclosing(changes):
+            async for _change in changes:
+                yield AdminState.show_changes
 
     @rx.event
     # Quietly: the page has already said why (or the role just changed).

@@ -15,7 +15,7 @@ from app.assistant.threads import get_thread, list_threads, open_empty_thread, t
 from app.db.changes import HOME_TOPIC, thread_topic, threads_topic
 from app.db.models import User
 from app.services import get_services
-from app.ui.live_changes import WATCH_IDLE_S, stop_watching_in_tab, tab_left, watch_in_tab
+from app.ui.live_changes import tab_changes
 from app.ui.live_runs import (
     RunFollower,
     Showing,
@@ -242,36 +242,26 @@ class ChatState(MessageActions, AuthState):
             thread_id, user_id = self.current_thread_id, self._user_id
         if not thread_id:
             return
-        token = self.router.session.client_token
         topics = (thread_topic(thread_id), threads_topic(user_id), HOME_TOPIC)
-        if tab_left(token):
-            return  # no socket here: the page's next load (a reconnect) starts a watcher
-        watch_in_tab(token, "chat")
-        try:
-            heard = get_services().changes.watch(topics, WATCH_IDLE_S)
-            async with aclosing(heard):
-                async for change in heard:
-                    if change is None:
-                        if tab_left(token):
-                            return
-                    elif change.topic == HOME_TOPIC:
-                        yield RoomsState.refresh("" if change.gone else change.room)
-                    elif change.topic != topics[0]:
-                        yield ThreadsState.refresh
-                    else:
-                        async with self:
-                            # (Re)reading here sees what this tab's other handlers did.
-                            shown = self.current_thread_id == thread_id
-                            leave = self._leave_thread(_DELETED) if shown and change.gone else []
-                            follow = shown and not change.gone and self._take_run(change.run_id)
-                        for event in leave:
-                            yield event
-                        if change.gone:
-                            return
-                        if follow:
-                            yield ChatState.follow_run
-        finally:
-            stop_watching_in_tab(token, "chat")
+        changes = tab_changes(self.router.session.client_token, "chat", topics)
+        async with aclosing(changes):
+            async for change in changes:
+                if change.topic == HOME_TOPIC:
+                    yield RoomsState.refresh("" if change.gone else change.room)
+                elif change.topic != topics[0]:
+                    yield ThreadsState.refresh
+                else:
+                    async with self:
+                        # (Re)read here: what this tab's other handlers did meanwhile.
+                        shown = self.current_thread_id == thread_id
+                        leave = self._leave_thread(_DELETED) if shown and change.gone else []
+                        follow = shown and not change.gone and self._take_run(change.run_id)
+                    for event in leave:
+                        yield event
+                    if change.gone:
+                        return
+                    if follow:
+                        yield ChatState.follow_run
 
     def _take_run(self, run_id: int) -> bool:
         """Show a run that started in this thread (False if the tab follows it already)."""
