@@ -48,9 +48,10 @@ class ApprovalExpired(Exception):
 
 
 def _wait_text(seconds: float) -> str:
+    """How long an approval waited, in words: '1 second', '90 seconds', '5 minutes'."""
     if seconds >= 120:
         return f"{seconds / 60:g} minutes"
-    return f"{seconds:g} seconds"
+    return f"{seconds:g} second" + ("" if f"{seconds:g}" == "1" else "s")
 
 
 async def run_tool_calls(run: RunContext, calls: list[ProviderToolCall]) -> AsyncIterator[RunEvent]:

@@ -23,6 +23,7 @@ from app.assistant.events import (
     ToolCallStarted,
 )
 from app.assistant.runs import request_stop
+from app.assistant.tool_steps import _wait_text
 from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
@@ -356,3 +357,11 @@ async def test_a_stop_during_a_change_waits_for_it_to_be_kept_whole(
     assert (kitchen.celsius, len(effects), call.status) == (19, 1, "done")
     assert row is not None and row.status == "cancelled"
     assert [p["type"] for p in reply.parts] == ["tool-call", "tool-result", "effect"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "1 second"), (0.3, "0.3 seconds"), (90, "90 seconds"), (300, "5 minutes")],
+)
+def test_how_long_an_approval_waited_reads_in_words(seconds: float, words: str) -> None:
+    assert _wait_text(seconds) == words

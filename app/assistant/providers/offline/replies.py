@@ -233,12 +233,15 @@ class Replies:
         room, now, before = output["room"], output["celsius"], output["previous_celsius"]
         if now == before:
             return self.say("unchanged", room=room, celsius=self.degrees(now))
+        # The word agrees with the number as written: 8.2 - 7.2 is 0.999… in floats,
+        # which reads "1", so "1 degree".
+        change = self.number(abs(now - before))
         return self.say(
             "changed",
             room=room,
             celsius=self.degrees(now),
-            change=self.number(abs(now - before)),
-            degrees=self.say("degree_word" if abs(now - before) == 1 else "degrees_word"),
+            change=change,
+            degrees=self.say("degree_word" if change == "1" else "degrees_word"),
             direction=self.say("warmer" if now > before else "cooler"),
             before=self.degrees(before),
         )

@@ -94,6 +94,11 @@ def test_a_refusal_is_told_in_the_tools_words() -> None:
             [_set("kitchen", 23, 22)],
             "Done: the kitchen is now 23 °C, 1 degree warmer than before (22 °C).",
         ),
+        (
+            # 8.2 - 7.2 is 0.999… in floats, which reads "1": so "1 degree".
+            [_set("kitchen", 8.2, 7.2)],
+            "Done: the kitchen is now 8.2 °C, 1 degree warmer than before (7.2 °C).",
+        ),
         ([_set("kitchen", 22, 22)], "The kitchen was already at 22 °C; nothing changed."),
         (
             [_set("kitchen", 19, 22), _set("bedroom", 20, 20)],
@@ -224,6 +229,10 @@ def _cap(text: str) -> str:
         (
             [_set("schlafzimmer", 21, 20)],
             "Erledigt: im Schlafzimmer sind es jetzt 21 °C, 1 Grad wärmer als vorher (20 °C).",
+        ),
+        (
+            [_set("küche", 8.2, 7.2)],
+            "Erledigt: in der Küche sind es jetzt 8,2 °C, 1 Grad wärmer als vorher (7,2 °C).",
         ),
         ([_set("küche", 22, 22)], "In der Küche waren es schon 22 °C; nichts geändert."),
         (
