@@ -307,3 +307,34 @@ def test_the_german_fallback_offers_german_examples_for_the_room_said() -> None:
     assert (
         fallback(Utterance("Hallo", "unclear"), [], "de")[1][0] == "Wie warm ist es in der Küche?"
     )
+
+
+DENIED = {
+    "error": "The person denied this set_room_temperature call; nothing was changed. "
+    "Do not try it again unless they ask.",
+    "problem": "denied",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "rooms", "one", "line"),
+    [
+        ("en", ROOMS, "You denied this; nothing was changed.", "- not done: you denied it"),
+        (
+            "de",
+            GERMAN_ROOMS,
+            "Du hast das abgelehnt; es wurde nichts geändert.",
+            "- nicht erledigt: du hast es abgelehnt",
+        ),
+    ],
+)
+def test_a_denial_is_said_to_the_person_not_as_the_models_instruction(
+    language: str, rooms: list[str], one: str, line: str
+) -> None:
+    words = Replies(language)
+    turn = _turn(Intent("set", (rooms[0],), celsius=19), kind="command")
+    denied = (Call("set_room_temperature"), DENIED)
+    assert words.reply(turn, [denied], rooms) == one
+    both = words.reply(turn, [denied, _set(rooms[1], 19, 19)], rooms)
+    assert both.splitlines()[2] == line
+    assert "Do not try" not in both
