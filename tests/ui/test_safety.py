@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
 from tests.support.app_server import separate_web_dir, start_app, stop_app
@@ -34,6 +34,12 @@ def app_url(model: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def _fits_the_width(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _inside(inner: Locator, outer: Locator) -> bool:
+    box, edge = inner.bounding_box(), outer.bounding_box()
+    assert box and edge
+    return box["x"] + box["width"] <= edge["x"] + edge["width"] + 0.5
 
 
 def test_a_change_asked_for_by_a_question_waits_for_approve_or_deny(
@@ -62,6 +68,7 @@ def test_a_change_asked_for_by_a_question_waits_for_approve_or_deny(
     page.set_viewport_size({"width": 390, "height": 844})
     expect(card.get_by_role("button", name="Deny")).to_be_visible()
     assert _fits_the_width(page), "the held card scrolls sideways at 390 px"
+    assert _inside(card.locator(".tool-status"), card), "the status runs past the card's edge"
     page.screenshot(path=tmp_path / "held-390.png", full_page=True)
     # A reload shows the same card with its reason: both are stored.
     page.reload()
