@@ -48,9 +48,10 @@ class ApprovalExpired(Exception):
 
 
 def _wait_text(seconds: float) -> str:
+    """How long an approval waited, in words: '1 second', '90 seconds', '5 minutes'."""
     if seconds >= 120:
         return f"{seconds / 60:g} minutes"
-    return f"{seconds:g} seconds"
+    return f"{seconds:g} second" + ("" if f"{seconds:g}" == "1" else "s")
 
 
 async def run_tool_calls(run: RunContext, calls: list[ProviderToolCall]) -> AsyncIterator[RunEvent]:
@@ -215,11 +216,15 @@ async def _run_tool(run: RunContext, row_id: int, call: ProviderToolCall) -> Too
 
 
 async def _deny(run: RunContext, row_id: int, call: ProviderToolCall) -> ToolOutcome:
-    """A denied call: nothing runs, and the model is told so as the call's result."""
+    """A denied call: nothing runs, and the model is told so as the call's result.
+
+    The words are for the model; `problem` says it as data, so what a person reads
+    (a card, the offline assistant's reply) is worded for them instead."""
     outcome = ToolOutcome(
         {
             "error": f"The person denied this {call.name} call; nothing was changed. "
-            "Do not try it again unless they ask."
+            "Do not try it again unless they ask.",
+            "problem": "denied",
         },
         is_error=True,
     )

@@ -20,8 +20,10 @@ from app.assistant.message_parts import (
 )
 from app.assistant.providers.hybrid import answered_by
 from app.db.models import Effect, Message, Run, ToolCall
-from app.db.statuses import Role
+from app.db.statuses import MessageStatus, Role
 from app.home.temperatures import format_celsius
+from app.ui.partial_markdown import mend_partial_markdown
+from app.ui.tool_cards import card_text
 
 PAGE_SIZE = 50
 
@@ -34,6 +36,13 @@ class TranscriptPart:
     text: str = ""
     tool_name: str = ""
     tool_status: str = ""
+    # What a tool card says (app/ui/tool_cards.py): "Read the kitchen: 22 °C", its lucide
+    # icon, the status in words, and why it did nothing ("" when it did).
+    summary: str = ""
+    icon: str = ""
+    status_label: str = ""
+    note: str = ""
+    # The raw call, folded under Details: arguments and result as JSON.
     arguments: str = ""
     result: str = ""
     call_row_id: int = 0
@@ -117,6 +126,22 @@ def latest_reply_id(messages: list[TranscriptMessage]) -> int:
     return 0
 
 
+def waits_for_approval(messages: list[TranscriptMessage]) -> bool:
+    """Whether a card on screen waits for the person's Approve or Deny."""
+    return any(
+        part.tool_status == "awaiting_approval" for message in messages for part in message.parts
+    )
+
+
+def composer_status(is_running: bool, waiting_for_approval: bool) -> str:
+    """What the composer says is happening ("" when nothing is)."""
+    if waiting_for_approval:
+        return "Waiting for your approval above"
+    if is_running:
+        return "Hearth is answering… (Esc stops)"
+    return ""
+
+
 def hide_streaming_text(
     messages: list[TranscriptMessage], streaming_message_id: int
 ) -> list[TranscriptMessage]:
@@ -190,7 +215,7 @@ async def render_messages(
                 id=message.id or 0,
                 role=message.role,
                 status=message.status,
-                parts=_parts(parts, calls, effects, undone),
+                parts=_mended(message, _parts(parts, calls, effects, undone)),
                 run_id=message.run_id or 0,
                 run_status=run.status if run else "",
                 run_error=(run.error or "") if run else "",
@@ -203,6 +228,15 @@ async def render_messages(
             )
         )
     return rendered
+
+
+def _mended(message: Message, parts: list[TranscriptPart]) -> list[TranscriptPart]:
+    """A reply that did not finish may end mid-markdown: its last text reads without the
+    artefacts (a stray `*`, an empty bullet)."""
+    unfinished = message.role == Role.assistant and message.status != MessageStatus.complete
+    if unfinished and parts and parts[-1].kind == "text":
+        parts[-1].text = mend_partial_markdown(parts[-1].text)
+    return parts
 
 
 def _parts(
@@ -220,14 +254,18 @@ def _parts(
                 call = calls.get(call_row_id)
                 if call is None:
                     continue
+                words = card_text(call.name, call.arguments, call.status, call.result, call.error)
                 parts.append(
                     TranscriptPart(
                         "tool",
                         tool_name=call.name,
                         tool_status=call.status,
+                        summary=words.summary,
+                        icon=words.icon,
+                        status_label=words.status_label,
+                        note=words.note,
                         arguments=_pretty(call.arguments),
-                        result=call.error
-                        or (json.dumps(call.result, ensure_ascii=False) if call.result else ""),
+                        result=words.result,
                         call_row_id=call.id or 0,
                         expires_at=(
                             call.approval_expires_at.strftime("%H:%M:%S UTC")

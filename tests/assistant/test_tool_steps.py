@@ -23,9 +23,12 @@ from app.assistant.events import (
     ToolCallStarted,
 )
 from app.assistant.runs import request_stop
+from app.assistant.tool_steps import _wait_text
 from app.assistant.tools import home_tool_registry
 from app.db.models import Effect, Message, Room, Run, ToolCall
 from app.db.session import SessionFactory
+from app.services import build_provider
+from app.settings import Settings
 from tests.fakes.scripted_provider import Pause, ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import ask, build_runner, new_thread, run_in
 from tests.support.people import owned_thread, person
@@ -259,6 +262,25 @@ async def test_a_denial_is_told_to_the_model_and_changes_nothing(
     assert await _kitchen(sessions) == 22
 
 
+async def test_the_offline_reply_to_a_denial_speaks_to_the_person(
+    sessions: SessionFactory,
+) -> None:
+    """The model's result says "Do not try it again unless they ask": that is for the model;
+    the person reads that they said no and nothing changed."""
+    await _ask_first(sessions)
+    provider = build_provider(Settings(offline_chunk_delay_s=0), sessions)
+    run = Run_(sessions, provider)  # type: ignore[arg-type]
+    task = await run.start()
+    async with sessions() as session:
+        await decide(session, run.request.call_row_id, await person(session), approve=False)
+    await asyncio.wait_for(task, 5)
+    reply = "".join(e.text for e in run.events if isinstance(e, TextDelta))
+    assert reply == "You denied this; nothing was changed."
+    finished = next(e for e in run.events if isinstance(e, ToolCallFinished))
+    output = json.loads(finished.output)
+    assert output["problem"] == "denied" and "Do not try it again" in output["error"]
+
+
 async def test_an_unanswered_request_expires_the_run(sessions: SessionFactory) -> None:
     await _ask_first(sessions)
     run = Run_(sessions, ScriptedProvider([tool_turn(SET_KITCHEN)]), approval_timeout_s=0.3)
@@ -356,3 +378,11 @@ async def test_a_stop_during_a_change_waits_for_it_to_be_kept_whole(
     assert (kitchen.celsius, len(effects), call.status) == (19, 1, "done")
     assert row is not None and row.status == "cancelled"
     assert [p["type"] for p in reply.parts] == ["tool-call", "tool-result", "effect"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "1 second"), (0.3, "0.3 seconds"), (90, "90 seconds"), (300, "5 minutes")],
+)
+def test_how_long_an_approval_waited_reads_in_words(seconds: float, words: str) -> None:
+    assert _wait_text(seconds) == words

@@ -140,7 +140,9 @@ def test_ask_first_deny_is_told_to_the_assistant(chat: ChatPage, ask_first: None
     card.get_by_role("button", name="Deny").click()
     expect(card).to_have_attribute("data-status", "denied")
     reply = chat.wait_until_answered()
-    expect(reply).to_contain_text("I couldn't do that: The person denied this")
+    expect(reply).to_contain_text("You denied this; nothing was changed.")
+    # What the model is told to do next is for the model, never shown to the person.
+    expect(reply).not_to_contain_text("Do not try it again")
     assert chat.room_celsius("bedroom") == before
 
 

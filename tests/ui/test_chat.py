@@ -30,9 +30,22 @@ def test_first_visit_flow(chat: ChatPage) -> None:
     expect(reply).to_contain_text(f"The kitchen is at {format_celsius(kitchen)} °C.")
     card = reply.locator('[data-tool="get_room_temperature"]')
     expect(card).to_have_attribute("data-status", "done")
+    # A card reads as a sentence; the raw call is folded under Details until opened.
+    expect(card.locator(".tool-summary")).to_have_text(
+        f"Read the kitchen: {format_celsius(kitchen)} °C"
+    )
+    expect(card.locator(".tool-status")).to_have_text("Done")
+    raw = card.get_by_text('{"room": "kitchen"}', exact=True)
+    expect(raw).to_be_hidden()
+    card.get_by_text("Details", exact=True).click()
+    expect(raw).to_be_visible()
+    expect(card.get_by_text("get_room_temperature", exact=True)).to_be_visible()
 
     reply = chat.ask("set the kitchen to 19")
-    expect(reply.locator('[data-tool="set_room_temperature"][data-status="done"]')).to_be_visible()
+    card = reply.locator('[data-tool="set_room_temperature"][data-status="done"]')
+    expect(card).to_be_visible()
+    expect(card.locator(".tool-summary")).to_have_text("Set the kitchen to 19 °C")
+    expect(card.get_by_text("set_room_temperature", exact=True)).to_be_hidden()
     effect = reply.locator("[data-effect] .effect-text")
     expect(effect).to_have_text(
         f"Temperature in kitchen changed from {format_celsius(kitchen)} to 19"
@@ -49,6 +62,9 @@ def test_first_visit_flow(chat: ChatPage) -> None:
     reply = chat.ask("which room is warmest?")
     expect(reply).to_contain_text(re.compile(r"warmest room|warmest rooms"))
     expect(reply.locator('[data-tool="list_rooms"]')).to_have_attribute("data-status", "done")
+    expect(reply.locator('[data-tool="list_rooms"] .tool-summary')).to_have_text(
+        re.compile(r"^Read \d+ rooms$")
+    )
 
     link = chat.threads.get_by_role("link", name="What's the temperature in the kitchen?")
     expect(link).to_have_attribute("href", f"/chat/{thread_id}")
@@ -72,7 +88,10 @@ def test_streamed_text_arrives_in_pieces_and_is_announced_by_sentence(chat: Chat
     assert 0 < len(partial) < 100, "the reply arrived whole instead of streaming"
     announcer = chat.page.locator(".live-text [aria-live='polite']")
     expect(announcer).to_have_text("Sorry, I didn't understand that.")
+    status = chat.page.get_by_role("status").filter(has_text="Hearth is answering")
+    expect(status).to_have_text("Hearth is answering… (Esc stops)")
     reply = chat.wait_until_answered()
+    expect(chat.page.locator(".composer-status")).to_have_text("")
     expect(reply).to_contain_text("Rooms I know: bathroom, bedroom, home office, kitchen")
 
 
@@ -93,6 +112,21 @@ def test_stop_mid_stream_keeps_the_partial_text(chat: ChatPage) -> None:
     reply = chat.assistant_messages.last
     expect(reply).to_contain_text("Stopped. The text so far was kept.")
     assert reply.locator(".markdown").inner_text() == kept
+
+
+def test_a_reply_stopped_mid_example_shows_no_half_written_markup(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    chat.send("hum a tune")
+    live = chat.page.locator(".live-text .hearth-stream-text")
+    expect(live).to_contain_text("for example: *")
+    chat.page.get_by_role("button", name="Stop").click()
+    reply = chat.wait_until_answered()
+    expect(reply).to_contain_text("Stopped. The text so far was kept.")
+    kept = reply.locator(".markdown").inner_text()
+    assert kept.startswith("Sorry, I didn't understand that.")
+    assert "*" not in kept, f"a stray marker in the stopped reply: {kept!r}"
+    chat.page.reload()
+    assert "*" not in chat.assistant_messages.last.locator(".markdown").inner_text()
 
 
 def test_escape_stops_and_retry_answers_again(chat: ChatPage) -> None:

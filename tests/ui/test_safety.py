@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.fakes.openai_server import Call, FakeOpenAI, Turn
 from tests.support.app_server import separate_web_dir, start_app, stop_app
@@ -36,6 +36,12 @@ def _fits_the_width(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def _inside(inner: Locator, outer: Locator) -> bool:
+    box, edge = inner.bounding_box(), outer.bounding_box()
+    assert box and edge
+    return box["x"] + box["width"] <= edge["x"] + edge["width"] + 0.5
+
+
 def test_a_change_asked_for_by_a_question_waits_for_approve_or_deny(
     chat: ChatPage, model: FakeOpenAI, tmp_path: Path
 ) -> None:
@@ -45,18 +51,37 @@ def test_a_change_asked_for_by_a_question_waits_for_approve_or_deny(
     chat.send("What's the temperature in the kitchen?")
     card = page.locator('.tool-card[data-status="awaiting_approval"]')
     expect(card.locator(".approval-reason")).to_have_text(REASON)
+    expect(card.locator(".tool-summary")).to_have_text("Set the kitchen to 19 °C")
+    expect(card.locator(".tool-status")).to_have_text("Waiting for your approval")
     assert chat.room_celsius("kitchen") == 22
+    # The run waits for the person, and the composer says so; sending says so too.
+    expect(page.get_by_role("status").filter(has_text="approval")).to_have_text(
+        "Waiting for your approval above"
+    )
+    chat.type("and the bedroom?")
+    chat.composer.press("Enter")
+    expect(page.get_by_text("Hearth is waiting for your approval above")).to_be_visible()
+    expect(page.get_by_text("still answering")).to_have_count(0)
+    expect(chat.composer).to_have_value("and the bedroom?")
+    chat.type("")
     page.screenshot(path=tmp_path / "held-1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     expect(card.get_by_role("button", name="Deny")).to_be_visible()
     assert _fits_the_width(page), "the held card scrolls sideways at 390 px"
+    assert _inside(card.locator(".tool-status"), card), "the status runs past the card's edge"
     page.screenshot(path=tmp_path / "held-390.png", full_page=True)
     # A reload shows the same card with its reason: both are stored.
     page.reload()
     expect(card.locator(".approval-reason")).to_have_text(REASON)
     card.get_by_role("button", name="Deny").click()
     reply = chat.wait_until_answered()
-    expect(reply.locator('.tool-card[data-status="denied"]')).to_have_count(1)
+    denied = reply.locator('.tool-card[data-status="denied"]')
+    expect(denied).to_have_count(1)
+    expect(denied.locator(".tool-status")).to_have_text("Denied")
+    expect(denied.locator(".tool-note")).to_have_text("You denied this; nothing was changed.")
+    # What the model was told to do next is for the model, even under Details.
+    denied.get_by_text("Details", exact=True).click()
+    expect(denied).not_to_contain_text("Do not try it again")
     expect(reply).to_contain_text("I left the kitchen as it was.")
     assert chat.room_celsius("kitchen") == 22
 

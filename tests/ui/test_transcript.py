@@ -15,11 +15,13 @@ from app.ui.transcript import (
     TranscriptMessage,
     TranscriptPage,
     TranscriptPart,
+    composer_status,
     first_id,
     hide_streaming_text,
     latest_reply_id,
     load_transcript,
     merge_page,
+    waits_for_approval,
 )
 from tests.fakes.openai_server import FakeOpenAI, Turn
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
@@ -102,6 +104,13 @@ async def test_cards_come_from_tool_rows_and_the_ledger(sessions: SessionFactory
         ("text", "Done."),
     ]
     assert assistant.parts[0].arguments == '{"room": "kitchen", "celsius": 19}'
+    card = assistant.parts[0]
+    assert (card.summary, card.icon, card.status_label, card.note) == (
+        "Set the kitchen to 19 °C",
+        "sliders-horizontal",
+        "Done",
+        "",
+    )
 
 
 async def test_a_reply_carries_what_it_suggests_apart_from_its_parts(
@@ -229,3 +238,68 @@ def test_the_streaming_reply_hides_only_its_trailing_text() -> None:
     messages[1].parts.append(TranscriptPart("tool", tool_name="list_rooms"))
     assert hide_streaming_text(messages, 1)[0].parts == []
     assert [p.kind for p in hide_streaming_text(messages, 2)[1].parts] == ["text", "tool"]
+
+
+async def test_a_stopped_reply_reads_without_half_written_markdown(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        thread_id = (await owned_thread(session)).id or 0
+        for status, text in [
+            ("incomplete", "Sorry, I can read, for example: *Set the"),
+            ("incomplete", "Done:\n\n- **kitchen**: 19 °C (was 22 °C)\n- "),
+            ("complete", "Lone markers stay in a finished reply: *"),
+        ]:
+            session.add(
+                Message(
+                    thread_id=thread_id,
+                    role=Role.assistant,
+                    status=status,
+                    parts=[{"type": "text", "text": text}],
+                )
+            )
+        await session.commit()
+        page = await load_transcript(session, thread_id)
+    assert [m.parts[0].text for m in page.messages] == [
+        "Sorry, I can read, for example: Set the",
+        "Done:\n\n- **kitchen**: 19 °C (was 22 °C)",
+        "Lone markers stay in a finished reply: *",
+    ]
+
+
+async def test_a_denied_card_says_so_in_the_persons_words(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        thread = await owned_thread(session)
+        args = '{"room": "kitchen", "celsius": 19}'
+        run, call = await waiting_for_approval(
+            session, thread.id or 0, thread.user_id or 0, "set the kitchen to 19", "c1", args
+        )
+        told = (
+            "The person denied this set_room_temperature call; nothing was changed. "
+            "Do not try it again unless they ask."
+        )
+        call.status, call.error, call.result = "denied", told, {"error": told}
+        reply = (
+            await session.exec(
+                select(Message).where(Message.run_id == run.id, Message.role == Role.assistant)
+            )
+        ).one()
+        append_parts(reply, [ToolCallPart(call.id or 0, "c1", call.name, args)])
+        await session.commit()
+        page = await load_transcript(session, thread.id or 0)
+    (card,) = page.messages[-1].parts
+    assert (card.summary, card.status_label, card.note, card.result) == (
+        "Set the kitchen to 19 °C",
+        "Denied",
+        "You denied this; nothing was changed.",
+        "",
+    )
+
+
+def test_the_composer_says_what_is_happening() -> None:
+    waiting = _shown(1)
+    waiting[0].parts.append(TranscriptPart("tool", tool_status="awaiting_approval"))
+    assert waits_for_approval(waiting) and not waits_for_approval(_shown(1, 2))
+    assert composer_status(True, True) == "Waiting for your approval above"
+    assert composer_status(True, False) == "Hearth is answering… (Esc stops)"
+    assert composer_status(False, False) == ""

@@ -11,6 +11,15 @@ from app.ui.state.chat import ChatState
 def composer() -> rx.Component:
     """The message box with Send and Stop."""
     return rx.form(
+        # Always there, so screen readers hear each change: answering, or waiting for you.
+        rx.text(
+            ChatState.composer_status,
+            size="1",
+            role="status",
+            aria_live="polite",
+            class_name="composer-status",
+            data_waiting=rx.cond(ChatState.is_waiting_for_approval, "approval", ""),
+        ),
         rx.hstack(
             rx.text_area(
                 name="message",

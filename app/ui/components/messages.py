@@ -17,11 +17,10 @@ _STATUS_COLORS = {
     "done": "green",
     "error": "red",
     "denied": "red",
+    "cancelled": "gray",
 }
-_STATUS_LABELS = {
-    "awaiting_approval": "waiting for you",
-    "awaiting_client": "waiting for the app that asked",
-}
+# The icons a card's sentence may lead with (app/ui/tool_cards.py names them).
+_CARD_ICONS = ("thermometer", "sliders-horizontal", "list")
 
 
 def _approval(part: TranscriptPart) -> rx.Component:
@@ -63,43 +62,60 @@ def _approval(part: TranscriptPart) -> rx.Component:
         class_name="approval",
         width="100%",
         role="group",
-        aria_label="Approval for " + part.tool_name,
+        aria_label="Approval for: " + part.summary,
+    )
+
+
+def _card_icon(part: TranscriptPart) -> rx.Component:
+    return rx.match(
+        part.icon,
+        *[(name, rx.icon(name, size=14)) for name in _CARD_ICONS],
+        rx.icon("wrench", size=14),
+    )
+
+
+def _details(part: TranscriptPart) -> rx.Component:
+    """The raw call, folded away: the tool's name, its arguments and its result as JSON."""
+    return rx.el.details(
+        rx.el.summary("Details", class_name="tool-details-toggle"),
+        rx.el.dl(
+            rx.el.dt("Tool"),
+            rx.el.dd(rx.el.code(part.tool_name)),
+            rx.el.dt("Arguments"),
+            rx.el.dd(rx.el.code(part.arguments)),
+            rx.cond(
+                part.result != "",
+                rx.fragment(rx.el.dt("Result"), rx.el.dd(rx.el.code(part.result))),
+            ),
+            class_name="tool-details-body",
+        ),
+        class_name="tool-details",
     )
 
 
 def tool_card(part: TranscriptPart) -> rx.Component:
-    """A tool call: name, arguments, status, result."""
+    """A tool call as a sentence ("Read the kitchen: 22 °C") with its status in words, why it
+    did nothing where it did nothing, Approve / Deny while it waits, and the raw call under
+    Details."""
     return rx.box(
         rx.hstack(
-            rx.icon("wrench", size=14),
-            rx.text(
-                part.tool_name,
-                weight="medium",
-                size="2",
-                font_family="monospace",
-                overflow_wrap="anywhere",
-            ),
+            _card_icon(part),
+            rx.text(part.summary, weight="medium", size="2", class_name="tool-summary"),
             rx.spacer(),
             rx.badge(
-                rx.match(part.tool_status, *_STATUS_LABELS.items(), part.tool_status),
-                color_scheme=rx.match(
-                    part.tool_status,
-                    *_STATUS_COLORS.items(),
-                    "gray",
-                ),
+                part.status_label,
+                color_scheme=rx.match(part.tool_status, *_STATUS_COLORS.items(), "gray"),
                 variant="soft",
+                class_name="tool-status",
             ),
             align="center",
-            # A narrow card puts the status under the name, not past the card's edge.
+            # A narrow card puts the status under the sentence, not past the card's edge.
             flex_wrap="wrap",
             width="100%",
         ),
-        rx.text(part.arguments, size="1", color_scheme="gray", font_family="monospace"),
-        rx.cond(
-            part.result != "",
-            rx.text(part.result, size="1", font_family="monospace", class_name="tool-result"),
-        ),
+        rx.cond(part.note != "", rx.text(part.note, size="1", class_name="tool-note")),
         rx.cond(part.tool_status == "awaiting_approval", _approval(part)),
+        _details(part),
         class_name="tool-card",
         data_tool=part.tool_name,
         data_status=part.tool_status,

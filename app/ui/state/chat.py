@@ -32,10 +32,12 @@ from app.ui.state.threads import ThreadsState, thread_href
 from app.ui.transcript import (
     TranscriptMessage,
     TranscriptPage,
+    composer_status,
     first_id,
     hide_streaming_text,
     load_transcript,
     merge_page,
+    waits_for_approval,
 )
 from app.ui.transcript import latest_reply_id as _latest_reply_id
 
@@ -76,6 +78,17 @@ class ChatState(MessageActions, AuthState):
     def is_running(self) -> bool:
         """Whether a run is going in this thread."""
         return self.running_run_id != 0 or self.starting
+
+    @rx.var
+    def is_waiting_for_approval(self) -> bool:
+        """Whether the run going here waits for the person's Approve or Deny on a card."""
+        return self.running_run_id != 0 and waits_for_approval(self.messages)
+
+    @rx.var
+    def composer_status(self) -> str:
+        """What the composer says is happening: answering, or waiting for the person."""
+        waiting = self.running_run_id != 0 and waits_for_approval(self.messages)
+        return composer_status(self.running_run_id != 0 or self.starting, waiting)
 
     @rx.var
     def latest_reply_id(self) -> int:
@@ -182,6 +195,11 @@ class ChatState(MessageActions, AuthState):
         """Clear the composer at once; the run is created and driven by `start_run`."""
         if self.running_run_id or self.starting:
             self.prompt = text
+            if waits_for_approval(self.messages):
+                return rx.toast.info(
+                    "Hearth is waiting for your approval above: approve or deny it first "
+                    "(or press Stop)."
+                )
             return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
         self.prompt, self.starting = "", True
         self._pending = (self.current_thread_id, text)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from app.assistant.message_parts import ToolCallPart, append_parts
 from app.assistant.threads import create_thread
-from app.db.models import Message
+from app.db.models import Message, ToolCall
 from app.db.session import SessionFactory
 from app.ui.state.admin_manage import AdminThreadState
 from app.ui.state.chat import ChatState
@@ -87,3 +88,24 @@ async def test_the_admin_thread_page_says_a_number_no_thread_can_have(
         )
         assert any("is not a thread number" in t for t in admin.toasts()), admin.toasts()
         assert (await admin.state(AdminThreadState)).thread_messages == []
+
+
+async def test_while_a_card_waits_for_approval_the_composer_says_it_waits_for_you(
+    world: World, sessions: SessionFactory
+) -> None:
+    async with sessions() as session:
+        call = await session.get(ToolCall, world.waiting_call_id)
+        assert call is not None
+        reply = await session.get(Message, call.message_id)
+        assert reply is not None
+        append_parts(reply, [ToolCallPart(call.id or 0, call.call_id, call.name, call.arguments)])
+        await session.commit()
+    async with browsers() as tab:
+        alice = await _alice_on_her_thread(tab("alice"), world)
+        chat = await alice.state(ChatState)
+        assert chat.is_waiting_for_approval
+        assert chat.composer_status == "Waiting for your approval above"
+        await alice.send(ChatState.send({"message": "and the bathroom?"}))
+        assert any("waiting for your approval above" in t for t in alice.toasts()), alice.toasts()
+        assert not any("still answering" in t for t in alice.toasts())
+        assert (await alice.state(ChatState)).prompt == "and the bathroom?"

@@ -54,6 +54,14 @@ class Replies:
                 fields = {**self._rooms.forms(name, str(fields[name])), **fields}
         return self._messages[message_id].format(**fields)
 
+    def refused(self, output: Output, *, line: bool = False) -> str:
+        """A call that did nothing, as the reply says it: the person's own "no" in words
+        for them (never the words that tell the model what to do next), else why the
+        tool refused."""
+        if output.get("problem") == "denied":
+            return self.say("denied_line" if line else "denied")
+        return self.say("refused_line" if line else "refused", error=self.refusal(output))
+
     def refusal(self, output: Output) -> str:
         """Why a tool refused, in this language where the catalogue words the problem
         (`problem_<name>`), else in the tool's own words."""
@@ -155,7 +163,7 @@ class Replies:
         match intent.action:
             case "list_rooms" | "warmest_room" | "coldest_room":
                 if errors:
-                    return self.say("refused", error=self.refusal(errors[-1]))
+                    return self.refused(errors[-1])
                 listed = results[-1]["rooms"] if results else []
                 if intent.action == "list_rooms":
                     return self._list(listed)
@@ -172,7 +180,7 @@ class Replies:
 
     def _read(self, output: Output) -> str:
         if "error" in output:
-            return self.say("refused", error=self.refusal(output))
+            return self.refused(output)
         return self.say("read", room=output["room"], celsius=self.degrees(output["celsius"]))
 
     def _list(self, listed: list[dict[str, Any]]) -> str:
@@ -229,23 +237,26 @@ class Replies:
 
     def _change(self, output: Output) -> str:
         if "error" in output:
-            return self.say("refused", error=self.refusal(output))
+            return self.refused(output)
         room, now, before = output["room"], output["celsius"], output["previous_celsius"]
         if now == before:
             return self.say("unchanged", room=room, celsius=self.degrees(now))
+        # The word agrees with the number as written: 8.2 - 7.2 is 0.999… in floats,
+        # which reads "1", so "1 degree".
+        change = self.number(abs(now - before))
         return self.say(
             "changed",
             room=room,
             celsius=self.degrees(now),
-            change=self.number(abs(now - before)),
-            degrees=self.say("degree_word" if abs(now - before) == 1 else "degrees_word"),
+            change=change,
+            degrees=self.say("degree_word" if change == "1" else "degrees_word"),
             direction=self.say("warmer" if now > before else "cooler"),
             before=self.degrees(before),
         )
 
     def _change_line(self, output: Output) -> str:
         if "error" in output:
-            return self.say("refused_line", error=self.refusal(output))
+            return self.refused(output, line=True)
         room, now, before = output["room"], output["celsius"], output["previous_celsius"]
         if now == before:
             return self.say("unchanged_line", room=room, celsius=self.degrees(now))

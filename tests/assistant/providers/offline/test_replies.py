@@ -94,6 +94,11 @@ def test_a_refusal_is_told_in_the_tools_words() -> None:
             [_set("kitchen", 23, 22)],
             "Done: the kitchen is now 23 °C, 1 degree warmer than before (22 °C).",
         ),
+        (
+            # 8.2 - 7.2 is 0.999… in floats, which reads "1": so "1 degree".
+            [_set("kitchen", 8.2, 7.2)],
+            "Done: the kitchen is now 8.2 °C, 1 degree warmer than before (7.2 °C).",
+        ),
         ([_set("kitchen", 22, 22)], "The kitchen was already at 22 °C; nothing changed."),
         (
             [_set("kitchen", 19, 22), _set("bedroom", 20, 20)],
@@ -225,6 +230,10 @@ def _cap(text: str) -> str:
             [_set("schlafzimmer", 21, 20)],
             "Erledigt: im Schlafzimmer sind es jetzt 21 °C, 1 Grad wärmer als vorher (20 °C).",
         ),
+        (
+            [_set("küche", 8.2, 7.2)],
+            "Erledigt: in der Küche sind es jetzt 8,2 °C, 1 Grad wärmer als vorher (7,2 °C).",
+        ),
         ([_set("küche", 22, 22)], "In der Küche waren es schon 22 °C; nichts geändert."),
         (
             [_set("küche", 19, 22), _set("schlafzimmer", 20, 20)],
@@ -298,3 +307,34 @@ def test_the_german_fallback_offers_german_examples_for_the_room_said() -> None:
     assert (
         fallback(Utterance("Hallo", "unclear"), [], "de")[1][0] == "Wie warm ist es in der Küche?"
     )
+
+
+DENIED = {
+    "error": "The person denied this set_room_temperature call; nothing was changed. "
+    "Do not try it again unless they ask.",
+    "problem": "denied",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "rooms", "one", "line"),
+    [
+        ("en", ROOMS, "You denied this; nothing was changed.", "- not done: you denied it"),
+        (
+            "de",
+            GERMAN_ROOMS,
+            "Du hast das abgelehnt; es wurde nichts geändert.",
+            "- nicht erledigt: du hast es abgelehnt",
+        ),
+    ],
+)
+def test_a_denial_is_said_to_the_person_not_as_the_models_instruction(
+    language: str, rooms: list[str], one: str, line: str
+) -> None:
+    words = Replies(language)
+    turn = _turn(Intent("set", (rooms[0],), celsius=19), kind="command")
+    denied = (Call("set_room_temperature"), DENIED)
+    assert words.reply(turn, [denied], rooms) == one
+    both = words.reply(turn, [denied, _set(rooms[1], 19, 19)], rooms)
+    assert both.splitlines()[2] == line
+    assert "Do not try" not in both
