@@ -8,10 +8,9 @@ from contextlib import aclosing
 import reflex as rx
 
 from app.accounts.sessions import user_for_token
-from app.assistant.errors import AssistantError, InvalidThreadRef, ThreadNotFound
+from app.assistant.errors import AssistantError
 from app.assistant.runner import RunHandle
-from app.assistant.runs import RunMessages, active_run, run_messages
-from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
+from app.assistant.runs import RunMessages, run_messages
 from app.db.changes import HOME_TOPIC, thread_topic, threads_topic
 from app.db.models import User
 from app.services import get_services
@@ -28,7 +27,8 @@ from app.ui.live_runs import (
 from app.ui.state.auth import AuthState, signed_in
 from app.ui.state.message_actions import MessageActions
 from app.ui.state.rooms import RoomsState
-from app.ui.state.threads import ThreadsState, thread_href
+from app.ui.state.thread_pages import ThreadPages
+from app.ui.state.threads import ThreadsState
 from app.ui.transcript import (
     TranscriptMessage,
     TranscriptPage,
@@ -59,7 +59,7 @@ async def _has_ended(run_id: int) -> bool:
     return run is None or run.ended
 
 
-class ChatState(MessageActions, AuthState):
+class ChatState(ThreadPages, MessageActions, AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
@@ -101,69 +101,6 @@ class ChatState(MessageActions, AuthState):
         return len(self.messages) == 0
 
     @rx.event
-    @signed_in
-    async def open_home(self, user: User):
-        """`/`: open the person's newest thread, or a fresh one."""
-        async with get_services().sessions() as session:
-            newest = await list_threads(session, user.id or 0, limit=1)
-            thread = newest[0] if newest else await open_empty_thread(session, user.id or 0)
-        return rx.redirect(thread_href(thread.id or 0))
-
-    @rx.event
-    @signed_in
-    async def load_thread(self, user: User):
-        """`/chat/[thread_id]`: load the thread's transcript (and follow a run still going)."""
-        raw = str(self.thread_id)
-        try:
-            thread_id = thread_number(raw)
-        except InvalidThreadRef as exc:
-            return self._leave_thread(str(exc))
-        if thread_id is None:
-            return self._leave_thread(f"{raw[:40]!r} is not a thread number.")
-        async with get_services().sessions() as session:
-            try:
-                await get_thread(session, thread_id, user.id or 0)
-            except ThreadNotFound as exc:
-                return self._leave_thread(str(exc))
-            page = await load_transcript(session, thread_id, user_id=user.id)
-            running = await active_run(session, thread_id)
-        self._user_id = user.id or 0
-        self.messages, self.has_earlier = page.messages, page.has_earlier
-        self.current_thread_id = thread_id
-        self.live_segment_key, self.live_message_id, self.starting = "", 0, False
-        self.running_run_id = (running.id or 0) if running else 0
-        events = [ThreadsState.refresh, RoomsState.refresh, ChatState.watch]
-        if running is not None:
-            events.append(ChatState.follow_run)
-        return events
-
-    def _leave_thread(self, why: str):
-        """Off a URL that names no thread of this person's: say why, show no thread (the
-        composer must not send into the one shown before), go home."""
-        self.messages, self.has_earlier, self.current_thread_id = [], False, 0
-        self.running_run_id, self.live_message_id, self.live_segment_key = 0, 0, ""
-        return [rx.toast.error(why), rx.redirect("/")]
-
-    @rx.event
-    @signed_in
-    async def load_earlier(self, user: User):
-        """Show the page of messages before the oldest one on screen."""
-        first = first_id(self.messages)
-        if first is None:
-            return None
-        async with get_services().sessions() as session:
-            try:
-                await get_thread(session, self.current_thread_id, user.id or 0)
-            except ThreadNotFound as exc:
-                return rx.toast.error(str(exc))
-            page = await load_transcript(
-                session, self.current_thread_id, before_id=first, user_id=user.id
-            )
-        self.messages = page.messages + self.messages
-        self.has_earlier = page.has_earlier
-        return None
-
-    @rx.event
     def set_prompt(self, text: str) -> None:
         """Track the composer's text."""
         self.prompt = text
@@ -177,19 +114,6 @@ class ChatState(MessageActions, AuthState):
     async def send_suggestion(self, text: str):
         """Send a suggestion: a starter, or one a reply offers."""
         return await self._send_text(text)
-
-    @rx.event
-    async def retry(self, message_id: int):
-        """Ask again what the user asked before a failed, cancelled or cut-off reply."""
-        asked = ""
-        for message in self.messages:
-            if message.id == message_id:
-                break
-            if message.role == "user":
-                asked = "".join(p.text for p in message.parts if p.kind == "text")
-        if not asked:
-            return rx.toast.error("There is no question before this reply to ask again.")
-        return await self._send_text(asked)
 
     async def _send_text(self, text: str):
         """Clear the composer at once; the run is created and driven by `start_run`."""

@@ -1,5 +1,5 @@
 """What a person does to a message on screen: approve or deny a call, undo a change, rate a
-reply. A mixin of `ChatState`, whose thread, messages and run it reads."""
+reply, ask again. A mixin of `ChatState`, whose thread, messages and run it reads."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from app.ui.transcript import first_id, hide_streaming_text, load_transcript, me
 
 
 class MessageActions(rx.State, mixin=True):
-    """Approve / Deny, Undo and the thumbs, each followed by the screen read again."""
+    """Approve / Deny, Undo and the thumbs, each followed by the screen read again; Retry."""
 
     async def _reload_screen(self, user_id: int) -> None:
         """What is on screen, read again (the streaming reply's text stays live)."""
@@ -75,3 +75,16 @@ class MessageActions(rx.State, mixin=True):
             return rx.toast.error(str(exc))
         await self._reload_screen(user.id or 0)
         return None
+
+    @rx.event
+    async def retry(self, message_id: int):
+        """Ask again what the user asked before a failed, cancelled or cut-off reply."""
+        asked = ""
+        for message in self.messages:
+            if message.id == message_id:
+                break
+            if message.role == "user":
+                asked = "".join(p.text for p in message.parts if p.kind == "text")
+        if not asked:
+            return rx.toast.error("There is no question before this reply to ask again.")
+        return await self._send_text(asked)
