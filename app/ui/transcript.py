@@ -22,6 +22,7 @@ from app.assistant.providers.hybrid import answered_by
 from app.db.models import Effect, Message, Run, ToolCall
 from app.db.statuses import Role
 from app.home.temperatures import format_celsius
+from app.ui.moments import iso_utc
 
 PAGE_SIZE = 50
 
@@ -230,9 +231,7 @@ def _parts(
                         or (json.dumps(call.result, ensure_ascii=False) if call.result else ""),
                         call_row_id=call.id or 0,
                         expires_at=(
-                            call.approval_expires_at.strftime("%H:%M:%S UTC")
-                            if call.approval_expires_at
-                            else ""
+                            iso_utc(call.approval_expires_at) if call.approval_expires_at else ""
                         ),
                         approval_reason=call.approval_reason or "",
                     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.ui.components.local_time import local_time
 from app.ui.components.markdown import inert_markdown
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
@@ -38,7 +39,7 @@ def _approval(part: TranscriptPart) -> rx.Component:
                 rx.text("Hearth asks before running this.", size="1"),
             ),
             rx.spacer(),
-            rx.text("Expires " + part.expires_at, size="1", color_scheme="gray"),
+            rx.text("Expires ", local_time(part.expires_at, "time"), size="1", color_scheme="gray"),
             rx.button(
                 rx.icon("check", size=12),
                 "Approve",

@@ -25,6 +25,7 @@ from app.home.ledger import (
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.home.temperatures import format_celsius
 from app.services import get_services
+from app.ui.moments import epoch_ms, iso_utc, time_ticks
 from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
@@ -60,9 +61,9 @@ class LedgerView:
     can_undo: bool
 
 
-def format_when(moment: datetime) -> str:
-    """A moment as the admin view shows it (UTC)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+def chart_point(moment: datetime, celsius: float) -> dict[str, float]:
+    """One point of a room's history: when (epoch ms, UTC) and the temperature."""
+    return {"at_ms": epoch_ms(moment), "celsius": celsius}
 
 
 def _ledger_view(row: LedgerRow) -> LedgerView:
@@ -74,7 +75,7 @@ def _ledger_view(row: LedgerRow) -> LedgerView:
         status = "applied"
     return LedgerView(
         id=row.id,
-        when=format_when(row.created_at),
+        when=iso_utc(row.created_at),
         user=row.username or "—",
         thread=(row.thread_title or f"Thread {row.thread_id}") if row.thread_id else "—",
         thread_href=f"/admin/thread/{row.thread_id}" if row.thread_id else "",
@@ -114,7 +115,12 @@ class AdminState(AuthState):
     filter_until: str = ""
     filter_error: str = ""
     chart_room: str = ""
-    chart_points: list[dict[str, str | float]] = []
+    # Each point: `at_ms` (epoch milliseconds, for a time axis) and `celsius`.
+    chart_points: list[dict[str, float]] = []
+    # From the first point to the last: how fine the axis labels need to be.
+    chart_span_ms: int = 0
+    # Where the time axis is labelled: round moments, so no two labels read the same.
+    chart_ticks: list[int] = []
     # How often the open page asks whether the home changed (0 until an admin opens it).
     refresh_interval_ms: int = 0
     _before_ids: list[int] = []
@@ -207,9 +213,10 @@ class AdminState(AuthState):
             return
         async with get_services().sessions() as session:
             points = await room_history(session, self.chart_room)
-        self.chart_points = [
-            {"time": format_when(moment)[5:], "celsius": celsius} for moment, celsius in points
-        ]
+        self.chart_points = [chart_point(moment, celsius) for moment, celsius in points]
+        times = [int(point["at_ms"]) for point in self.chart_points]
+        self.chart_span_ms = max(times) - min(times) if times else 0
+        self.chart_ticks = time_ticks(min(times), max(times)) if times else []
 
     @rx.event
     @admin_only

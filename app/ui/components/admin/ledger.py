@@ -7,10 +7,11 @@ from typing import Any
 import reflex as rx
 
 from app.ui.components.fields import labelled_select
+from app.ui.components.local_time import local_time
 from app.ui.components.tables import data_table
 from app.ui.state.admin import SOURCES, AdminState, LedgerView
 
-HEADERS = ("Time (UTC)", "User", "Thread", "Tool", "Room", "Change", "Source", "Status", "")
+HEADERS = ("Time", "User", "Thread", "Tool", "Room", "Change", "Source", "Status", "")
 
 
 def _select(label: str, name: str, options: Any, value: Any) -> rx.Component:
@@ -60,7 +61,7 @@ def _filters() -> rx.Component:
 
 def _ledger_row(row: LedgerView) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.when, white_space="nowrap"),
+        rx.table.cell(local_time(row.when, "seconds"), white_space="nowrap"),
         rx.table.cell(row.user),
         rx.table.cell(
             rx.cond(row.thread_href != "", rx.link(row.thread, href=row.thread_href), row.thread)
