@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FloatRect, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
@@ -240,15 +240,52 @@ def test_a_starter_suggestion_asks_it(chat: ChatPage) -> None:
     expect(reply).to_contain_text("warmest")
 
 
-def test_too_long_a_message_is_refused_and_kept(chat: ChatPage) -> None:
+def _overlaps(a: FloatRect | None, b: FloatRect | None) -> bool:
+    assert a and b
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_a_long_paste_is_kept_counted_and_refused_by_a_toast_clear_of_send(
+    chat: ChatPage,
+) -> None:
     chat.open_new_thread()
-    chat.composer.evaluate("el => el.removeAttribute('maxlength')")
-    text = "x" * 8001
+    page = chat.page
+    # No maxlength: a longer paste is kept whole, not cut silently.
+    assert chat.composer.get_attribute("maxlength") is None
+    counter = page.locator("#composer-count")
+    expect(counter).to_have_attribute("aria-live", "polite")
+    chat.type("x" * 100)
+    expect(counter).to_have_text("")
+    chat.type("x" * 7412)
+    expect(counter).to_have_text("7,412 / 8,000 characters")
+    chat.type("x" * 8000)
+    expect(counter).to_have_text("8,000 / 8,000 characters: the message is at its limit.")
+    text = "x" * 8412
     chat.type(text)
-    chat.composer.press("Enter")
-    expect(chat.page.get_by_text("A message can be at most 8,000 characters")).to_be_visible()
-    expect(chat.composer).to_have_value(text)
+    expect(counter).to_contain_text("8,412 / 8,000 characters: 412 too many to send.")
+    send = page.get_by_role("button", name="Send")
+    expect(send).to_be_disabled()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        chat.composer.press("Enter")
+        toast = page.locator("[data-sonner-toast]").filter(
+            has_text="A message can be at most 8,000 characters"
+        )
+        expect(toast.first).to_be_visible()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-sonner-toast]')]"
+            ".every(t => getComputedStyle(t).opacity === '1')"
+        )
+        box = toast.first.bounding_box()
+        assert not _overlaps(box, send.bounding_box()), f"at {width}px the toast covers Send"
+        expect(chat.composer).to_have_value(text)
     expect(chat.user_messages).to_have_count(0)
+    _screenshot(chat, "too-long-refused")
 
 
 def test_a_message_hearth_cannot_store_is_refused_and_kept(chat: ChatPage) -> None:
