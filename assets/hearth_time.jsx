@@ -10,7 +10,11 @@ const FORMATS = {
   },
   time: { hour: "2-digit", minute: "2-digit" },
   date: { day: "numeric", month: "short", year: "numeric" },
+  weekday: { weekday: "short", hour: "2-digit", minute: "2-digit" },
 };
+
+// "auto": the time today, the weekday (and time) this week, the date before that.
+const AUTO = { Today: "time", Yesterday: "weekday", "Previous 7 days": "weekday", Earlier: "date" };
 
 const noSubscribe = () => () => {};
 
@@ -35,6 +39,7 @@ export function zoneLabel(date) {
 }
 
 export function formatMoment(date, kind) {
+  if (kind === "auto") kind = AUTO[dayGroup(date)];
   return new Intl.DateTimeFormat(undefined, FORMATS[kind] ?? FORMATS.datetime).format(date);
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def test_streamed_text_arrives_in_pieces_and_is_announced_by_sentence(chat: Chat
     expect(live).to_contain_text("Sorry")
     partial = live.inner_text()
     assert 0 < len(partial) < 100, "the reply arrived whole instead of streaming"
-    announcer = chat.page.locator(".live-text [aria-live='polite']")
+    announcer = chat.page.locator("#hearth-announcer[aria-live='polite']")
     expect(announcer).to_have_text("Sorry, I didn't understand that.")
     reply = chat.wait_until_answered()
     expect(reply).to_contain_text("Rooms I know: bathroom, bedroom, home office, kitchen")
@@ -315,3 +316,97 @@ def _screenshot(chat: ChatPage, name: str) -> None:
     )
     SCREENSHOT.parent.mkdir(exist_ok=True)
     chat.page.screenshot(path=str(SCREENSHOT.parent / f"{name}.png"))
+
+
+def _seed_thread(database_url: str, username: str, title: str, messages: int = 0) -> int:
+    """A thread of `messages` short messages, made in the database (no UI makes long ones)."""
+    engine = create_engine(to_sync_url(database_url))
+    with Session(engine) as session:
+        owner = session.exec(select(User).where(User.username == username)).one()
+        thread = Thread(title=title, user_id=owner.id)
+        session.add(thread)
+        session.flush()
+        for index in range(messages):
+            role = "user" if index % 2 == 0 else "assistant"
+            text = f"message number {index}"
+            session.add(
+                Message(thread_id=thread.id, role=role, parts=[{"type": "text", "text": text}])
+            )
+        session.commit()
+        thread_id = thread.id or 0
+    engine.dispose()
+    return thread_id
+
+
+_DISTANCE_FROM_BOTTOM = "el => el.scrollHeight - el.scrollTop - el.clientHeight"
+SAID = " ".join(f"Sentence {n} has a few words in it." for n in range(1, 9)) + " And a tail"
+
+
+def test_the_view_follows_a_reply_only_at_the_bottom_and_jumps_to_latest(
+    chat: ChatPage, app_database_url: str
+) -> None:
+    thread_id = _seed_thread(app_database_url, chat.username, "A long thread", messages=40)
+    chat.page.goto(f"{chat.base_url}/chat/{thread_id}")
+    transcript = chat.page.locator(".transcript")
+    expect(chat.page.get_by_text("message number 39", exact=True)).to_be_visible()
+    jump = chat.page.get_by_role("button", name="Jump to latest")
+    expect(jump).to_have_count(0)
+
+    chat.send("/say " + SAID)
+    live = chat.page.locator(".live-text .hearth-stream-text")
+    expect(live).to_contain_text("Sentence 1")
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "the reply was not followed"
+    # Scrolled up, the view stays where the reader put it while the reply streams on.
+    transcript.evaluate("el => { el.scrollTop = 0; }")
+    expect(jump).to_be_visible()
+    expect(live).to_contain_text("Sentence 4")
+    assert transcript.evaluate("el => el.scrollTop") == 0, "the stream pulled the view down"
+    jump.click()
+    expect(jump).to_have_count(0)
+    chat.wait_until_answered()
+    expect(chat.assistant_messages.last).to_contain_text("And a tail")
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "back at the bottom, not followed"
+
+
+def test_a_reply_is_announced_once_sentence_by_sentence_never_again(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    announcer = chat.page.locator("#hearth-announcer")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    chat.page.evaluate(
+        """() => {
+          window.__said = [];
+          const region = document.getElementById("hearth-announcer");
+          new MutationObserver(() => window.__said.push(region.textContent)).observe(
+            region, { childList: true, subtree: true, characterData: true });
+        }"""
+    )
+    chat.send("/say " + SAID)
+    chat.wait_until_answered()
+    expect(chat.assistant_messages.last).to_contain_text("And a tail")
+    # The saved message replacing the live text is not read again.
+    chat.assistant_messages.last.wait_for()
+    said = [s for s in chat.page.evaluate("() => window.__said") if s]
+    assert " ".join(said) == SAID, said
+    assert len(said) == len(set(said)), f"something was said twice: {said}"
+    assert all(s.endswith(".") for s in said[:-1]) and said[-1].endswith("And a tail"), said
+    chat.new_thread()
+    assert [s for s in chat.page.evaluate("() => window.__said") if s] == said
+
+
+def test_threads_are_grouped_by_day_with_their_time(chat: ChatPage, app_database_url: str) -> None:
+    now = datetime.now(UTC)
+    ages = {"Today": timedelta(0), "Yesterday": timedelta(days=1)}
+    ages |= {"Previous 7 days": timedelta(days=3), "Earlier": timedelta(days=40)}
+    engine = create_engine(to_sync_url(app_database_url))
+    with Session(engine) as session:
+        owner = session.exec(select(User).where(User.username == chat.username)).one()
+        for group, age in ages.items():
+            session.add(Thread(title=f"from {group}", user_id=owner.id, updated_at=now - age))
+        session.commit()
+    engine.dispose()
+    chat.page.reload()
+    groups = chat.threads.locator(".day-group")
+    expect(groups).to_have_text(list(ages))
+    for group in ages:
+        item = chat.threads.locator(".thread-item", has_text=f"from {group}")
+        expect(item.locator("time")).to_have_attribute("title", re.compile(r"\(UTC[+-]\d\d:\d\d\)"))

@@ -6,7 +6,8 @@ from typing import Literal
 
 import reflex as rx
 
-TimeKind = Literal["datetime", "seconds", "time", "date"]
+# "auto": the time today, the weekday this week, else the date.
+TimeKind = Literal["datetime", "seconds", "time", "date", "auto"]
 
 
 class LocalTime(rx.Component):

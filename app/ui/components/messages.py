@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.ui.components.follow_scroll import follow_scroll
 from app.ui.components.local_time import local_time
 from app.ui.components.markdown import inert_markdown
 from app.ui.components.stream import hearth_stream
@@ -324,8 +325,8 @@ def suggestions() -> rx.Component:
 
 
 def transcript() -> rx.Component:
-    """The messages of the open thread, scrolled to the newest."""
-    return rx.auto_scroll(
+    """The messages of the open thread, scrolled to the newest while the reader is there."""
+    return follow_scroll(
         rx.cond(
             ChatState.is_empty,
             suggestions(),
@@ -345,5 +346,6 @@ def transcript() -> rx.Component:
                 width="100%",
             ),
         ),
+        follow_key=ChatState.current_thread_id.to_string(),
         class_name="transcript",
     )
