@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.db.models import AppSetting, ToolPolicy
 from app.urls import to_sync_url
-from tests.ui.chat_page import PASSWORD, ChatPage, expect_local_time
+from tests.ui.chat_page import PASSWORD, ChatPage, expect_local_time, watch_for_csp_violations
 from tests.ui.conftest import NEW_YORK
 
 pytestmark = pytest.mark.browser
@@ -261,6 +261,7 @@ def test_times_are_local_the_chart_has_a_time_axis_and_ratings_are_icons(
     chat: ChatPage, admin_in_new_york: ChatPage
 ) -> None:
     admin = admin_in_new_york
+    violations = watch_for_csp_violations(admin.page)
     chat.open_new_thread()
     before = chat.room_celsius("bathroom")
     first = 20 if before not in (20, 23) else 21
@@ -297,3 +298,17 @@ def test_times_are_local_the_chart_has_a_time_axis_and_ratings_are_icons(
     lowest = min(float(t.replace("°C", "").strip()) for t in y_ticks.all_text_contents())
     assert lowest >= min(first, before) - 1.5, f"the y-axis starts at {lowest}, not near the data"
     admin.page.locator(".history-chart").screenshot(path=_results("history-chart.png"))
+    assert violations == []
+
+
+def test_an_approval_expires_at_the_readers_local_time(
+    chat_in_new_york: ChatPage, ask_first: None
+) -> None:
+    chat = chat_in_new_york
+    chat.open_new_thread()
+    chat.send("set the bathroom to 19")
+    approval = chat.page.get_by_role("group", name="Approval for set_room_temperature")
+    expect(approval).to_contain_text("Expires")
+    expect_local_time(approval.locator("time"), NEW_YORK)
+    approval.get_by_role("button", name="Deny").click()
+    chat.wait_until_answered()

@@ -15,7 +15,7 @@ from app.db.models import Message, Thread, User
 from app.home.temperatures import format_celsius
 from app.ui.transcript import PAGE_SIZE
 from app.urls import to_sync_url
-from tests.ui.chat_page import ChatPage
+from tests.ui.chat_page import ChatPage, watch_for_csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -346,6 +346,7 @@ def test_the_view_follows_a_reply_only_at_the_bottom_and_jumps_to_latest(
     chat: ChatPage, app_database_url: str
 ) -> None:
     thread_id = _seed_thread(app_database_url, chat.username, "A long thread", messages=40)
+    violations = watch_for_csp_violations(chat.page)
     chat.page.goto(f"{chat.base_url}/chat/{thread_id}")
     transcript = chat.page.locator(".transcript")
     expect(chat.page.get_by_text("message number 39", exact=True)).to_be_visible()
@@ -366,6 +367,7 @@ def test_the_view_follows_a_reply_only_at_the_bottom_and_jumps_to_latest(
     chat.wait_until_answered()
     expect(chat.assistant_messages.last).to_contain_text("And a tail")
     assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "back at the bottom, not followed"
+    assert violations == []
 
 
 def test_a_reply_is_announced_once_sentence_by_sentence_never_again(chat: ChatPage) -> None:
