@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -272,8 +273,16 @@ def test_times_are_local_the_chart_has_a_time_axis_and_ratings_are_icons(
     # The ledger: each moment in the reader's zone (New York), the zone on hover.
     _open_admin(admin, "Ledger")
     expect(admin.page.get_by_role("columnheader", name="Time", exact=True)).to_be_visible()
-    newest = _ledger_row(admin, f"{first} → 23 °C").first.locator("time")
-    expect_local_time(newest, NEW_YORK)
+    change = _ledger_row(admin, f"{first} → 23 °C")
+    at = expect_local_time(change.first.locator("time"), NEW_YORK)
+    # From / To are read in the reader's zone too.
+    since = admin.page.get_by_label("From", exact=True)
+    since.fill((at - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"))
+    expect(change).not_to_have_count(0)
+    since.fill((at + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M"))
+    expect(change).to_have_count(0)
+    admin.page.get_by_role("button", name="Clear").click()
+    expect(change).not_to_have_count(0)
 
     # Feedback: icons (no emoji font needed) with words for screen readers.
     _open_admin(admin, "Feedback")

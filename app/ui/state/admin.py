@@ -6,7 +6,7 @@ Every handler checks, on the server, that the signed-in person is an admin.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import reflex as rx
 
@@ -25,7 +25,7 @@ from app.home.ledger import (
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.home.temperatures import format_celsius
 from app.services import get_services
-from app.ui.moments import epoch_ms, iso_utc, time_ticks
+from app.ui.moments import as_utc, epoch_ms, iso_utc, time_ticks
 from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
@@ -92,11 +92,12 @@ def _parse_time(value: str, field: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(
             f"{field} '{value}' is not a date and time like 2026-11-22T09:30."
         ) from None
+    return as_utc(moment)
 
 
 class AdminState(AuthState):
@@ -111,8 +112,12 @@ class AdminState(AuthState):
     filter_room: str = ANY
     filter_user: str = ANY
     filter_source: str = ANY
+    # As typed, in the reader's zone (what the inputs show) ...
     filter_since: str = ""
     filter_until: str = ""
+    # ... and as the browser converted it to UTC (what the ledger is filtered by).
+    _since_utc: str = ""
+    _until_utc: str = ""
     filter_error: str = ""
     chart_room: str = ""
     # Each point: `at_ms` (epoch milliseconds, for a time axis) and `celsius`.
@@ -180,8 +185,8 @@ class AdminState(AuthState):
 
     async def _load_ledger(self) -> None:
         try:
-            since = _parse_time(self.filter_since, "From")
-            until = _parse_time(self.filter_until, "To")
+            since = _parse_time(self._since_utc, "From")
+            until = _parse_time(self._until_utc, "To")
         except ValueError as exc:
             self.filter_error = str(exc)
             return
@@ -232,6 +237,20 @@ class AdminState(AuthState):
         if name not in {"room", "user", "source", "since", "until"}:
             return rx.toast.error(f"There is no ledger filter '{name}'.")
         setattr(self, f"filter_{name}", value)
+        if name in ("since", "until"):
+            setattr(self, f"_{name}_utc", value)
+        await self._to_page([])
+        return None
+
+    @rx.event
+    @admin_only
+    async def set_time_filter(self, user: User, name: str, typed: str, utc: str):
+        """From or To as typed in the reader's zone, with the browser's UTC reading of it (an
+        ISO moment with its offset; a naive one is taken as UTC)."""
+        if name not in ("since", "until"):
+            return rx.toast.error(f"There is no time filter '{name}'.")
+        setattr(self, f"filter_{name}", typed)
+        setattr(self, f"_{name}_utc", utc)
         await self._to_page([])
         return None
 
@@ -240,7 +259,7 @@ class AdminState(AuthState):
     async def clear_filters(self, user: User) -> None:
         """Show every change again."""
         self.filter_room = self.filter_user = self.filter_source = ANY
-        self.filter_since = self.filter_until = ""
+        self.filter_since = self.filter_until = self._since_utc = self._until_utc = ""
         await self._to_page([])
 
     @rx.event
