@@ -10,11 +10,14 @@ const FORMATS = {
   },
   time: { hour: "2-digit", minute: "2-digit" },
   date: { day: "numeric", month: "short", year: "numeric" },
-  weekday: { weekday: "short", hour: "2-digit", minute: "2-digit" },
+  // Compact, for a narrow list (the whole moment is on hover).
+  clock: { hour: "numeric", minute: "2-digit" },
+  weekday: { weekday: "short" },
+  day: { day: "numeric", month: "short" },
 };
 
-// "auto": the time today, the weekday (and time) this week, the date before that.
-const AUTO = { Today: "time", Yesterday: "weekday", "Previous 7 days": "weekday", Earlier: "date" };
+// "auto": the time today, the weekday this week, the day before that.
+const AUTO = { Today: "clock", Yesterday: "weekday", "Previous 7 days": "weekday", Earlier: "day" };
 
 const noSubscribe = () => () => {};
 

@@ -362,6 +362,7 @@ def test_the_view_follows_a_reply_only_at_the_bottom_and_jumps_to_latest(
     expect(jump).to_be_visible()
     expect(live).to_contain_text("Sentence 4")
     assert transcript.evaluate("el => el.scrollTop") == 0, "the stream pulled the view down"
+    _screenshot(chat, "jump-to-latest")
     jump.click()
     expect(jump).to_have_count(0)
     chat.wait_until_answered()
@@ -412,3 +413,4 @@ def test_threads_are_grouped_by_day_with_their_time(chat: ChatPage, app_database
     for group in ages:
         item = chat.threads.locator(".thread-item", has_text=f"from {group}")
         expect(item.locator("time")).to_have_attribute("title", re.compile(r"\(UTC[+-]\d\d:\d\d\)"))
+    _screenshot(chat, "thread-groups")
