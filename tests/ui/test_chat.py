@@ -153,8 +153,12 @@ def test_long_threads_page_in_earlier_messages(chat: ChatPage, app_database_url:
     expect(chat.page.locator("[data-role]")).to_have_count(PAGE_SIZE)
     expect(chat.page.get_by_text("message number 10", exact=True)).to_have_count(1)
     expect(chat.page.get_by_text("message number 9", exact=True)).to_have_count(0)
+    transcript = chat.page.locator(".transcript")
+    transcript.evaluate("el => { el.scrollTop = 0; }")
     chat.page.get_by_role("button", name="Show earlier messages").click()
     expect(chat.page.locator("[data-role]")).to_have_count(60)
+    # Earlier messages are read from the top: the view is not sent to the bottom.
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) > 48
     expect(chat.page.get_by_role("button", name="Show earlier messages")).to_have_count(0)
     expect(chat.page.locator("[data-role]").first).to_contain_text("message number 0")
 
@@ -368,6 +372,12 @@ def test_the_view_follows_a_reply_only_at_the_bottom_and_jumps_to_latest(
     chat.wait_until_answered()
     expect(chat.assistant_messages.last).to_contain_text("And a tail")
     assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "back at the bottom, not followed"
+    # Sending from higher up brings the view down to the new message.
+    transcript.evaluate("el => { el.scrollTop = 0; }")
+    expect(jump).to_be_visible()
+    chat.ask("/say Down here.")
+    expect(jump).to_have_count(0)
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "sending left the view up"
     assert violations == []
 
 
