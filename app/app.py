@@ -46,6 +46,8 @@ app = rx.App(
     # Hearth's routes first, then the headers around everything (pages, API, websocket).
     api_transformer=[build_api(), security_headers(built_frontend_dir)],
     stylesheets=["/hearth.css"],
+    # Top centre: clear of the composer's Send and Stop (bottom right) at every width.
+    toaster=rx.toast.provider(position="top-center"),
     # In the root, not in a page: streamed text can arrive before a page's code has loaded.
     extra_app_wraps={(50, "HearthStreamRoot"): lambda _stateful: hearth_stream_root()},
 )

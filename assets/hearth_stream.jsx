@@ -1,9 +1,10 @@
 // The live end of an assistant reply. The server sends only new text, one batch per ~50 ms,
 // as a bare socket.io event ("text", key, text, offset) on Reflex's own connection; this
-// component shows the text gathered for its key, and a polite live region announces whole
-// sentences, not every token.
-import { useSyncExternalStore } from "react";
+// component shows the text gathered for its key; the app's one polite live region announces
+// finished sentences once each, and the rest when the live text goes (hearth_announcer.mjs).
+import { useEffect, useSyncExternalStore } from "react";
 import { Socket } from "socket.io-client";
+import { announcer } from "./hearth_announcer.mjs";
 import { streamStore } from "./hearth_stream_store.mjs";
 
 // How long a gap is left to the server (which also re-sends on its own when the tab's socket
@@ -33,16 +34,6 @@ if (typeof window !== "undefined" && !Socket.prototype.__hearthStream) {
   Socket.prototype.__hearthStream = true;
 }
 
-// The newest sentence that has ended, or "". A "." right after a digit at the very end may
-// still become "22.5", so it only counts once something follows it.
-function lastCompleteSentence(text) {
-  const ends = [...text.matchAll(/(?<!\d)[.!?…](?=\s|$)|[.!?…](?=\s)|\n/g)];
-  if (!ends.length) return "";
-  const done = text.slice(0, ends[ends.length - 1].index + 1);
-  const sentences = done.split(/(?<=[.!?…])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
-  return sentences[sentences.length - 1] ?? "";
-}
-
 export function HearthStream({ streamKey, ...rest }) {
   const store = streamStore();
   const text = useSyncExternalStore(
@@ -50,17 +41,39 @@ export function HearthStream({ streamKey, ...rest }) {
     () => store.get(streamKey),
     () => "",
   );
+  useEffect(() => {
+    announcer().grew(streamKey, text);
+  }, [streamKey, text]);
+  // The live text goes when its segment is saved (or the reply ends): say the rest, once.
+  useEffect(() => () => announcer().ended(streamKey, store.get(streamKey)), [streamKey, store]);
   return (
     <div {...rest}>
       <div className="hearth-stream-text">{text}</div>
-      <div aria-live="polite" aria-atomic="true" className="hearth-sr-only" data-announcer="">
-        {lastCompleteSentence(text)}
-      </div>
+    </div>
+  );
+}
+
+// The app's one polite live region: it outlives each reply's live text, so the end of a
+// reply is still read after the live text has been replaced by the saved message.
+function Announcer() {
+  const said = useSyncExternalStore(
+    (listener) => announcer().subscribe(listener),
+    () => announcer().current(),
+    () => "",
+  );
+  return (
+    <div aria-live="polite" aria-atomic="true" className="hearth-sr-only" id="hearth-announcer">
+      {said}
     </div>
   );
 }
 
 // The app's root wrapper: importing this module early installs the socket hook above.
 export function HearthStreamRoot({ children }) {
-  return children;
+  return (
+    <>
+      {children}
+      <Announcer />
+    </>
+  );
 }

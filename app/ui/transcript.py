@@ -22,6 +22,7 @@ from app.assistant.providers.hybrid import answered_by
 from app.db.models import Effect, Message, Run, ToolCall
 from app.db.statuses import MessageStatus, Role
 from app.home.temperatures import format_celsius
+from app.ui.moments import iso_utc
 from app.ui.partial_markdown import mend_partial_markdown
 from app.ui.tool_cards import card_text
 
@@ -268,9 +269,7 @@ def _parts(
                         result=words.result,
                         call_row_id=call.id or 0,
                         expires_at=(
-                            call.approval_expires_at.strftime("%H:%M:%S UTC")
-                            if call.approval_expires_at
-                            else ""
+                            iso_utc(call.approval_expires_at) if call.approval_expires_at else ""
                         ),
                         approval_reason=call.approval_reason or "",
                     )

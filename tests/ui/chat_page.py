@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
@@ -126,3 +128,17 @@ class ChatPage:
         """The temperature the rooms panel shows for a room."""
         cell = self.page.locator(f'[data-room="{room}"] .room-celsius')
         return float(cell.inner_text().replace("°C", "").strip())
+
+
+def expect_local_time(moment: Locator, zone: str) -> datetime:
+    """A `<time>` shows its moment in `zone` (as en-US Intl writes it) and names the zone on
+    hover; returns the moment."""
+    expect(moment).to_have_attribute(
+        "title", re.compile(re.escape(zone) + r" \(UTC[+-]\d\d:\d\d\)")
+    )
+    at = datetime.fromisoformat(moment.get_attribute("datetime") or "").astimezone(ZoneInfo(zone))
+    clock = at.strftime("%I:%M")
+    text = moment.inner_text()
+    assert clock in text, f"{text!r} does not show {clock}, the time in {zone} of {at.isoformat()}"
+    assert text.count(":") >= 1 and "UTC" not in text
+    return at

@@ -125,3 +125,29 @@ def admin(browser: Browser, app_url: str, admin_name: str) -> Iterator[ChatPage]
     tab.sign_in(admin_name)
     yield tab
     context.close()
+
+
+# A zone away from UTC (the server's), for tests of times shown in the reader's own zone.
+NEW_YORK = "America/New_York"
+
+
+@pytest.fixture
+def admin_in_new_york(browser: Browser, app_url: str, admin_name: str) -> Iterator[ChatPage]:
+    """The admin, signed in from a browser whose time zone is New York's."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id=NEW_YORK)
+    context.set_default_timeout(20_000)
+    tab = ChatPage(context.new_page(), app_url)
+    tab.sign_in(admin_name)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def chat_in_new_york(browser: Browser, app_url: str) -> Iterator[ChatPage]:
+    """A person who has just signed up, from a browser whose time zone is New York's."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, timezone_id=NEW_YORK)
+    context.set_default_timeout(20_000)
+    chat = ChatPage(context.new_page(), app_url)
+    chat.sign_up()
+    yield chat
+    context.close()

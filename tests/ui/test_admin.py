@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -14,9 +16,19 @@ from sqlmodel import Session
 
 from app.db.models import AppSetting, ToolPolicy
 from app.urls import to_sync_url
-from tests.ui.chat_page import PASSWORD, ChatPage
+from tests.ui.chat_page import PASSWORD, ChatPage, expect_local_time, watch_for_csp_violations
+from tests.ui.conftest import NEW_YORK
 
 pytestmark = pytest.mark.browser
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def _results(name: str) -> str:
+    """Where a screenshot is kept for a person to look at."""
+    RESULTS.mkdir(exist_ok=True)
+    return str(RESULTS / name)
 
 
 def _board(admin: ChatPage, room: str) -> Locator:
@@ -246,3 +258,68 @@ def test_admins_close_sign_up_create_people_and_read_the_activity(
     expect(rows.nth(2)).to_contain_text("account created")
     expect(rows.nth(3)).to_contain_text("signup closed")
     expect(admin.page.get_by_text("not the password")).to_have_count(0)
+
+
+def test_times_are_local_the_chart_has_a_time_axis_and_ratings_are_icons(
+    chat: ChatPage, admin_in_new_york: ChatPage
+) -> None:
+    admin = admin_in_new_york
+    violations = watch_for_csp_violations(admin.page)
+    chat.open_new_thread()
+    before = chat.room_celsius("bathroom")
+    first = 20 if before not in (20, 23) else 21
+    chat.ask(f"set the bathroom to {first}")
+    reply = chat.ask("set the bathroom to 23")
+    reply.get_by_role("button", name="Good reply").click()
+
+    # The ledger: each moment in the reader's zone (New York), the zone on hover.
+    _open_admin(admin, "Ledger")
+    expect(admin.page.get_by_role("columnheader", name="Time", exact=True)).to_be_visible()
+    change = _ledger_row(admin, f"{first} → 23 °C")
+    at = expect_local_time(change.first.locator("time"), NEW_YORK)
+    # From / To are read in the reader's zone too.
+    since = admin.page.get_by_label("From", exact=True)
+    since.fill((at - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"))
+    expect(change).not_to_have_count(0)
+    since.fill((at + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M"))
+    expect(change).to_have_count(0)
+    admin.page.get_by_role("button", name="Clear").click()
+    expect(change).not_to_have_count(0)
+
+    # Feedback: icons (no emoji font needed) with words for screen readers.
+    _open_admin(admin, "Feedback")
+    rated = admin.page.locator('tr[data-rating="up"]', has_text=chat.username)
+    expect(rated.locator("svg")).to_have_count(1)
+    expect(rated).to_contain_text("Thumbs up")
+    expect(rated).not_to_contain_text("👍")
+    expect_local_time(rated.locator("time"), NEW_YORK)
+
+    # The history chart: a time axis whose labels never repeat, a y-axis fitted to the data.
+    _open_admin(admin, "Home")
+    admin.page.get_by_role("combobox", name="Room to chart").click()
+    admin.page.get_by_role("option", name="bathroom").click()
+    chart = admin.page.locator(".history-chart .recharts-surface")
+    expect(chart).to_be_visible()
+    x_ticks = chart.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value")
+    expect(x_ticks.first).to_be_visible()
+    labels = x_ticks.all_text_contents()
+    assert labels and len(set(labels)) == len(labels), labels
+    assert all(re.search(r"\d:\d\d", label) for label in labels), labels
+    y_ticks = chart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value")
+    lowest = min(float(t.replace("°C", "").strip()) for t in y_ticks.all_text_contents())
+    assert lowest >= min(first, before) - 1.5, f"the y-axis starts at {lowest}, not near the data"
+    admin.page.locator(".history-chart").screenshot(path=_results("history-chart.png"))
+    assert violations == []
+
+
+def test_an_approval_expires_at_the_readers_local_time(
+    chat_in_new_york: ChatPage, ask_first: None
+) -> None:
+    chat = chat_in_new_york
+    chat.open_new_thread()
+    chat.send("set the bathroom to 19")
+    approval = chat.page.get_by_role("group", name="Approval for set_room_temperature")
+    expect(approval).to_contain_text("Expires")
+    expect_local_time(approval.locator("time"), NEW_YORK)
+    approval.get_by_role("button", name="Deny").click()
+    chat.wait_until_answered()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FloatRect, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
@@ -14,7 +15,7 @@ from app.db.models import Message, Thread, User
 from app.home.temperatures import format_celsius
 from app.ui.transcript import PAGE_SIZE
 from app.urls import to_sync_url
-from tests.ui.chat_page import ChatPage
+from tests.ui.chat_page import ChatPage, watch_for_csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +87,7 @@ def test_streamed_text_arrives_in_pieces_and_is_announced_by_sentence(chat: Chat
     expect(live).to_contain_text("Sorry")
     partial = live.inner_text()
     assert 0 < len(partial) < 100, "the reply arrived whole instead of streaming"
-    announcer = chat.page.locator(".live-text [aria-live='polite']")
+    announcer = chat.page.locator("#hearth-announcer[aria-live='polite']")
     expect(announcer).to_have_text("Sorry, I didn't understand that.")
     status = chat.page.get_by_role("status").filter(has_text="Hearth is answering")
     expect(status).to_have_text("Hearth is answering… (Esc stops)")
@@ -186,8 +187,12 @@ def test_long_threads_page_in_earlier_messages(chat: ChatPage, app_database_url:
     expect(chat.page.locator("[data-role]")).to_have_count(PAGE_SIZE)
     expect(chat.page.get_by_text("message number 10", exact=True)).to_have_count(1)
     expect(chat.page.get_by_text("message number 9", exact=True)).to_have_count(0)
+    transcript = chat.page.locator(".transcript")
+    transcript.evaluate("el => { el.scrollTop = 0; }")
     chat.page.get_by_role("button", name="Show earlier messages").click()
     expect(chat.page.locator("[data-role]")).to_have_count(60)
+    # Earlier messages are read from the top: the view is not sent to the bottom.
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) > 48
     expect(chat.page.get_by_role("button", name="Show earlier messages")).to_have_count(0)
     expect(chat.page.locator("[data-role]").first).to_contain_text("message number 0")
 
@@ -274,15 +279,52 @@ def test_a_starter_suggestion_asks_it(chat: ChatPage) -> None:
     expect(reply).to_contain_text("warmest")
 
 
-def test_too_long_a_message_is_refused_and_kept(chat: ChatPage) -> None:
+def _overlaps(a: FloatRect | None, b: FloatRect | None) -> bool:
+    assert a and b
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_a_long_paste_is_kept_counted_and_refused_by_a_toast_clear_of_send(
+    chat: ChatPage,
+) -> None:
     chat.open_new_thread()
-    chat.composer.evaluate("el => el.removeAttribute('maxlength')")
-    text = "x" * 8001
+    page = chat.page
+    # No maxlength: a longer paste is kept whole, not cut silently.
+    assert chat.composer.get_attribute("maxlength") is None
+    counter = page.locator("#composer-count")
+    expect(counter).to_have_attribute("aria-live", "polite")
+    chat.type("x" * 100)
+    expect(counter).to_have_text("")
+    chat.type("x" * 7412)
+    expect(counter).to_have_text("7,412 / 8,000 characters")
+    chat.type("x" * 8000)
+    expect(counter).to_have_text("8,000 / 8,000 characters: the message is at its limit.")
+    text = "x" * 8412
     chat.type(text)
-    chat.composer.press("Enter")
-    expect(chat.page.get_by_text("A message can be at most 8,000 characters")).to_be_visible()
-    expect(chat.composer).to_have_value(text)
+    expect(counter).to_contain_text("8,412 / 8,000 characters: 412 too many to send.")
+    send = page.get_by_role("button", name="Send")
+    expect(send).to_be_disabled()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        chat.composer.press("Enter")
+        toast = page.locator("[data-sonner-toast]").filter(
+            has_text="A message can be at most 8,000 characters"
+        )
+        expect(toast.first).to_be_visible()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-sonner-toast]')]"
+            ".every(t => getComputedStyle(t).opacity === '1')"
+        )
+        box = toast.first.bounding_box()
+        assert not _overlaps(box, send.bounding_box()), f"at {width}px the toast covers Send"
+        expect(chat.composer).to_have_value(text)
     expect(chat.user_messages).to_have_count(0)
+    _screenshot(chat, "too-long-refused")
 
 
 def test_a_message_hearth_cannot_store_is_refused_and_kept(chat: ChatPage) -> None:
@@ -312,3 +354,107 @@ def _screenshot(chat: ChatPage, name: str) -> None:
     )
     SCREENSHOT.parent.mkdir(exist_ok=True)
     chat.page.screenshot(path=str(SCREENSHOT.parent / f"{name}.png"))
+
+
+def _seed_thread(database_url: str, username: str, title: str, messages: int = 0) -> int:
+    """A thread of `messages` short messages, made in the database (no UI makes long ones)."""
+    engine = create_engine(to_sync_url(database_url))
+    with Session(engine) as session:
+        owner = session.exec(select(User).where(User.username == username)).one()
+        thread = Thread(title=title, user_id=owner.id)
+        session.add(thread)
+        session.flush()
+        for index in range(messages):
+            role = "user" if index % 2 == 0 else "assistant"
+            text = f"message number {index}"
+            session.add(
+                Message(thread_id=thread.id, role=role, parts=[{"type": "text", "text": text}])
+            )
+        session.commit()
+        thread_id = thread.id or 0
+    engine.dispose()
+    return thread_id
+
+
+_DISTANCE_FROM_BOTTOM = "el => el.scrollHeight - el.scrollTop - el.clientHeight"
+SAID = " ".join(f"Sentence {n} has a few words in it." for n in range(1, 9)) + " And a tail"
+
+
+def test_the_view_follows_a_reply_only_at_the_bottom_and_jumps_to_latest(
+    chat: ChatPage, app_database_url: str
+) -> None:
+    thread_id = _seed_thread(app_database_url, chat.username, "A long thread", messages=40)
+    violations = watch_for_csp_violations(chat.page)
+    chat.page.goto(f"{chat.base_url}/chat/{thread_id}")
+    transcript = chat.page.locator(".transcript")
+    expect(chat.page.get_by_text("message number 39", exact=True)).to_be_visible()
+    jump = chat.page.get_by_role("button", name="Jump to latest")
+    expect(jump).to_have_count(0)
+
+    chat.send("/say " + SAID)
+    live = chat.page.locator(".live-text .hearth-stream-text")
+    expect(live).to_contain_text("Sentence 1")
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "the reply was not followed"
+    # Scrolled up, the view stays where the reader put it while the reply streams on.
+    transcript.evaluate("el => { el.scrollTop = 0; }")
+    expect(jump).to_be_visible()
+    expect(live).to_contain_text("Sentence 4")
+    assert transcript.evaluate("el => el.scrollTop") == 0, "the stream pulled the view down"
+    _screenshot(chat, "jump-to-latest")
+    jump.click()
+    expect(jump).to_have_count(0)
+    chat.wait_until_answered()
+    expect(chat.assistant_messages.last).to_contain_text("And a tail")
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "back at the bottom, not followed"
+    # Sending from higher up brings the view down to the new message.
+    transcript.evaluate("el => { el.scrollTop = 0; }")
+    expect(jump).to_be_visible()
+    chat.ask("/say Down here.")
+    expect(jump).to_have_count(0)
+    assert transcript.evaluate(_DISTANCE_FROM_BOTTOM) <= 48, "sending left the view up"
+    assert violations == []
+
+
+def test_a_reply_is_announced_once_sentence_by_sentence_never_again(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    announcer = chat.page.locator("#hearth-announcer")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    chat.page.evaluate(
+        """() => {
+          window.__said = [];
+          const region = document.getElementById("hearth-announcer");
+          new MutationObserver(() => window.__said.push(region.textContent)).observe(
+            region, { childList: true, subtree: true, characterData: true });
+        }"""
+    )
+    chat.send("/say " + SAID)
+    chat.wait_until_answered()
+    expect(chat.assistant_messages.last).to_contain_text("And a tail")
+    # The saved message replacing the live text is not read again.
+    chat.assistant_messages.last.wait_for()
+    said = [s for s in chat.page.evaluate("() => window.__said") if s]
+    assert " ".join(said) == SAID, said
+    assert len(said) == len(set(said)), f"something was said twice: {said}"
+    assert all(s.endswith(".") for s in said[:-1]) and said[-1].endswith("And a tail"), said
+    chat.new_thread()
+    assert [s for s in chat.page.evaluate("() => window.__said") if s] == said
+
+
+def test_threads_are_grouped_by_day_with_their_time(chat: ChatPage, app_database_url: str) -> None:
+    now = datetime.now(UTC)
+    ages = {"Today": timedelta(0), "Yesterday": timedelta(days=1)}
+    ages |= {"Previous 7 days": timedelta(days=3), "Earlier": timedelta(days=40)}
+    engine = create_engine(to_sync_url(app_database_url))
+    with Session(engine) as session:
+        owner = session.exec(select(User).where(User.username == chat.username)).one()
+        for group, age in ages.items():
+            session.add(Thread(title=f"from {group}", user_id=owner.id, updated_at=now - age))
+        session.commit()
+    engine.dispose()
+    chat.page.reload()
+    groups = chat.threads.locator(".day-group")
+    expect(groups).to_have_text(list(ages))
+    for group in ages:
+        item = chat.threads.locator(".thread-item", has_text=f"from {group}")
+        expect(item.locator("time")).to_have_attribute("title", re.compile(r"\(UTC[+-]\d\d:\d\d\)"))
+    _screenshot(chat, "thread-groups")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.ui.components.follow_scroll import follow_scroll
+from app.ui.components.local_time import local_time
 from app.ui.components.markdown import inert_markdown
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
@@ -37,7 +39,7 @@ def _approval(part: TranscriptPart) -> rx.Component:
                 rx.text("Hearth asks before running this.", size="1"),
             ),
             rx.spacer(),
-            rx.text("Expires " + part.expires_at, size="1", color_scheme="gray"),
+            rx.text("Expires ", local_time(part.expires_at, "time"), size="1", color_scheme="gray"),
             rx.button(
                 rx.icon("check", size=12),
                 "Approve",
@@ -339,8 +341,8 @@ def suggestions() -> rx.Component:
 
 
 def transcript() -> rx.Component:
-    """The messages of the open thread, scrolled to the newest."""
-    return rx.auto_scroll(
+    """The messages of the open thread, scrolled to the newest while the reader is there."""
+    return follow_scroll(
         rx.cond(
             ChatState.is_empty,
             suggestions(),
@@ -360,5 +362,6 @@ def transcript() -> rx.Component:
                 width="100%",
             ),
         ),
+        follow_key=ChatState.current_thread_id.to_string(),
         class_name="transcript",
     )

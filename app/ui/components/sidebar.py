@@ -5,12 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from app.ui.components.dialogs import confirm_dialog, form_dialog
+from app.ui.components.local_time import day_group_label, local_time
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
 from app.ui.state.threads import ThreadRow, ThreadsState
 
 
 def _thread_item(thread: ThreadRow) -> rx.Component:
+    return rx.fragment(
+        day_group_label(thread.active_at, thread.previous_active_at), _thread_row(thread)
+    )
+
+
+def _thread_row(thread: ThreadRow) -> rx.Component:
     is_open = ChatState.current_thread_id == thread.id
     return rx.hstack(
         rx.link(
@@ -20,6 +27,7 @@ def _thread_item(thread: ThreadRow) -> rx.Component:
             aria_current=rx.cond(is_open, "page", "false"),
             underline="none",
         ),
+        rx.text(local_time(thread.active_at, "auto"), size="1", class_name="thread-when"),
         rx.hstack(
             rx.icon_button(
                 rx.icon("pencil", size=12),

@@ -7,6 +7,7 @@ import reflex as rx
 from app.accounts.api_tokens import MAX_NAME_CHARS
 from app.ui.components.dialogs import confirm_dialog
 from app.ui.components.fields import field, refusal
+from app.ui.components.local_time import local_time
 from app.ui.components.page_header import page_header
 from app.ui.components.tables import data_table
 from app.ui.state.tokens import EXPIRY_CHOICES, TokenRow, TokensState
@@ -89,10 +90,15 @@ def _token_row(row: TokenRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.name),
         rx.table.cell(rx.code(row.prefix, size="1")),
-        rx.table.cell(row.created, white_space="nowrap"),
-        rx.table.cell(row.last_used, white_space="nowrap"),
+        rx.table.cell(local_time(row.created), white_space="nowrap"),
+        rx.table.cell(local_time(row.last_used, empty="never"), white_space="nowrap"),
         rx.table.cell(
-            rx.text(row.expires, color_scheme=rx.cond(row.is_expired, "red", "gray"), size="2"),
+            rx.text(
+                rx.cond(row.is_expired, "expired ", ""),
+                local_time(row.expires, empty="no expiry"),
+                color_scheme=rx.cond(row.is_expired, "red", "gray"),
+                size="2",
+            ),
             white_space="nowrap",
         ),
         rx.table.cell(
@@ -114,9 +120,9 @@ def _token_list() -> rx.Component:
         (
             "Name",
             "Starts with",
-            "Created (UTC)",
-            "Last used (UTC)",
-            "Expires (UTC)",
+            "Created",
+            "Last used",
+            "Expires",
             rx.text("Actions", class_name="hearth-sr-only"),
         ),
         TokensState.tokens,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import reflex as rx
 
@@ -27,6 +27,7 @@ from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.home.temperatures import format_celsius
 from app.services import get_services
 from app.ui.live_changes import tab_changes
+from app.ui.moments import as_utc, epoch_ms, iso_utc, time_ticks
 from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
@@ -62,9 +63,9 @@ class LedgerView:
     can_undo: bool
 
 
-def format_when(moment: datetime) -> str:
-    """A moment as the admin view shows it (UTC)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+def chart_point(moment: datetime, celsius: float) -> dict[str, float]:
+    """One point of a room's history: when (epoch ms, UTC) and the temperature."""
+    return {"at_ms": epoch_ms(moment), "celsius": celsius}
 
 
 def _ledger_view(row: LedgerRow) -> LedgerView:
@@ -76,7 +77,7 @@ def _ledger_view(row: LedgerRow) -> LedgerView:
         status = "applied"
     return LedgerView(
         id=row.id,
-        when=format_when(row.created_at),
+        when=iso_utc(row.created_at),
         user=row.username or "—",
         thread=(row.thread_title or f"Thread {row.thread_id}") if row.thread_id else "—",
         thread_href=f"/admin/thread/{row.thread_id}" if row.thread_id else "",
@@ -93,11 +94,12 @@ def _parse_time(value: str, field: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(
             f"{field} '{value}' is not a date and time like 2026-11-22T09:30."
         ) from None
+    return as_utc(moment)
 
 
 class AdminState(AuthState):
@@ -112,11 +114,20 @@ class AdminState(AuthState):
     filter_room: str = ANY
     filter_user: str = ANY
     filter_source: str = ANY
+    # As typed, in the reader's zone (what the inputs show) ...
     filter_since: str = ""
     filter_until: str = ""
+    # ... and as the browser converted it to UTC (what the ledger is filtered by).
+    _since_utc: str = ""
+    _until_utc: str = ""
     filter_error: str = ""
     chart_room: str = ""
-    chart_points: list[dict[str, str | float]] = []
+    # Each point: `at_ms` (epoch milliseconds, for a time axis) and `celsius`.
+    chart_points: list[dict[str, float]] = []
+    # From the first point to the last: how fine the axis labels need to be.
+    chart_span_ms: int = 0
+    # Where the time axis is labelled: round moments, so no two labels read the same.
+    chart_ticks: list[int] = []
     _before_ids: list[int] = []
 
     @rx.var
@@ -175,8 +186,8 @@ class AdminState(AuthState):
 
     async def _load_ledger(self) -> None:
         try:
-            since = _parse_time(self.filter_since, "From")
-            until = _parse_time(self.filter_until, "To")
+            since = _parse_time(self._since_utc, "From")
+            until = _parse_time(self._until_utc, "To")
         except ValueError as exc:
             self.filter_error = str(exc)
             return
@@ -208,9 +219,10 @@ class AdminState(AuthState):
             return
         async with get_services().sessions() as session:
             points = await room_history(session, self.chart_room)
-        self.chart_points = [
-            {"time": format_when(moment)[5:], "celsius": celsius} for moment, celsius in points
-        ]
+        self.chart_points = [chart_point(moment, celsius) for moment, celsius in points]
+        times = [int(point["at_ms"]) for point in self.chart_points]
+        self.chart_span_ms = max(times) - min(times) if times else 0
+        self.chart_ticks = time_ticks(min(times), max(times)) if times else []
 
     @rx.event
     @admin_only
@@ -226,6 +238,20 @@ class AdminState(AuthState):
         if name not in {"room", "user", "source", "since", "until"}:
             return rx.toast.error(f"There is no ledger filter '{name}'.")
         setattr(self, f"filter_{name}", value)
+        if name in ("since", "until"):
+            setattr(self, f"_{name}_utc", value)
+        await self._to_page([])
+        return None
+
+    @rx.event
+    @admin_only
+    async def set_time_filter(self, user: User, name: str, typed: str, utc: str):
+        """From or To as typed in the reader's zone, with the browser's UTC reading of it (an
+        ISO moment with its offset; a naive one is taken as UTC)."""
+        if name not in ("since", "until"):
+            return rx.toast.error(f"There is no time filter '{name}'.")
+        setattr(self, f"filter_{name}", typed)
+        setattr(self, f"_{name}_utc", utc)
         await self._to_page([])
         return None
 
@@ -234,7 +260,7 @@ class AdminState(AuthState):
     async def clear_filters(self, user: User) -> None:
         """Show every change again."""
         self.filter_room = self.filter_user = self.filter_source = ANY
-        self.filter_since = self.filter_until = ""
+        self.filter_since = self.filter_until = self._since_utc = self._until_utc = ""
         await self._to_page([])
 
     @rx.event

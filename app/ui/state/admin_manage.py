@@ -16,7 +16,8 @@ from app.db.statuses import ToolMode
 from app.home.errors import HomeError
 from app.home.rooms import add_room, remove_room, rename_room, set_room_bounds
 from app.services import get_services
-from app.ui.state.admin import AdminState, format_when
+from app.ui.moments import iso_utc
+from app.ui.state.admin import AdminState
 from app.ui.state.auth import admin_only
 from app.ui.transcript import TranscriptMessage, load_transcript
 
@@ -175,7 +176,7 @@ class FeedbackAdminState(AdminState):
         self.feedback = [
             FeedbackView(
                 r.id,
-                format_when(r.created_at),
+                iso_utc(r.created_at),
                 r.username,
                 r.thread_title,
                 f"/admin/thread/{r.thread_id}",

@@ -19,7 +19,8 @@ from app.accounts.signup import (
 from app.db.models import User
 from app.db.statuses import UserRole
 from app.services import get_services
-from app.ui.state.admin import AdminState, format_when
+from app.ui.moments import iso_utc
+from app.ui.state.admin import AdminState
 from app.ui.state.auth import admin_only
 
 AUDIT_ROWS = 200
@@ -60,7 +61,7 @@ class PeopleAdminState(AdminState):
         async with services.sessions() as session:
             people = await list_people(session)
             self.signup_open = await signup_is_open(session, services.settings.signup == "open")
-        self.people = [PersonRow(p.username, p.role, format_when(p.created_at)) for p in people]
+        self.people = [PersonRow(p.username, p.role, iso_utc(p.created_at)) for p in people]
 
     @rx.event
     @admin_only
@@ -127,7 +128,7 @@ class PeopleAdminState(AdminState):
         self.audit = [
             AuditView(
                 r.id,
-                format_when(r.created_at),
+                iso_utc(r.created_at),
                 r.kind.replace("_", " "),
                 r.username or "—",
                 r.actor or "—",

@@ -11,6 +11,7 @@ from app.assistant import threads
 from app.assistant.errors import AssistantError
 from app.db.models import User
 from app.services import get_services
+from app.ui.moments import iso_utc
 from app.ui.state.auth import AuthState, signed_in
 
 
@@ -21,6 +22,9 @@ class ThreadRow:
     id: int
     title: str
     href: str
+    # Last activity (ISO UTC), and the row above's: the page groups by day in its own zone.
+    active_at: str = ""
+    previous_active_at: str = ""
 
 
 def thread_href(thread_id: int) -> str:
@@ -35,7 +39,11 @@ async def _rows_for(session_token: str) -> list[ThreadRow]:
         if user is None:
             return []
         rows = await threads.list_threads(session, user.id or 0)
-    return [ThreadRow(t.id or 0, t.title, thread_href(t.id or 0)) for t in rows]
+    moments = [iso_utc(t.updated_at) for t in rows]
+    return [
+        ThreadRow(t.id or 0, t.title, thread_href(t.id or 0), moment, previous)
+        for t, moment, previous in zip(rows, moments, ["", *moments], strict=False)
+    ]
 
 
 class ThreadsState(AuthState):

@@ -17,7 +17,7 @@ from app.accounts.api_tokens import (
 from app.accounts.errors import AccountError, InvalidTokenExpiry
 from app.db.models import ApiToken, User, utcnow
 from app.services import get_services
-from app.ui.state.admin import format_when
+from app.ui.moments import iso_utc
 from app.ui.state.auth import AuthState, signed_in
 
 TOKENS_ROUTE = "/tokens"
@@ -30,6 +30,7 @@ class TokenRow:
     id: int
     name: str
     prefix: str
+    # Moments as ISO 8601 UTC ("" for never), shown in the reader's zone.
     created: str
     last_used: str
     expires: str
@@ -47,19 +48,14 @@ EXPIRY_CHOICES = {
 
 
 def _row(token: ApiToken, now: datetime) -> TokenRow:
-    expired = is_expired(token, now)
-    if token.expires_at is None:
-        expires = "no expiry"
-    else:
-        expires = ("expired " if expired else "") + format_when(token.expires_at)
     return TokenRow(
         id=token.id or 0,
         name=token.name,
         prefix=token.prefix + "…",
-        created=format_when(token.created_at),
-        last_used=format_when(token.last_used_at) if token.last_used_at else "never",
-        expires=expires,
-        is_expired=expired,
+        created=iso_utc(token.created_at),
+        last_used=iso_utc(token.last_used_at) if token.last_used_at else "",
+        expires=iso_utc(token.expires_at) if token.expires_at else "",
+        is_expired=is_expired(token, now),
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import Var
 
 from app.ui.components.fields import labelled_select
+from app.ui.components.local_time import local_time
 from app.ui.components.tables import data_table
 from app.ui.state.admin import SOURCES, AdminState, LedgerView
 
-HEADERS = ("Time (UTC)", "User", "Thread", "Tool", "Room", "Change", "Source", "Status", "")
+HEADERS = ("Time", "User", "Thread", "Tool", "Room", "Change", "Source", "Status", "")
 
 
 def _select(label: str, name: str, options: Any, value: Any) -> rx.Component:
@@ -23,13 +25,23 @@ def _select(label: str, name: str, options: Any, value: Any) -> rx.Component:
     )
 
 
+def _in_utc(typed: Var) -> Var:
+    """The browser's reading of a `datetime-local` value (its own zone) as ISO UTC; what it
+    cannot read is passed on as typed, for the server to say why."""
+    return Var(
+        _js_expr=f"((d) => isNaN(d) ? {typed} : d.toISOString())(new Date({typed}))",
+        _var_type=str,
+        _var_data=typed._get_all_var_data(),
+    ).to(str)
+
+
 def _time(label: str, name: str, value: Any) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.input(
             type="datetime-local",
             value=value,
-            on_change=lambda v: AdminState.set_filter(name, v),
+            on_change=lambda v: AdminState.set_time_filter(name, v, _in_utc(v)),
             size="1",
             aria_label=label,
         ),
@@ -43,8 +55,8 @@ def _filters() -> rx.Component:
             _select("Room", "room", AdminState.room_options, AdminState.filter_room),
             _select("User", "user", AdminState.user_options, AdminState.filter_user),
             _select("Source", "source", SOURCES, AdminState.filter_source),
-            _time("From (UTC)", "since", AdminState.filter_since),
-            _time("To (UTC)", "until", AdminState.filter_until),
+            _time("From", "since", AdminState.filter_since),
+            _time("To", "until", AdminState.filter_until),
             rx.button("Clear", size="1", variant="soft", on_click=AdminState.clear_filters),
             align="end",
             spacing="3",
@@ -60,7 +72,7 @@ def _filters() -> rx.Component:
 
 def _ledger_row(row: LedgerView) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.when, white_space="nowrap"),
+        rx.table.cell(local_time(row.when, "seconds"), white_space="nowrap"),
         rx.table.cell(row.user),
         rx.table.cell(
             rx.cond(row.thread_href != "", rx.link(row.thread, href=row.thread_href), row.thread)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 from app.ui.components.fields import choice, field, refusal
+from app.ui.components.local_time import local_time
 from app.ui.components.tables import data_table
 from app.ui.state.admin_people import AuditView, PeopleAdminState, PersonRow
 
 ROLES = {"user": "user", "admin": "admin"}
-AUDIT_HEADERS = ("Time (UTC)", "What", "Account", "By", "From", "Detail")
+AUDIT_HEADERS = ("Time", "What", "Account", "By", "From", "Detail")
 
 
 def _signup_switch() -> rx.Component:
@@ -81,7 +82,7 @@ def _person_row(person: PersonRow) -> rx.Component:
                 "Role of " + person.username,
             )
         ),
-        rx.table.cell(person.created, white_space="nowrap"),
+        rx.table.cell(local_time(person.created, "date"), white_space="nowrap"),
         data_person=person.username,
     )
 
@@ -99,7 +100,7 @@ def people_tab() -> rx.Component:
 
 def _audit_row(row: AuditView) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.when, white_space="nowrap"),
+        rx.table.cell(local_time(row.when, "seconds"), white_space="nowrap"),
         rx.table.cell(row.kind, white_space="nowrap"),
         rx.table.cell(row.username),
         rx.table.cell(row.actor),
