@@ -1,10 +1,12 @@
 // The live end of an assistant reply. The server sends only new text, one batch per ~50 ms,
 // as a bare socket.io event ("text", key, text, offset) on Reflex's own connection; this
-// component shows the text gathered for its key; the app's one polite live region announces
-// finished sentences once each, and the rest when the live text goes (hearth_announcer.mjs).
+// component shows the text gathered for its key as markdown, its unfinished tail mended
+// (hearth_live_markdown.jsx); the app's one polite live region announces finished sentences
+// once each, and the rest when the live text goes (hearth_announcer.mjs).
 import { useEffect, useSyncExternalStore } from "react";
 import { Socket } from "socket.io-client";
 import { announcer } from "./hearth_announcer.mjs";
+import { LiveMarkdown } from "./hearth_live_markdown.jsx";
 import { streamStore } from "./hearth_stream_store.mjs";
 
 // How long a gap is left to the server (which also re-sends on its own when the tab's socket
@@ -48,7 +50,9 @@ export function HearthStream({ streamKey, ...rest }) {
   useEffect(() => () => announcer().ended(streamKey, store.get(streamKey)), [streamKey, store]);
   return (
     <div {...rest}>
-      <div className="hearth-stream-text">{text}</div>
+      <div className="hearth-stream-text">
+        <LiveMarkdown text={text} />
+      </div>
     </div>
   );
 }
