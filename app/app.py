@@ -24,6 +24,7 @@ from app.ui.state.admin import AdminState
 from app.ui.state.admin_manage import AdminThreadState
 from app.ui.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, LoginState
 from app.ui.state.chat import ChatState
+from app.ui.state.layout import LayoutState
 from app.ui.state.tokens import TOKENS_ROUTE, TokensState
 from app.ui.websocket import admit_origins
 
@@ -49,8 +50,16 @@ app = rx.App(
     # In the root, not in a page: streamed text can arrive before a page's code has loaded.
     extra_app_wraps={(50, "HearthStreamRoot"): lambda _stateful: hearth_stream_root()},
 )
-app.add_page(chat_page, route="/", on_load=ChatState.open_home, title="Hearth")
-app.add_page(chat_page, route="/chat/[thread_id]", on_load=ChatState.load_thread, title="Hearth")
+# A narrow screen's drawer or sheet is closed on every arrival (a thread link, Back).
+app.add_page(
+    chat_page, route="/", on_load=[ChatState.open_home, LayoutState.close_panels], title="Hearth"
+)
+app.add_page(
+    chat_page,
+    route="/chat/[thread_id]",
+    on_load=[ChatState.load_thread, LayoutState.close_panels],
+    title="Hearth",
+)
 app.add_page(login_page, route=LOGIN_ROUTE, on_load=LoginState.open_form, title="Sign in · Hearth")
 app.add_page(
     signup_page, route=SIGNUP_ROUTE, on_load=LoginState.open_form, title="Sign up · Hearth"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from app.ui.components.dialogs import confirm_dialog, form_dialog
+from app.ui.components.top_bar import close_button
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
+from app.ui.state.layout import LayoutState
 from app.ui.state.threads import ThreadRow, ThreadsState
 
 
@@ -19,6 +21,8 @@ def _thread_item(thread: ThreadRow) -> rx.Component:
             class_name="thread-link",
             aria_current=rx.cond(is_open, "page", "false"),
             underline="none",
+            # On a narrow screen the drawer closes as the thread opens.
+            on_click=LayoutState.close_panels,
         ),
         rx.hstack(
             rx.icon_button(
@@ -112,12 +116,15 @@ def sidebar() -> rx.Component:
         rx.hstack(
             rx.icon("flame", color="var(--orange-9)"),
             rx.heading("Hearth", size="5"),
+            rx.spacer(),
+            close_button("Close threads"),
             align="center",
+            width="100%",
         ),
         rx.button(
             rx.icon("plus", size=14),
             "New thread",
-            on_click=ThreadsState.new_thread,
+            on_click=[LayoutState.close_panels, ThreadsState.new_thread],
             width="100%",
             variant="soft",
         ),
@@ -130,5 +137,6 @@ def sidebar() -> rx.Component:
         _delete_dialog(),
         account_footer(),
         class_name="sidebar",
+        id="threads-drawer",
         spacing="3",
     )
