@@ -16,6 +16,7 @@ from app.settings import get_settings
 from app.ui import live_runs
 from app.ui.components.stream import hearth_stream_root
 from app.ui.frontend import built_frontend_dir
+from app.ui.head import head_components
 from app.ui.pages.admin import admin_page, admin_thread_page
 from app.ui.pages.chat import chat_page
 from app.ui.pages.login import login_page, signup_page
@@ -47,6 +48,8 @@ app = rx.App(
     # Hearth's routes first, then the headers around everything (pages, API, websocket).
     api_transformer=[build_api(), security_headers(built_frontend_dir)],
     stylesheets=["/hearth.css"],
+    # Installable: manifest, icons, theme colour, the offline page's service worker.
+    head_components=head_components(),
     # In the root, not in a page: streamed text can arrive before a page's code has loaded.
     extra_app_wraps={(50, "HearthStreamRoot"): lambda _stateful: hearth_stream_root()},
 )
