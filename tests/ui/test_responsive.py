@@ -27,6 +27,7 @@ from tests.ui.layout_checks import (
     assert_no_sideways_scroll,
     assert_reachable,
     serious_accessibility_violations,
+    settle,
 )
 
 pytestmark = pytest.mark.browser
@@ -45,6 +46,7 @@ def _context(browser: Browser, screen: str, **options: object) -> BrowserContext
 
 def _screenshot(page: Page, name: str) -> None:
     if SCREENSHOTS:
+        settle(page)
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png")
 
@@ -91,6 +93,15 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
     _fits(page, f"an empty thread on a {screen}")
     assert_reachable(person.composer)
     assert_reachable(page.get_by_role("button", name="Send"))
+    # The composer spans the conversation's column (on a phone, the screen), its text box
+    # all of it but the Send button.
+    form, column = page.locator("form.composer").bounding_box(), page.locator(".chat-main")
+    box, text = column.bounding_box(), person.composer.bounding_box()
+    assert form is not None and box is not None and text is not None
+    assert form["width"] >= box["width"] - 40, f"composer {form} in a column {box}"
+    assert text["width"] >= form["width"] - 120, f"message box {text} in a composer {form}"
+    if narrow:
+        assert box["width"] >= SCREENS[screen][0] - 1, f"the column is {box} on a {screen}"
     if narrow:
         # The threads and rooms wait behind their buttons.
         expect(person.threads).to_be_hidden()
@@ -101,15 +112,6 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
         expect(person.threads).to_be_visible()
         expect(page.get_by_role("complementary", name="Rooms")).to_be_visible()
         expect(page.get_by_role("button", name="Threads")).to_be_hidden()
-    # The composer spans the conversation's column (on a phone, the screen), its text box
-    # all of it but the Send button.
-    form, column = page.locator("form.composer").bounding_box(), page.locator(".chat-main")
-    box, text = column.bounding_box(), person.composer.bounding_box()
-    assert form is not None and box is not None and text is not None
-    assert form["width"] >= box["width"] - 40, f"composer {form} in a column {box}"
-    assert text["width"] >= form["width"] - 120, f"message box {text} in a composer {form}"
-    if narrow:
-        assert box["width"] >= SCREENS[screen][0] - 1, f"the column is {box} on a {screen}"
 
     before = person.room_celsius("kitchen")
     target = 18 if before != 18 else 19
@@ -231,10 +233,8 @@ def test_the_admin_board_fits_the_screen(admin_tab: ChatPage, screen: str) -> No
 
 def test_api_tokens_fit_the_screen(person: ChatPage, screen: str) -> None:
     page = person.page
-    if screen in NARROW:
-        _open_threads(person)
-    page.get_by_role("link", name="API tokens").click()
-    page.wait_for_url(re.compile(r"/tokens$"))
+    page.goto(person.base_url + "/tokens")
+    expect(page.get_by_role("button", name="Create token")).to_be_visible()
     _fits(page, f"the API tokens page on a {screen}")
     page.get_by_label("Name", exact=True).fill("kitchen tablet app")
     page.get_by_role("button", name="Create token").click()
@@ -335,5 +335,21 @@ def test_installable_with_an_offline_page(browser: Browser, app_url: str) -> Non
         context.set_offline(False)
         page.get_by_role("link", name="Try again").click()
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_checks_catch_a_page_wider_than_the_screen(browser: Browser) -> None:
+    context = _context(browser, "phone")
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<body style="margin:0"><p>fits</p>'
+            '<div style="width:600px"><button style="margin-left:450px">Far</button></div>'
+        )
+        with pytest.raises(AssertionError, match="600 px wide in a 390 px window"):
+            assert_no_sideways_scroll(page, "a wide page")
+        with pytest.raises(AssertionError, match=r"Far at x 450\.\.\d+"):
+            assert_controls_in_sight(page, "a wide page")
     finally:
         context.close()
