@@ -248,13 +248,15 @@ def test_api_tokens_fit_the_screen(person: ChatPage, screen: str) -> None:
     expect(page.get_by_text("You have no API tokens.")).to_be_visible()
 
 
-@pytest.mark.parametrize("screen", ["phone", "desktop"])
+@pytest.mark.parametrize(
+    ("screen", "scheme"), [("phone", "light"), ("desktop", "light"), ("desktop", "dark")]
+)
 def test_no_serious_accessibility_violations(
-    browser: Browser, app_url: str, admin_name: str, screen: str
+    browser: Browser, app_url: str, admin_name: str, screen: str, scheme: str
 ) -> None:
     # axe goes in as an inline script, which the pages' CSP rightly refuses: this context
     # alone ignores the CSP (the CSP itself is tested in test_page_security).
-    context = _context(browser, screen, bypass_csp=True)
+    context = _context(browser, screen, bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     try:
         page.goto(app_url + "/login")
