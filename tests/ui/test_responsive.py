@@ -132,17 +132,25 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
     if narrow:
         page.get_by_role("button", name="Rooms").click()
         expect(rooms).to_be_visible()
+        expect(page.get_by_role("button", name="Close rooms")).to_be_focused()
         assert_reachable(rooms.locator('[data-room="kitchen"]'))
         expect(rooms.locator('[data-room="kitchen"] .room-celsius')).to_have_text(f"{before:g} °C")
         _fits(page, f"the rooms sheet on a {screen}")
         _screenshot(page, f"rooms-{screen}")
         page.get_by_role("button", name="Close rooms").click()
         expect(rooms).to_be_hidden()
+        expect(page.get_by_role("button", name="Rooms")).to_be_focused()
     else:
         assert_reachable(rooms.locator('[data-room="kitchen"]'))
 
     first = person.thread_id
     if narrow:
+        # Esc closes the drawer too.
+        _open_threads(person)
+        expect(page.get_by_role("button", name="Close threads")).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(person.threads).to_be_hidden()
+        expect(page.get_by_role("button", name="Threads")).to_be_focused()
         _open_threads(person)
         _fits(page, f"the threads drawer on a {screen}")
         _screenshot(page, f"threads-{screen}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.ui.components.top_bar import close_button
+from app.ui.state.layout import ROOMS_CLOSE_ID
 from app.ui.state.rooms import RoomRow, RoomsState
 
 
@@ -25,7 +26,7 @@ def rooms_panel() -> rx.Component:
         rx.hstack(
             rx.heading("Rooms", size="3"),
             rx.spacer(),
-            close_button("Close rooms"),
+            close_button("Close rooms", ROOMS_CLOSE_ID),
             align="center",
             margin_bottom="0.5em",
             width="100%",

@@ -8,7 +8,7 @@ from app.ui.components.dialogs import confirm_dialog, form_dialog
 from app.ui.components.top_bar import close_button
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
-from app.ui.state.layout import LayoutState
+from app.ui.state.layout import THREADS_CLOSE_ID, LayoutState
 from app.ui.state.threads import ThreadRow, ThreadsState
 
 
@@ -117,7 +117,7 @@ def sidebar() -> rx.Component:
             rx.icon("flame", color="var(--orange-9)"),
             rx.heading("Hearth", size="5"),
             rx.spacer(),
-            close_button("Close threads"),
+            close_button("Close threads", THREADS_CLOSE_ID),
             align="center",
             width="100%",
         ),
