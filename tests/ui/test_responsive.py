@@ -48,7 +48,9 @@ def _screenshot(page: Page, name: str) -> None:
     if SCREENSHOTS:
         settle(page)
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png")
+        # Without the passing toasts (a welcome, an undo), which would cover the composer.
+        toasts = "[data-sonner-toaster] { display: none !important; }"
+        page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", style=toasts)
 
 
 def _fits(page: Page, where: str) -> None:
