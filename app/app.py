@@ -16,6 +16,7 @@ from app.settings import get_settings
 from app.ui import live_runs
 from app.ui.components.stream import hearth_stream_root
 from app.ui.frontend import built_frontend_dir
+from app.ui.head import head_components
 from app.ui.pages.admin import admin_page, admin_thread_page
 from app.ui.pages.chat import chat_page
 from app.ui.pages.login import login_page, signup_page
@@ -24,6 +25,7 @@ from app.ui.state.admin import AdminState
 from app.ui.state.admin_manage import AdminThreadState
 from app.ui.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, LoginState
 from app.ui.state.chat import ChatState
+from app.ui.state.layout import LayoutState
 from app.ui.state.tokens import TOKENS_ROUTE, TokensState
 from app.ui.websocket import admit_origins
 
@@ -48,11 +50,21 @@ app = rx.App(
     stylesheets=["/hearth.css"],
     # Top centre: clear of the composer's Send and Stop (bottom right) at every width.
     toaster=rx.toast.provider(position="top-center"),
+    # Installable: manifest, icons, theme colour, the offline page's service worker.
+    head_components=head_components(),
     # In the root, not in a page: streamed text can arrive before a page's code has loaded.
     extra_app_wraps={(50, "HearthStreamRoot"): lambda _stateful: hearth_stream_root()},
 )
-app.add_page(chat_page, route="/", on_load=ChatState.open_home, title="Hearth")
-app.add_page(chat_page, route="/chat/[thread_id]", on_load=ChatState.load_thread, title="Hearth")
+# A narrow screen's drawer or sheet is closed on every arrival (a thread link, Back).
+app.add_page(
+    chat_page, route="/", on_load=[ChatState.open_home, LayoutState.close_panels], title="Hearth"
+)
+app.add_page(
+    chat_page,
+    route="/chat/[thread_id]",
+    on_load=[ChatState.load_thread, LayoutState.close_panels],
+    title="Hearth",
+)
 app.add_page(login_page, route=LOGIN_ROUTE, on_load=LoginState.open_form, title="Sign in · Hearth")
 app.add_page(
     signup_page, route=SIGNUP_ROUTE, on_load=LoginState.open_form, title="Sign up · Hearth"

@@ -16,4 +16,6 @@ def page_header(title: str, username: rx.Var, *extra: rx.Component) -> rx.Compon
         *extra,
         align="center",
         width="100%",
+        # On a phone the name and buttons go to a second line rather than past the edge.
+        class_name="page-header",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.ui.components.top_bar import close_button
+from app.ui.state.layout import ROOMS_CLOSE_ID
 from app.ui.state.rooms import RoomRow, RoomsState
 
 
@@ -19,10 +21,18 @@ def _room(room: RoomRow) -> rx.Component:
 
 
 def rooms_panel() -> rx.Component:
-    """The home at a glance."""
+    """The home at a glance (a sheet from the right on a narrow screen)."""
     return rx.el.aside(
-        rx.heading("Rooms", size="3", margin_bottom="0.5em"),
+        rx.hstack(
+            rx.heading("Rooms", size="3"),
+            rx.spacer(),
+            close_button("Close rooms", ROOMS_CLOSE_ID),
+            align="center",
+            margin_bottom="0.5em",
+            width="100%",
+        ),
         rx.vstack(rx.foreach(RoomsState.rooms, _room), spacing="1", width="100%"),
         aria_label="Rooms",
         class_name="rooms-panel",
+        id="rooms-panel",
     )

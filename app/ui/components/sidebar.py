@@ -6,8 +6,10 @@ import reflex as rx
 
 from app.ui.components.dialogs import confirm_dialog, form_dialog
 from app.ui.components.local_time import day_group_label, local_time
+from app.ui.components.top_bar import close_button
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
+from app.ui.state.layout import THREADS_CLOSE_ID, LayoutState
 from app.ui.state.threads import ThreadRow, ThreadsState
 
 
@@ -26,6 +28,8 @@ def _thread_row(thread: ThreadRow) -> rx.Component:
             class_name="thread-link",
             aria_current=rx.cond(is_open, "page", "false"),
             underline="none",
+            # On a narrow screen the drawer closes as the thread opens.
+            on_click=LayoutState.close_panels,
         ),
         rx.text(local_time(thread.active_at, "auto"), size="1", class_name="thread-when"),
         rx.hstack(
@@ -120,12 +124,15 @@ def sidebar() -> rx.Component:
         rx.hstack(
             rx.icon("flame", color="var(--orange-9)"),
             rx.heading("Hearth", size="5"),
+            rx.spacer(),
+            close_button("Close threads", THREADS_CLOSE_ID),
             align="center",
+            width="100%",
         ),
         rx.button(
             rx.icon("plus", size=14),
             "New thread",
-            on_click=ThreadsState.new_thread,
+            on_click=[LayoutState.close_panels, ThreadsState.new_thread],
             width="100%",
             variant="soft",
         ),
@@ -138,5 +145,6 @@ def sidebar() -> rx.Component:
         _delete_dialog(),
         account_footer(),
         class_name="sidebar",
+        id="threads-drawer",
         spacing="3",
     )

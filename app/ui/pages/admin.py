@@ -37,7 +37,7 @@ def admin_page() -> rx.Component:
                 ),
                 rx.tabs.trigger("People", value="people", on_click=PeopleAdminState.load_people),
                 rx.tabs.trigger("Activity", value="activity", on_click=PeopleAdminState.load_audit),
-                flex_wrap="wrap",
+                class_name="admin-tabs",
             ),
             *[
                 rx.tabs.content(content(), value=value, padding_top="1em")

@@ -1,4 +1,5 @@
-"""The chat page: sidebar, transcript and composer, rooms panel."""
+"""The chat page: sidebar, transcript and composer, rooms panel; on a narrow screen a top
+bar opens the sidebar as a drawer and the rooms panel as a sheet."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ from app.ui.components.composer import composer
 from app.ui.components.messages import transcript
 from app.ui.components.rooms_panel import rooms_panel
 from app.ui.components.sidebar import sidebar
+from app.ui.components.top_bar import escape_closes_panels, scrim, top_bar
+from app.ui.state.layout import LayoutState
 
 
 def chat_page() -> rx.Component:
     """One thread, with everything around it."""
     return rx.box(
+        top_bar(),
         sidebar(),
         rx.el.main(transcript(), composer(), class_name="chat-main"),
         rooms_panel(),
+        scrim(),
+        escape_closes_panels(),
         class_name="layout",
+        data_threads_open=rx.cond(LayoutState.threads_open, "true", "false"),
+        data_rooms_open=rx.cond(LayoutState.rooms_open, "true", "false"),
     )

@@ -132,10 +132,10 @@ def home_tab() -> rx.Component:
     """The room board and the history chart."""
     return rx.vstack(
         rx.heading("Rooms now", size="3"),
-        rx.grid(
+        rx.box(
             rx.foreach(AdminState.board, _board_room),
-            columns="5",
-            spacing="3",
+            # As many columns as fit (two on a phone): see .room-board in hearth.css.
+            class_name="room-board",
             width="100%",
             aria_label="Room board",
             role="region",
