@@ -87,8 +87,12 @@ class ChatPage:
         return self.new_thread()
 
     def new_thread(self) -> int:
-        """Press New thread and wait for the empty thread; returns its id."""
-        self.page.get_by_role("button", name="New thread", exact=True).click()
+        """Press New thread (in the threads drawer on a narrow screen) and wait for the empty
+        thread; returns its id."""
+        new = self.page.get_by_role("button", name="New thread", exact=True)
+        if not new.is_visible():
+            self.page.get_by_role("button", name="Threads", exact=True).click()
+        new.click()
         expect(self.page.locator("[data-role]")).to_have_count(0)
         expect(self.page.get_by_text("What can I do for your home?")).to_be_visible()
         return self.thread_id

@@ -318,7 +318,7 @@ def test_an_approval_expires_at_the_readers_local_time(
     chat = chat_in_new_york
     chat.open_new_thread()
     chat.send("set the bathroom to 19")
-    approval = chat.page.get_by_role("group", name="Approval for set_room_temperature")
+    approval = chat.page.get_by_role("group", name="Approval for: Set the bathroom to 19 °C")
     expect(approval).to_contain_text("Expires")
     expect_local_time(approval.locator("time"), NEW_YORK)
     approval.get_by_role("button", name="Deny").click()
