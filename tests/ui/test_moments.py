@@ -6,18 +6,12 @@ from datetime import UTC, datetime
 
 from app.ui.components.admin.board import _chart
 from app.ui.moments import epoch_ms, iso_utc, time_ticks
-from app.ui.state.admin import chart_point
 
 
 def test_a_naive_moment_is_utc_and_sent_as_iso() -> None:
     naive = datetime(2026, 11, 28, 13, 5, 9)
     assert iso_utc(naive) == "2026-11-28T13:05:09+00:00"
     assert epoch_ms(naive) == epoch_ms(naive.replace(tzinfo=UTC)) == 1795871109000
-
-
-def test_chart_points_are_epoch_ms() -> None:
-    moment = datetime(2026, 11, 28, 13, 5, 9, tzinfo=UTC)
-    assert chart_point(moment, 21.5) == {"at_ms": 1795871109000, "celsius": 21.5}
 
 
 def test_ticks_are_round_distinct_and_within_the_data() -> None:

@@ -6,8 +6,6 @@ Every handler checks, on the server, that the signed-in person is an admin.
 from __future__ import annotations
 
 from contextlib import aclosing
-from dataclasses import dataclass
-from datetime import datetime
 
 import reflex as rx
 
@@ -18,7 +16,6 @@ from app.db.statuses import EffectSource
 from app.home.errors import HomeError, NoChange
 from app.home.ledger import (
     LedgerFilter,
-    LedgerRow,
     ledger_page,
     room_history,
     undo_effect,
@@ -26,80 +23,21 @@ from app.home.ledger import (
 from app.home.rooms import EffectOrigin, list_rooms, set_room_temperature
 from app.home.temperatures import format_celsius
 from app.services import get_services
+from app.ui.admin_rows import (
+    BoardRoom,
+    LedgerView,
+    board_room,
+    chart_point,
+    ledger_view,
+    parse_filter_time,
+)
 from app.ui.live_changes import tab_changes
-from app.ui.moments import as_utc, epoch_ms, iso_utc, time_ticks
+from app.ui.moments import time_ticks
 from app.ui.state.auth import AuthState, admin_only
 
 ANY = "any"
 LEDGER_PAGE = 25
 SOURCES = [ANY, *(s.value for s in EffectSource)]
-
-
-@dataclass
-class BoardRoom:
-    """One room on the live board."""
-
-    name: str
-    celsius: str
-    bounds: str
-    min_celsius: float
-    max_celsius: float
-
-
-@dataclass
-class LedgerView:
-    """One ledger row, formatted."""
-
-    id: int
-    when: str
-    user: str
-    thread: str
-    thread_href: str
-    tool: str
-    room: str
-    change: str
-    source: str
-    status: str
-    can_undo: bool
-
-
-def chart_point(moment: datetime, celsius: float) -> dict[str, float]:
-    """One point of a room's history: when (epoch ms, UTC) and the temperature."""
-    return {"at_ms": epoch_ms(moment), "celsius": celsius}
-
-
-def _ledger_view(row: LedgerRow) -> LedgerView:
-    if row.undone_by_id:
-        status = f"undone by #{row.undone_by_id}"
-    elif row.undoes_id:
-        status = f"undoes #{row.undoes_id}"
-    else:
-        status = "applied"
-    return LedgerView(
-        id=row.id,
-        when=iso_utc(row.created_at),
-        user=row.username or "—",
-        thread=(row.thread_title or f"Thread {row.thread_id}") if row.thread_id else "—",
-        thread_href=f"/admin/thread/{row.thread_id}" if row.thread_id else "",
-        tool=row.tool_name or "—",
-        room=row.room,
-        change=f"{format_celsius(row.old_celsius)} → {format_celsius(row.new_celsius)} °C",
-        source=row.source,
-        status=status,
-        can_undo=row.undone_by_id is None,
-    )
-
-
-def _parse_time(value: str, field: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f"{field} '{value}' is not a date and time like 2026-11-22T09:30."
-        ) from None
-    return as_utc(moment)
 
 
 class AdminState(AuthState):
@@ -168,16 +106,7 @@ class AdminState(AuthState):
         async with get_services().sessions() as session:
             rooms = await list_rooms(session)
             self.usernames = await list_usernames(session)
-        self.board = [
-            BoardRoom(
-                r.name,
-                format_celsius(r.celsius),
-                f"{format_celsius(r.min_celsius)}–{format_celsius(r.max_celsius)} °C",
-                r.min_celsius,
-                r.max_celsius,
-            )
-            for r in rooms
-        ]
+        self.board = [board_room(r) for r in rooms]
         self.room_names = [r.name for r in rooms]
         if not self.chart_room and self.room_names:
             self.chart_room = self.room_names[0]
@@ -186,8 +115,8 @@ class AdminState(AuthState):
 
     async def _load_ledger(self) -> None:
         try:
-            since = _parse_time(self._since_utc, "From")
-            until = _parse_time(self._until_utc, "To")
+            since = parse_filter_time(self._since_utc, "From")
+            until = parse_filter_time(self._until_utc, "To")
         except ValueError as exc:
             self.filter_error = str(exc)
             return
@@ -206,7 +135,7 @@ class AdminState(AuthState):
             before = self._before_ids[-1] if self._before_ids else None
             rows = await ledger_page(session, where, before_id=before, limit=LEDGER_PAGE + 1)
         self.has_older = len(rows) > LEDGER_PAGE
-        self.ledger = [_ledger_view(r) for r in rows[:LEDGER_PAGE]]
+        self.ledger = [ledger_view(r) for r in rows[:LEDGER_PAGE]]
 
     async def _to_page(self, before_ids: list[int]) -> None:
         """The ledger page that starts below the last of `before_ids` (page 1: none)."""

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.vars import FunctionVar, Var
 
+from app.ui.admin_rows import BoardRoom
 from app.ui.components.fields import labelled_select
-from app.ui.state.admin import AdminState, BoardRoom
+from app.ui.state.admin import AdminState
 
 
 def _board_room(room: BoardRoom) -> rx.Component:

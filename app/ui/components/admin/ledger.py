@@ -7,10 +7,11 @@ from typing import Any
 import reflex as rx
 from reflex.vars import Var
 
+from app.ui.admin_rows import LedgerView
 from app.ui.components.fields import labelled_select
 from app.ui.components.local_time import local_time
 from app.ui.components.tables import data_table
-from app.ui.state.admin import SOURCES, AdminState, LedgerView
+from app.ui.state.admin import SOURCES, AdminState
 
 HEADERS = ("Time", "User", "Thread", "Tool", "Room", "Change", "Source", "Status", "")
 

@@ -6,9 +6,10 @@ from typing import Any
 
 import reflex as rx
 
+from app.ui.admin_rows import BoardRoom
 from app.ui.components.dialogs import confirm_dialog, form_dialog
 from app.ui.components.tables import data_table
-from app.ui.state.admin import AdminState, BoardRoom
+from app.ui.state.admin import AdminState
 from app.ui.state.admin_manage import RoomsAdminState
 
 
