@@ -9,34 +9,50 @@ a reload, another page) loads its page again, which reads the database and start
 
 from __future__ import annotations
 
-import asyncio
+import itertools
 from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
+from typing import Any
+
+import reflex as rx
 
 from app.db.changes import Change
 from app.services import get_services
 from app.ui.live_runs import tab_socket
 
 # How long a watcher waits for a change before looking whether its tab is still here.
-WATCH_IDLE_S = 5.0
+WATCH_IDLE_S = 2.0
 
-_WATCHING: dict[tuple[str, str], asyncio.Task] = {}
-
-
-def watch_in_tab(token: str, page: str) -> None:
-    """The current task now watches for this tab's page; an older watcher of it here ends."""
-    task = asyncio.current_task()
-    older = _WATCHING.get((token, page))
-    if older is not None and older is not task and not older.done():
-        older.cancel()
-    if task is not None:
-        _WATCHING[(token, page)] = task
+# By tab and page: the newest watcher's number. An older watcher sees it is not the newest
+# when it next wakes and ends by itself: a watcher is never cancelled from outside, since a
+# task cancelled while it holds the tab's state lock (Redis) can leave it held until it expires.
+_WATCHING: dict[tuple[str, str], int] = {}
+_numbers = itertools.count(1)
 
 
-def stop_watching_in_tab(token: str, page: str) -> None:
-    """Forget the tab's watcher if it is the current task."""
-    if _WATCHING.get((token, page)) is asyncio.current_task():
+def watch_in_tab(token: str, page: str) -> int:
+    """A new watcher for this tab's page: its number (older watchers of it here end)."""
+    number = next(_numbers)
+    _WATCHING[(token, page)] = number
+    return number
+
+
+def stop_watching_in_tab(token: str, page: str, number: int) -> None:
+    """Forget the tab's watcher if it is still the newest."""
+    if _WATCHING.get((token, page)) == number:
         del _WATCHING[(token, page)]
+
+
+def newest(token: str, page: str, number: int) -> bool:
+    """Whether watcher `number` is still the newest of the tab's page here."""
+    return _WATCHING.get((token, page)) == number
+
+
+def start_watching(watcher: Any) -> Any:
+    """What a page load returns to start its watcher: a call the browser answers by sending
+    the watcher's event itself, so the watcher is a chain of its own, not the tail of the
+    page load's (which is cancelled and waited for as a whole)."""
+    return rx.call_script("true", callback=watcher)
 
 
 def tab_left(token: str) -> bool:
@@ -44,25 +60,20 @@ def tab_left(token: str) -> bool:
     return tab_socket(token) is None
 
 
-def watching(page: str) -> int:
-    """How many tabs here watch for `page`."""
-    return sum(1 for _token, p in _WATCHING if p == page)
-
-
 async def tab_changes(token: str, page: str, topics: Sequence[str]) -> AsyncIterator[Change]:
     """Each change to `topics` while the tab is here, for its watcher of `page` (which this
     becomes); ends once the tab's socket has left (or was never here: the page's next load,
-    a reconnect's, starts a watcher where the socket is)."""
+    a reconnect's, starts a watcher where the socket is), or a newer watcher took over."""
     if tab_left(token):
         return
-    watch_in_tab(token, page)
+    number = watch_in_tab(token, page)
     try:
         heard = get_services().changes.watch(topics, WATCH_IDLE_S)
         async with aclosing(heard):
             async for change in heard:
+                if not newest(token, page, number) or (change is None and tab_left(token)):
+                    return
                 if change is not None:
                     yield change
-                elif tab_left(token):
-                    return
     finally:
-        stop_watching_in_tab(token, page)
+        stop_watching_in_tab(token, page, number)

@@ -31,7 +31,7 @@ from app.ui.admin_rows import (
     ledger_view,
     parse_filter_time,
 )
-from app.ui.live_changes import tab_changes
+from app.ui.live_changes import start_watching, tab_changes
 from app.ui.moments import time_ticks
 from app.ui.state.auth import AuthState, admin_only
 
@@ -84,10 +84,10 @@ class AdminState(AuthState):
         """`/admin`: admins only; everyone else is sent away."""
         self._before_ids, self.page_number = [], 1
         await self._load_all()
-        return AdminState.watch_home
+        return start_watching(AdminState.watch_home)
 
     @rx.event(background=True)
-    async def watch_home(self):
+    async def watch_home(self, _started: bool = True):
         """While the page is open: show each change to the home as it commits, from any worker
         (pushed: nothing is asked while nothing changes)."""
         changes = tab_changes(self.router.session.client_token, "admin", (HOME_TOPIC,))

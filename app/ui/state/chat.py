@@ -176,12 +176,13 @@ class ChatState(ThreadPages, MessageActions, AuthState):
             yield ChatState.follow_run
 
     @rx.event(background=True)
-    async def watch(self):
+    async def watch(self, _started: bool = True):
         """While the tab shows this thread: follow each run that starts in it from anywhere
         (another tab, device, worker or API client), keep the thread list and the rooms as
         committed, and leave a thread deleted elsewhere."""
-        async with self:
-            thread_id, user_id = self.current_thread_id, self._user_id
+        # As `load_thread` left them, read without taking the tab's lock: a page load then
+        # costs no second lock (the lock is taken only when something is heard).
+        thread_id, user_id = self.current_thread_id, self._user_id
         if not thread_id:
             return
         topics = (thread_topic(thread_id), threads_topic(user_id), HOME_TOPIC)

@@ -11,6 +11,7 @@ from app.assistant.runs import active_run
 from app.assistant.threads import get_thread, list_threads, open_empty_thread, thread_number
 from app.db.models import User
 from app.services import get_services
+from app.ui.live_changes import start_watching
 from app.ui.state.auth import signed_in
 from app.ui.state.rooms import RoomsState
 from app.ui.state.threads import ThreadsState, thread_href
@@ -53,7 +54,7 @@ class ThreadPages(rx.State, mixin=True):
         self.current_thread_id = thread_id
         self.live_segment_key, self.live_message_id, self.starting = "", 0, False
         self.running_run_id = (running.id or 0) if running else 0
-        events = [ThreadsState.refresh, RoomsState.refresh, type(self).watch]
+        events = [ThreadsState.refresh, RoomsState.refresh, start_watching(type(self).watch)]
         if running is not None:
             events.append(type(self).follow_run)
         return events
