@@ -125,7 +125,7 @@ async def set_room_temperature(
     )
     session.add_all([room, effect])
     await session.flush()
-    note_change(session, Change(HOME_TOPIC, room=room.name))
+    note_change(session, Change(HOME_TOPIC, run_id=origin.run_id or 0, room=room.name))
     logger.debug("Room %s: %s -> %s", room.name, old, target)
     return effect
 

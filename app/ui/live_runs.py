@@ -47,6 +47,8 @@ _app: Any = None
 # By client token: the task showing that tab a run, and its place in the run.
 _FOLLOWING: dict[str, asyncio.Task] = {}
 _FOLLOWERS: dict[str, RunFollower] = {}
+# Tabs creating a run here right now.
+_STARTING: set[str] = set()
 
 _CARD_EVENTS = ToolCallStarted | ToolCallFinished | ApprovalRequested | ApprovalDecided
 
@@ -71,6 +73,25 @@ def stop_following_in_tab(token: str) -> None:
     if _FOLLOWING.get(token) is asyncio.current_task():
         del _FOLLOWING[token]
         _FOLLOWERS.pop(token, None)
+
+
+def following(token: str) -> int:
+    """The run this tab's follower here shows (0: none)."""
+    follower = _FOLLOWERS.get(token)
+    return follower.run_id if follower is not None else 0
+
+
+def starting_in_tab(token: str, starting: bool) -> None:
+    """The tab is creating a run (between Send and the run being followed), or no longer."""
+    if starting:
+        _STARTING.add(token)
+    else:
+        _STARTING.discard(token)
+
+
+def is_starting(token: str) -> bool:
+    """Whether the tab is creating a run here (its own start follows it)."""
+    return token in _STARTING
 
 
 def resend_requested(token: str, segment_key: str) -> bool:

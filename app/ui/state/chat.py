@@ -19,7 +19,10 @@ from app.ui.live_runs import (
     RunFollower,
     Showing,
     follow_in_tab,
+    following,
+    is_starting,
     push_text,
+    starting_in_tab,
     stop_following_in_tab,
     tab_elsewhere,
     tab_socket,
@@ -127,6 +130,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
             return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
         self.prompt, self.starting = "", True
         self._pending = (self.current_thread_id, text)
+        starting_in_tab(self.router.session.client_token, True)
         return ChatState.start_run
 
     @rx.event(background=True)
@@ -136,44 +140,48 @@ class ChatState(ThreadPages, MessageActions, AuthState):
         The database work happens outside the lock, so a burst of people sending at once
         never holds their tabs' state for the length of a queue of inserts.
         """
-        async with self:
-            pending, self._pending = self._pending, None
-            token, first_shown = self.session_token, first_id(self.messages)
-        if pending is None:
-            return
-        thread_id, text = pending
-        services = get_services()
-        async with services.sessions() as session:
-            user = await user_for_token(session, token)
-        run: RunHandle | None = None
-        problem = ""
-        if user is not None:
-            try:
-                run = await services.runner.start_run(thread_id, text, user_id=user.id or 0)
-            except AssistantError as exc:
-                problem = str(exc)
-        if run is None:
+        tab = self.router.session.client_token
+        try:
+            async with self:
+                pending, self._pending = self._pending, None
+                token, first_shown = self.session_token, first_id(self.messages)
+            if pending is None:
+                return
+            thread_id, text = pending
+            services = get_services()
+            async with services.sessions() as session:
+                user = await user_for_token(session, token)
+            run: RunHandle | None = None
+            problem = ""
+            if user is not None:
+                try:
+                    run = await services.runner.start_run(thread_id, text, user_id=user.id or 0)
+                except AssistantError as exc:
+                    problem = str(exc)
+            if run is None:
+                async with self:
+                    self.starting = False
+                    # Nothing is lost: the text goes back into the composer (unless retyped).
+                    self.prompt = self.prompt or text
+                yield self._to_login() if user is None else rx.toast.error(problem)
+                return
+            started = run.started
+            page = await _read_transcript(thread_id, first_shown, started.user_id)
             async with self:
                 self.starting = False
-                # Nothing is lost: the text goes back into the composer (unless retyped).
-                self.prompt = self.prompt or text
-            yield self._to_login() if user is None else rx.toast.error(problem)
-            return
-        started = run.started
-        page = await _read_transcript(thread_id, first_shown, started.user_id)
-        async with self:
-            self.starting = False
-            # This tab's watcher may have heard of the run first and be following it already.
-            follow = self.running_run_id != started.run_id
-            if self.current_thread_id == thread_id:
-                self.messages = hide_streaming_text(
-                    merge_page(self.messages, page), started.assistant_message_id
-                )
-                self.running_run_id = started.run_id
-                self.live_message_id = started.assistant_message_id
-                self.live_segment_key = RunFollower(started.run_id).segment_key
-        if follow:
-            yield ChatState.follow_run
+                # This tab's watcher may have heard of the run first and be following it already.
+                follow = self.running_run_id != started.run_id
+                if self.current_thread_id == thread_id:
+                    self.messages = hide_streaming_text(
+                        merge_page(self.messages, page), started.assistant_message_id
+                    )
+                    self.running_run_id = started.run_id
+                    self.live_message_id = started.assistant_message_id
+                    self.live_segment_key = RunFollower(started.run_id).segment_key
+            if follow:
+                yield ChatState.follow_run
+        finally:
+            starting_in_tab(tab, False)
 
     @rx.event(background=True)
     async def watch(self, _started: bool = True):
@@ -186,13 +194,18 @@ class ChatState(ThreadPages, MessageActions, AuthState):
         if not thread_id:
             return
         topics = (thread_topic(thread_id), threads_topic(user_id), HOME_TOPIC)
-        changes = tab_changes(self.router.session.client_token, "chat", topics)
+        token = self.router.session.client_token
+        changes = tab_changes(token, "chat", topics)
         async with aclosing(changes):
             async for change in changes:
+                if change.run_id and change.run_id == following(token):
+                    continue  # this tab shows that run, and so what it changes, already
                 if change.topic == HOME_TOPIC:
                     yield RoomsState.refresh("" if change.gone else change.room)
                 elif change.topic != topics[0]:
                     yield ThreadsState.refresh
+                elif is_starting(token) and not change.gone:
+                    continue  # this tab's own Send: it follows the run it creates
                 else:
                     async with self:
                         # (Re)read here: what this tab's other handlers did meanwhile.
