@@ -208,13 +208,15 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                     continue  # this tab's own Send: it follows the run it creates
                 else:
                     async with self:
-                        # (Re)read here: what this tab's other handlers did meanwhile.
-                        shown = self.current_thread_id == thread_id
+                        # (Re)read here: what this tab's other handlers did meanwhile (a
+                        # sign-out in this tab ends the watch: nothing more is shown here).
+                        signed_in = bool(self.session_token)
+                        shown = signed_in and self.current_thread_id == thread_id
                         leave = self._leave_thread(_DELETED) if shown and change.gone else []
                         follow = shown and not change.gone and self._take_run(change.run_id)
                     for event in leave:
                         yield event
-                    if change.gone:
+                    if change.gone or not signed_in:
                         return
                     if follow:
                         yield ChatState.follow_run
