@@ -62,7 +62,7 @@ bench: $(VENV)/.test-installed
 	bash scripts/ensure-system-packages
 	$(PY) bench/stream_wire.py
 	$(PY) bench/stop_latency.py
-	$(PY) bench/board_latency.py
+	$(PY) bench/live_latency.py
 	$(PY) scripts/check_services.py
 	$(PY) bench/load.py --users 10,50,100,200
 	$(PY) bench/concurrency.py

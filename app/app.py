@@ -27,6 +27,7 @@ from app.ui.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, LoginState
 from app.ui.state.chat import ChatState
 from app.ui.state.layout import LayoutState
 from app.ui.state.tokens import TOKENS_ROUTE, TokensState
+from app.ui.state_locks import make_state_locks_cancel_safe
 from app.ui.websocket import admit_origins
 
 
@@ -43,6 +44,7 @@ async def _warm_up_understanding() -> None:
 
 
 configure_logging(get_settings())
+make_state_locks_cancel_safe()
 
 app = rx.App(
     # Hearth's routes first, then the headers around everything (pages, API, websocket).

@@ -302,17 +302,33 @@ def test_dark_mode_follows_the_system(browser: Browser, app_url: str) -> None:
         expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))
         # Hearth's own surfaces (the layout, the bar, the drawer) are dark too.
         for selector in (".layout", ".top-bar"):
-            color = page.locator(selector).evaluate("e => getComputedStyle(e).backgroundColor")
-            red, green, blue = (int(c) for c in re.findall(r"\d+", color)[:3])
-            assert red + green + blue < 3 * 60, f"{selector} is {color} in dark mode"
+            color = _background(page, selector)
+            assert _brightness(color) < 3 * 60, f"{selector} is {color} in dark mode"
         _open_threads(chat)
-        color = chat.threads.evaluate(
-            "e => getComputedStyle(e.closest('.sidebar')).backgroundColor"
-        )
-        assert sum(int(c) for c in re.findall(r"\d+", color)[:3]) < 3 * 60, color
+        color = _background(page, ".sidebar")
+        assert _brightness(color) < 3 * 60, f".sidebar is {color} in dark mode"
         _screenshot(page, "threads-phone-dark")
     finally:
         context.close()
+
+
+def _background(page: Page, selector: str) -> str:
+    """The background colour of what `selector` shows now. (React may swap the element for a new
+    one while the page settles; a detached element's computed style is empty, so this asks again
+    until the element is in the page.)"""
+    color = page.wait_for_function(
+        """s => {
+          const e = document.querySelector(s);
+          return (e && e.isConnected && getComputedStyle(e).backgroundColor) || null;
+        }""",
+        arg=selector,
+    )
+    return str(color.json_value())
+
+
+def _brightness(color: str) -> int:
+    red, green, blue = (int(c) for c in re.findall(r"\d+", color)[:3])
+    return red + green + blue
 
 
 def test_installable_with_an_offline_page(browser: Browser, app_url: str) -> None:
