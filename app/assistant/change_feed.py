@@ -34,7 +34,9 @@ class ChangeFeed(Protocol):
         """Tell every watcher of the change's topic (never blocks, never raises)."""
 
     def watch(self, topics: Iterable[str], idle_s: float) -> AsyncIterator[Heard]:
-        """Each change to one of `topics` from now on; None after `idle_s` quiet."""
+        """None once listening (every change committed from then on is heard: the moment to
+        read the database), then each change to one of `topics`, and None after `idle_s`
+        quiet."""
 
     async def close(self) -> None:
         """Release connections."""
@@ -58,6 +60,7 @@ class LocalChanges:
         for topic in topics:
             self._watchers.setdefault(topic, set()).add(queue)
         try:
+            yield None  # listening
             while True:
                 try:
                     yield await asyncio.wait_for(queue.get(), idle_s)

@@ -24,8 +24,8 @@ from app.ui.live_runs import tab_socket
 WATCH_IDLE_S = 2.0
 
 # By tab and page: the newest watcher's number. An older watcher sees it is not the newest
-# when it next wakes and ends by itself: a watcher is never cancelled from outside, since a
-# task cancelled while it holds the tab's state lock (Redis) can leave it held until it expires.
+# when it next wakes and ends by itself, between two changes: it is never cancelled from
+# outside in the middle of updating its tab.
 _WATCHING: dict[tuple[str, str], int] = {}
 _numbers = itertools.count(1)
 
@@ -60,20 +60,29 @@ def tab_left(token: str) -> bool:
     return tab_socket(token) is None
 
 
-async def tab_changes(token: str, page: str, topics: Sequence[str]) -> AsyncIterator[Change]:
-    """Each change to `topics` while the tab is here, for its watcher of `page` (which this
-    becomes); ends once the tab's socket has left (or was never here: the page's next load,
-    a reconnect's, starts a watcher where the socket is), or a newer watcher took over."""
+async def tab_changes(token: str, page: str, topics: Sequence[str]) -> AsyncIterator[Change | None]:
+    """None once listening, then each change to `topics` while the tab is here, for its
+    watcher of `page` (which this becomes); ends once the tab's socket has left (or was never
+    here: the page's next load, a reconnect's, starts a watcher where the socket is), or a
+    newer watcher took over.
+
+    The page load read the database before this listened: on the None, the watcher reads
+    again what a change in between would have told it (a run started meanwhile)."""
     if tab_left(token):
         return
     number = watch_in_tab(token, page)
     try:
         heard = get_services().changes.watch(topics, WATCH_IDLE_S)
+        listening = False
         async with aclosing(heard):
             async for change in heard:
-                if not newest(token, page, number) or (change is None and tab_left(token)):
+                # A tab's socket can move to another worker (a reconnect, a reload) while its
+                # watcher here waits: that worker's page load watches it now, and this one must
+                # not act on the tab's shared state any more.
+                if not newest(token, page, number) or tab_left(token):
                     return
-                if change is not None:
+                if change is not None or not listening:
+                    listening = True
                     yield change
     finally:
         stop_watching_in_tab(token, page, number)

@@ -17,9 +17,11 @@ from tests.support.waits import wait_until
 
 
 async def _hear(feed: ChangeFeed, topics: list[str], count: int, idle_s: float = 0.1) -> list:
-    """The first `count` things heard on `topics` (None for each quiet `idle_s`)."""
+    """The first `count` things heard on `topics` once listening (None for each quiet
+    `idle_s`)."""
     heard = []
     async with aclosing(feed.watch(topics, idle_s)) as watching:
+        assert await anext(watching) is None  # listening
         async for item in watching:
             heard.append(item)
             if len(heard) == count:
@@ -41,6 +43,15 @@ async def test_a_watcher_hears_its_topics_only_and_none_when_quiet() -> None:
     ]
     # A watcher that has stopped is forgotten.
     assert feed.watched(HOME_TOPIC) == 0 and feed.watched(thread_topic(7)) == 0
+
+
+async def test_a_watcher_is_told_at_once_that_it_listens_then_hears_what_commits() -> None:
+    feed = LocalChanges()
+    async with aclosing(feed.watch([HOME_TOPIC], idle_s=60)) as watching:
+        # The moment to read the database: whatever commits from now on is heard.
+        assert await asyncio.wait_for(anext(watching), 1) is None
+        feed.publish(Change(HOME_TOPIC, room="kitchen"))
+        assert await asyncio.wait_for(anext(watching), 1) == Change(HOME_TOPIC, room="kitchen")
 
 
 @pytest.fixture

@@ -69,6 +69,37 @@ def test_pages_through_nginx_run_under_the_csp_and_the_websocket_takes_the_proxy
         tab.page.context.close()
 
 
+def test_a_tab_moved_to_the_other_worker_follows_each_turn_there(
+    browser: Browser, cluster: Cluster, model: FakeOpenAI
+) -> None:
+    """A reload can put a tab's socket on the other worker while its watcher on the first still
+    waits for a change: that watcher must leave the tab alone (it used to take the next turn
+    there, where no one showed it), and the new one shows each turn, even one sent the moment
+    the page has loaded."""
+    sender = _tab_on(browser, cluster, "a")
+    sender.sign_up()
+    thread = sender.open_new_thread()
+    mover = _tab_on(browser, cluster, "a", storage=sender.page.context.storage_state())
+    try:
+        mover.page.goto(f"{cluster.url}/chat/{thread}")
+        expect(mover.page.get_by_text("What can I do for your home?")).to_be_visible()
+        for turn, worker in enumerate(("b", "a", "b", "a")):
+            mover.page.context.add_cookies(
+                [{"name": "hearth_worker", "value": worker, "url": cluster.url}]
+            )
+            mover.page.reload()
+            expect(mover.composer).to_be_editable()
+            model.script(Turn(text=[f"Answer {turn}."]))
+            sender.send(f"question {turn}")
+            expect(mover.user_messages.last).to_have_text(f"question {turn}")
+            expect(mover.assistant_messages.last).to_have_text(f"Answer {turn}.")
+            expect(sender.assistant_messages.last).to_have_text(f"Answer {turn}.")
+            expect(sender.page.get_by_role("button", name="Send")).to_be_visible()
+    finally:
+        sender.page.context.close()
+        mover.page.context.close()
+
+
 def test_two_workers_share_runs_through_redis_and_survive_a_killed_worker(
     browser: Browser, cluster: Cluster, model: FakeOpenAI
 ) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sqlalchemy import create_engine, delete
 from sqlmodel import Session
 
@@ -135,6 +135,7 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
         page.get_by_role("button", name="Rooms").click()
         expect(rooms).to_be_visible()
         expect(page.get_by_role("button", name="Close rooms")).to_be_focused()
+        _focus_stays_in(page, rooms)
         assert_reachable(rooms.locator('[data-room="kitchen"]'))
         expect(rooms.locator('[data-room="kitchen"] .room-celsius')).to_have_text(f"{before:g} °C")
         _fits(page, f"the rooms sheet on a {screen}")
@@ -154,6 +155,7 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
         expect(person.threads).to_be_hidden()
         expect(page.get_by_role("button", name="Threads")).to_be_focused()
         _open_threads(person)
+        _focus_stays_in(page, page.locator(".sidebar"))
         _fits(page, f"the threads drawer on a {screen}")
         _screenshot(page, f"threads-{screen}")
     assert_reachable(page.get_by_role("button", name="New thread"))
@@ -173,6 +175,22 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
         # Opening a thread closes the drawer.
         expect(person.threads).to_be_hidden()
     _fits(page, f"a thread opened from the list on a {screen}")
+
+
+def _focus_stays_in(page: Page, panel: Locator, presses: int = 8) -> None:
+    """Tab and Shift+Tab never reach the page behind an open drawer or sheet (it is inert,
+    as behind a dialog). Past the panel's last control focus may leave the page, or reach the
+    notifications, which are the app's, not the page's."""
+    for key in ["Tab"] * presses + ["Shift+Tab"] * presses:
+        page.keyboard.press(key)
+        where = panel.evaluate(
+            """(p) => {
+              const active = document.activeElement;
+              const behind = p.closest('.layout').contains(active) && !p.contains(active);
+              return behind ? active.outerHTML.slice(0, 160) : "";
+            }"""
+        )
+        assert not where, f"{key} reached the page behind the panel: {where}"
 
 
 @pytest.fixture

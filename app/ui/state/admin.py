@@ -92,6 +92,7 @@ class AdminState(AuthState):
         (pushed: nothing is asked while nothing changes)."""
         changes = tab_changes(self.router.session.client_token, "admin", (HOME_TOPIC,))
         async with aclosing(changes):
+            # Each change, and once on listening (a change between the page's read and then).
             async for _change in changes:
                 yield AdminState.show_changes
 

@@ -31,6 +31,7 @@ from app.ui.state.auth import AuthState, signed_in
 from app.ui.state.message_actions import MessageActions
 from app.ui.state.rooms import RoomsState
 from app.ui.state.thread_pages import ThreadPages
+from app.ui.state.thread_reads import has_ended, read_transcript, running_in
 from app.ui.state.threads import ThreadsState
 from app.ui.transcript import (
     TranscriptMessage,
@@ -38,7 +39,6 @@ from app.ui.transcript import (
     composer_status,
     first_id,
     hide_streaming_text,
-    load_transcript,
     merge_page,
     waits_for_approval,
 )
@@ -47,19 +47,6 @@ from app.ui.transcript import latest_reply_id as _latest_reply_id
 logger = logging.getLogger(__name__)
 
 _DELETED = "This thread was deleted."
-
-
-async def _read_transcript(thread_id: int, since_id: int | None, user_id: int) -> TranscriptPage:
-    """What is on screen, read again (with anything newer)."""
-    async with get_services().sessions() as session:
-        return await load_transcript(session, thread_id, since_id=since_id, user_id=user_id)
-
-
-async def _has_ended(run_id: int) -> bool:
-    """Whether the database says the run ended (or knows no such run)."""
-    async with get_services().sessions() as session:
-        run = await run_messages(session, run_id)
-    return run is None or run.ended
 
 
 class ChatState(ThreadPages, MessageActions, AuthState):
@@ -166,11 +153,13 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                 yield self._to_login() if user is None else rx.toast.error(problem)
                 return
             started = run.started
-            page = await _read_transcript(thread_id, first_shown, started.user_id)
+            page = await read_transcript(thread_id, first_shown, started.user_id)
             async with self:
                 self.starting = False
-                # This tab's watcher may have heard of the run first and be following it already.
-                follow = self.running_run_id != started.run_id
+                # This tab's watcher here may have heard of the run first and follow it already.
+                # (Asked of this worker, not of the tab's state: a watcher that another worker
+                # still ran for this tab may have marked the run there without following it.)
+                follow = following(tab) != started.run_id
                 if self.current_thread_id == thread_id:
                     self.messages = hide_streaming_text(
                         merge_page(self.messages, page), started.assistant_message_id
@@ -197,7 +186,11 @@ class ChatState(ThreadPages, MessageActions, AuthState):
         token = self.router.session.client_token
         changes = tab_changes(token, "chat", topics)
         async with aclosing(changes):
-            async for change in changes:
+            async for heard in changes:
+                # None: listening now; a run started since the page load read the thread?
+                change = heard or await running_in(thread_id, topics[0])
+                if change is None:
+                    continue
                 if change.run_id and change.run_id == following(token):
                     continue  # this tab shows that run, and so what it changes, already
                 if change.topic == HOME_TOPIC:
@@ -250,7 +243,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
         first = (run.user_message_id or run.assistant_message_id) if run is not None else 0
         if run is not None and first not in shown:
             # Started elsewhere: the question is on screen at once, before the first words.
-            page = await _read_transcript(thread_id, first, user_id)
+            page = await read_transcript(thread_id, first, user_id)
             async with self:
                 if self.current_thread_id == thread_id and self.running_run_id == run_id:
                     self._show_run(page, "live", follower, run)
@@ -259,7 +252,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
             async with aclosing(events):
                 async for batch in events:
                     # Quiet for a while: did the run end without a word (its worker killed)?
-                    ended_elsewhere = run is None or (batch is None and await _has_ended(run_id))
+                    ended_elsewhere = run is None or (batch is None and await has_ended(run_id))
                     sid = tab_socket(token)
                     if sid is None and await tab_elsewhere(token):
                         return  # the tab's socket is on another worker now, which shows it
@@ -270,7 +263,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                         await push_text(sid, key, text, offset)
                     if update.show is not None:
                         since = run.user_message_id if run else None
-                        page = await _read_transcript(thread_id, since, user_id)
+                        page = await read_transcript(thread_id, since, user_id)
                         async with self:
                             if self.current_thread_id != thread_id or self.running_run_id != run_id:
                                 return
