@@ -55,6 +55,42 @@ def test_a_second_tab_follows_each_new_turn_without_being_touched(
         expect(tab.assistant_messages.last).to_contain_text("Stopped. The text so far was kept.")
 
 
+_PRESS_SEND_AT = """at => setTimeout(() => {
+  [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Send").click();
+}, at - Date.now())"""
+
+
+def test_two_tabs_sending_at_once_both_show_the_one_that_went_first(
+    chat: ChatPage, second_tab: ChatPage
+) -> None:
+    """One run at a time per thread: when two tabs press Enter together, the later Send is
+    refused, its text goes back into its box, and that tab shows the earlier turn as it
+    streams (its watcher had left that run to the Send, which used to leave it unshown)."""
+    thread_id = chat.open_new_thread()
+    second_tab.page.goto(f"{second_tab.base_url}/chat/{thread_id}")
+    expect(second_tab.page.get_by_text("What can I do for your home?")).to_be_visible()
+    texts = {chat: "/say alpha " + REPLY, second_tab: "/say beta " + REPLY}
+    for tab, text in texts.items():
+        tab.type(text)
+    # Both Sends pressed at the same moment (one clock, one machine), not one after the other.
+    at = chat.page.evaluate("Date.now()") + 500
+    for tab in texts:
+        tab.page.evaluate(_PRESS_SEND_AT, at)
+    for tab in texts:
+        expect(tab.user_messages).to_have_count(1)
+    shown = chat.user_messages.first.inner_text()
+    later = second_tab if "/say alpha" in shown else chat
+    first = texts[chat if later is second_tab else second_tab]
+    expect(later.page.get_by_text("Hearth is answering a message sent here")).to_be_visible()
+    expect(later.composer).to_have_value(texts[later])
+    for tab in texts:
+        expect(tab.user_messages.first).to_contain_text(first)
+        expect(tab.page.locator(".live-text .hearth-stream-text")).to_contain_text("v05")
+    for tab in texts:
+        reply = tab.wait_until_answered()
+        expect(reply.locator(".markdown")).to_have_text(first.removeprefix("/say "))
+
+
 def test_thread_lists_follow_creates_renames_and_deletes(
     chat: ChatPage, second_tab: ChatPage
 ) -> None:

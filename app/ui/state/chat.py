@@ -8,7 +8,7 @@ from contextlib import aclosing
 import reflex as rx
 
 from app.accounts.sessions import user_for_token
-from app.assistant.errors import AssistantError
+from app.assistant.errors import AssistantError, RunAlreadyActive
 from app.assistant.runner import RunHandle
 from app.assistant.runs import RunMessages, run_messages
 from app.db.changes import HOME_TOPIC, thread_topic, threads_topic
@@ -47,6 +47,10 @@ from app.ui.transcript import latest_reply_id as _latest_reply_id
 logger = logging.getLogger(__name__)
 
 _DELETED = "This thread was deleted."
+_ANSWERING_ANOTHER = (
+    "Hearth is answering a message sent here from another tab or device; yours is back in "
+    "the box, to send when it has finished."
+)
 
 
 class ChatState(ThreadPages, MessageActions, AuthState):
@@ -139,10 +143,12 @@ class ChatState(ThreadPages, MessageActions, AuthState):
             async with services.sessions() as session:
                 user = await user_for_token(session, token)
             run: RunHandle | None = None
-            problem = ""
+            problem, going = "", 0
             if user is not None:
                 try:
                     run = await services.runner.start_run(thread_id, text, user_id=user.id or 0)
+                except RunAlreadyActive as exc:
+                    going = exc.run_id  # sent from another tab or device a moment before
                 except AssistantError as exc:
                     problem = str(exc)
             if run is None:
@@ -150,7 +156,18 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                     self.starting = False
                     # Nothing is lost: the text goes back into the composer (unless retyped).
                     self.prompt = self.prompt or text
-                yield self._to_login() if user is None else rx.toast.error(problem)
+                    # The watcher left that run to this Send: show it here.
+                    going = going if self.current_thread_id == thread_id else 0
+                    if going:
+                        self._take_run(going)
+                if user is None:
+                    yield self._to_login()
+                elif going:
+                    yield rx.toast.info(_ANSWERING_ANOTHER)
+                    if following(tab) != going:
+                        yield ChatState.follow_run
+                else:
+                    yield rx.toast.error(problem)
                 return
             started = run.started
             page = await read_transcript(thread_id, first_shown, started.user_id)
