@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import create_engine, delete
 from sqlmodel import Session
 
@@ -127,6 +128,8 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
     assert_reachable(undo)
     undo.click()
     expect(page.get_by_text("Undone: kitchen is back at")).to_be_visible()
+    if narrow:
+        _clear_of_the_top_bar(page, page.locator("[data-sonner-toast]").first)
     expect(reply.locator("[data-effect]")).to_have_attribute("data-undone", "true")
     _fits(page, f"an undone change on a {screen}")
 
@@ -175,6 +178,21 @@ def test_chat_a_change_and_its_undo_fit_the_screen(person: ChatPage, screen: str
         # Opening a thread closes the drawer.
         expect(person.threads).to_be_hidden()
     _fits(page, f"a thread opened from the list on a {screen}")
+
+
+def _clear_of_the_top_bar(page: Page, toast: Locator) -> None:
+    """A notification, once it has slid in, does not cover the bar's Threads and Rooms."""
+    expect(toast).to_be_visible()
+    settled = """() => {
+      const bar = document.querySelector(".top-bar").getBoundingClientRect();
+      const toast = document.querySelector("[data-sonner-toast]").getBoundingClientRect();
+      return toast.top >= bar.bottom;
+    }"""
+    try:
+        page.wait_for_function(settled, timeout=3_000)
+    except PlaywrightTimeoutError:
+        box = toast.bounding_box()
+        raise AssertionError(f"a notification covers the top bar: {box}") from None
 
 
 def _focus_stays_in(page: Page, panel: Locator, presses: int = 8) -> None:
