@@ -188,6 +188,27 @@ async def load_transcript(
     return TranscriptPage(await render_messages(session, rows[::-1], user_id), has_earlier)
 
 
+async def load_transcript_at(
+    session: AsyncSession,
+    thread_id: int,
+    message_id: int,
+    *,
+    user_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> TranscriptPage:
+    """The newest page of a thread, reaching back to `message_id` when that is older (a
+    search hit opens the thread there); just the newest page if the thread has no such
+    message."""
+    page = await load_transcript(session, thread_id, user_id=user_id, limit=limit)
+    first = first_id(page.messages)
+    if first is None or message_id >= first:
+        return page
+    held = select(Message.id).where(Message.id == message_id, Message.thread_id == thread_id)
+    if (await session.exec(held)).first() is None:
+        return page
+    return await load_transcript(session, thread_id, user_id=user_id, since_id=message_id)
+
+
 async def render_messages(
     session: AsyncSession, messages: list[Message], user_id: int | None = None
 ) -> list[TranscriptMessage]:

@@ -20,6 +20,7 @@ from app.ui.transcript import (
     hide_streaming_text,
     latest_reply_id,
     load_transcript,
+    load_transcript_at,
     merge_page,
     waits_for_approval,
 )
@@ -59,6 +60,27 @@ async def test_pages_newest_first_then_earlier(sessions: SessionFactory) -> None
         assert (_texts(earlier), earlier.has_earlier) == (["m1", "m2", "m3"], True)
         first = await load_transcript(session, thread_id, before_id=earlier.messages[0].id, limit=3)
         assert (_texts(first), first.has_earlier) == (["m0"], False)
+
+
+async def test_a_thread_opened_at_an_older_message_reaches_back_to_it(
+    sessions: SessionFactory,
+) -> None:
+    other_thread = await _thread_with(sessions, 1)
+    thread_id = await _thread_with(sessions, 7)
+    async with sessions() as session:
+        (elsewhere,) = (await load_transcript(session, other_thread)).messages
+        newest = await load_transcript(session, thread_id, limit=3)
+        everything = await load_transcript(session, thread_id, limit=10)
+        second = everything.messages[1].id
+        at_second = await load_transcript_at(session, thread_id, second, limit=3)
+        assert (_texts(at_second), at_second.has_earlier) == (
+            ["m1", "m2", "m3", "m4", "m5", "m6"],
+            True,
+        )
+        # One on the newest page, or an older one of another thread: the newest page.
+        for message_id in (newest.messages[1].id, elsewhere.id, 0):
+            page = await load_transcript_at(session, thread_id, message_id, limit=3)
+            assert (_texts(page), page.has_earlier) == (["m4", "m5", "m6"], True)
 
 
 async def test_since_id_refreshes_what_is_on_screen_and_anything_newer(
