@@ -45,22 +45,35 @@ def searchable_text(parts: Sequence[Mapping[str, Any]]) -> str:
 
 
 def match_spans(text: str, query: SearchQuery) -> list[Span]:
-    """Where the words searched for stand in `text` (words typed together, like "19.5", as
-    one span)."""
-    wanted = set(query.words)
-    last = query.words[-1]
+    """Where the phrases searched for stand in `text`: a phrase's words where they follow each
+    other (the last word of the query also as the start of a longer one), and words that
+    touch with no space between ("19.5", "living-room") as one span."""
+    words = [(fold(word.group()), word.span()) for word in words_of(text)]
+    phrases = [tuple(fold(word) for word in phrase) for phrase in query.phrases]
+    found: list[tuple[int, int]] = []  # (first word, last word) of each match
+
+    def matches(index: int, wanted: str, prefix: bool) -> bool:
+        folded = words[index][0]
+        return folded == wanted or (prefix and folded.startswith(wanted))
+
+    for number, phrase in enumerate(phrases):
+        prefix = query.prefix and number == len(phrases) - 1
+        for start in range(len(words) - len(phrase) + 1):
+            if all(
+                matches(start + k, wanted, prefix and k == len(phrase) - 1)
+                for k, wanted in enumerate(phrase)
+            ):
+                found.append((start, start + len(phrase) - 1))
     spans: list[Span] = []
-    previous_matched = False
-    for word in words_of(text):
-        folded = fold(word.group())
-        matched = folded in wanted or (query.prefix and folded.startswith(last))
-        if matched:
-            start, end = word.span()
-            if previous_matched and not any(c.isspace() for c in text[spans[-1][1] : start]):
-                spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((start, end))
-        previous_matched = matched
+    previous_last = -2
+    for first, last in sorted(found):
+        start, end = words[first][1][0], words[last][1][1]
+        gap = text[spans[-1][1] : start] if spans else " "
+        if first <= previous_last + 1 and not any(c.isspace() for c in gap):
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+        previous_last = max(previous_last, last)
     return spans
 
 

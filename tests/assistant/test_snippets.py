@@ -45,6 +45,13 @@ def test_words_typed_together_are_marked_together_only_when_all_match() -> None:
     assert spans == [(0, 11), (13, 19)]
 
 
+def test_words_typed_together_are_marked_only_where_they_follow_each_other() -> None:
+    text = "Done: the kitchen is now 23.5 °C, 1.5 degrees warmer (was 22 °C); 23 5"
+    assert _shown(snippet(text, parse_query("kitchen 23.5"))) == (
+        "Done: the [kitchen] is now [23.5] °C, 1.5 degrees warmer (was 22 °C); [23 5]"
+    )
+
+
 def test_a_long_message_is_cut_around_the_most_matches() -> None:
     text = " ".join(["filler"] * 60 + ["the", "kitchen", "is", "at", "19"] + ["more"] * 60)
     segments = snippet(text, parse_query("kitchen 19"), max_chars=60)
