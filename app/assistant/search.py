@@ -10,7 +10,6 @@ milliseconds, with the best of the recent ones.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,8 +23,6 @@ from app.assistant.search_query import SearchQuery, parse_query
 from app.assistant.snippets import Segment, searchable_text, snippet
 from app.db.models import Message, Thread
 from app.db.search_index import SEARCH_TABLE
-
-logger = logging.getLogger(__name__)
 
 RANKED_NEWEST = 500
 DEFAULT_HITS = 20
