@@ -101,6 +101,11 @@ class SearchState(AuthState):
     @rx.event
     def clear(self) -> None:
         """Empty the field; the threads show again."""
+        self.forget()
+
+    def forget(self) -> None:
+        """No search: what is typed and what was found go (also as a session ends or starts,
+        so the next person in this tab never sees the last one's hits)."""
         self.query, self.hits, self.problem, self.answered = "", [], "", ""
 
     @rx.event(background=True, supersedes=True)

@@ -5,14 +5,17 @@ however far back it is."""
 
 from __future__ import annotations
 
+from app.accounts.sessions import start_session
 from app.assistant.search_query import MAX_QUERY_CHARS
-from app.db.models import Message
+from app.db.models import Message, User
 from app.db.session import SessionFactory
 from app.db.statuses import Role
+from app.ui.state.auth import AuthState, LoginState
 from app.ui.state.chat import ChatState
 from app.ui.state.search import SearchState
 from app.ui.transcript import PAGE_SIZE
 from tests.support.events import Browser, browsers
+from tests.support.people import person
 from tests.ui.state.conftest import World
 
 
@@ -99,3 +102,27 @@ async def test_a_hit_opens_its_thread_at_the_message_however_far_back(
         await alice.send(ChatState.load_thread, hit.href, thread_id=str(world.thread_id))
         chat = await alice.state(ChatState)
         assert chat.jump_to.startswith(f"{world.reply_id}:") and chat.jump_to != first_jump
+
+
+async def test_the_next_person_in_the_tab_never_sees_the_last_ones_hits(
+    world: World, sessions: SessionFactory
+) -> None:
+    async with sessions() as session:
+        owner = await session.get(User, await person(session, "owner"))
+        assert owner is not None
+        second_session = await start_session(session, owner)
+    async with browsers() as tab:
+        alice = tab("alice")
+        await alice.sign_in_with(world.alice)
+        assert (await _search(alice, "kitchen")).hits
+        await alice.send(AuthState.sign_out)
+        search = await alice.state(SearchState)
+        assert (search.query, search.hits, search.is_open) == ("", [], False)
+
+        await alice.sign_in_with(second_session)
+        assert (await _search(alice, "kitchen")).hits
+        form = {"username": "newcomer", "password": "a long password", "confirm": "a long password"}
+        await alice.send(LoginState.sign_up(form))
+        assert (await alice.state(AuthState)).session_token not in ("", second_session)
+        search = await alice.state(SearchState)
+        assert (search.query, search.hits, search.is_open) == ("", [], False)
