@@ -68,8 +68,9 @@ def _hit(hit: SearchHitRow) -> rx.Component:
             href=hit.href,
             class_name="search-hit",
             underline="none",
-            data_message_id=hit.message_id,
-            data_role=hit.role,
+            # Not data-message-id / data-role: those mark the transcript's messages.
+            data_hit_message_id=hit.message_id,
+            data_hit_role=hit.role,
             # On a narrow screen the drawer closes as the thread opens.
             on_click=LayoutState.close_panels,
         )
