@@ -21,6 +21,7 @@ from tests.ui.chat_page import ChatPage
 from tests.ui.layout_checks import (
     assert_controls_in_sight,
     assert_no_sideways_scroll,
+    serious_accessibility_violations,
     settle,
 )
 
@@ -38,7 +39,8 @@ def screen(request: pytest.FixtureRequest) -> str:
 def person(browser: Browser, app_url: str, screen: str) -> Iterator[ChatPage]:
     """Someone who has just signed up, on `screen`."""
     width, height = SCREENS[screen]
-    context = browser.new_context(viewport={"width": width, "height": height})
+    # The CSP is bypassed only so axe-core can be injected (an inline script).
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
     context.set_default_timeout(20_000)
     chat = ChatPage(context.new_page(), app_url)
     chat.sign_up()
@@ -118,6 +120,7 @@ def test_search_marks_the_words_and_opens_the_thread_at_the_message(
     if screen == "phone":
         assert_no_sideways_scroll(page, "search hits on a phone")
         assert_controls_in_sight(page, "search hits on a phone")
+    assert serious_accessibility_violations(page) == []
 
     message_id = int(reply.get_attribute("data-hit-message-id") or 0)
     reply.click()
