@@ -69,3 +69,4 @@ bench: $(VENV)/.test-installed
 	$(PY) bench/concurrency.py --db sqlite
 	$(PY) bench/crash_loss.py
 	$(PY) bench/hybrid.py
+	$(PY) bench/search.py

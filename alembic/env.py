@@ -9,6 +9,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import app.db.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from app.db.search_index import include_name
 from app.db.session import configure_sqlite
 from app.settings import get_settings
 
@@ -29,6 +30,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -45,7 +47,11 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         # Batch mode lets SQLite alter tables (it rebuilds them).
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            # The search index is made by its migration and is no model (app/db/search_index).
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -19,6 +19,8 @@ from app.api.chat_request import PROTOCOLS
 from app.api.openapi_schemas import component_schemas
 from app.api.refusals import COMPONENTS
 from app.api.threads import THREAD_REF
+from app.assistant.search import DEFAULT_HITS, MAX_HITS, RANKED_NEWEST
+from app.assistant.search_query import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from app.db.ids import MAX_ROW_ID
 from app.services import get_services
 
@@ -187,6 +189,49 @@ _THREAD = {
         },
     },
 }
+_SEARCH = {
+    "get": {
+        "operationId": "search",
+        "summary": "The caller's messages that match some words, best first",
+        "description": "Searches the text of the caller's own threads (deleted ones left out) "
+        "and the changes to the home their replies made (`kitchen 19` finds the reply that set "
+        f"the kitchen to 19). The newest {RANKED_NEWEST} matches are ranked by relevance.",
+        "parameters": [
+            {
+                "name": "q",
+                "in": "query",
+                "required": True,
+                "description": "The words to search for, each of which must match, case and "
+                "diacritics aside (`kuche` finds `Küche`). Words typed together (`19.5`, "
+                "`living-room`) must follow each other in that order; the last word also "
+                "matches the longer words it begins, unless the text ends with a space. "
+                "Anything but letters and digits separates words: quotes and operators are "
+                f"not syntax. At most {MAX_QUERY_WORDS} words.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "description": "At most this many hits.",
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_HITS,
+                    "default": DEFAULT_HITS,
+                },
+            },
+        ],
+        "responses": {
+            "200": _json(_ref("SearchResults"), "The hits (none is an empty list)."),
+            "400": _error(
+                "No `q`, or one with no letters or digits, over "
+                f"{MAX_QUERY_CHARS} characters or over {MAX_QUERY_WORDS} words; a `limit` "
+                f"that is not a number from 1 to {MAX_HITS}."
+            ),
+            "401": _UNAUTHORIZED,
+        },
+    }
+}
 _APPROVAL = {
     "parameters": [_APPROVAL_ID],
     "post": {
@@ -251,6 +296,7 @@ def openapi_document(max_body_bytes: int, own_tools: Sequence[str] = ()) -> dict
             "/api/chat": {"post": _chat_operation(max_body_bytes)},
             "/api/threads": _THREADS,
             "/api/threads/{thread_id}": _THREAD,
+            "/api/search": _SEARCH,
             "/api/approvals/{approval_id}": _APPROVAL,
             "/api/health": _HEALTH,
             "/api/openapi.json": _OPENAPI,

@@ -49,3 +49,7 @@ class ThreadRefTaken(AssistantError):
 
 class InvalidToolResults(AssistantError):
     """Tool results from an API client that do not match the calls waiting for them."""
+
+
+class InvalidSearch(AssistantError):
+    """Search text that cannot be searched for: no words, too long, too many words."""

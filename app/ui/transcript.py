@@ -27,6 +27,8 @@ from app.ui.partial_markdown import mend_partial_markdown
 from app.ui.tool_cards import card_text
 
 PAGE_SIZE = 50
+# Messages shown above the one a search hit opens a thread at.
+JUMP_CONTEXT = 4
 
 
 @dataclass
@@ -186,6 +188,33 @@ async def load_transcript(
         )
         has_earlier = (await session.exec(earlier.limit(1))).first() is not None
     return TranscriptPage(await render_messages(session, rows[::-1], user_id), has_earlier)
+
+
+async def load_transcript_at(
+    session: AsyncSession,
+    thread_id: int,
+    message_id: int,
+    *,
+    user_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> TranscriptPage:
+    """The newest page of a thread, reaching back to `message_id` (and the few messages
+    before it, to read it in context) when that is older: a search hit opens the thread
+    there. Just the newest page if the thread has no such message."""
+    page = await load_transcript(session, thread_id, user_id=user_id, limit=limit)
+    first = first_id(page.messages)
+    if first is None or message_id >= first:
+        return page
+    up_to_it = (
+        select(Message.id)
+        .where(Message.thread_id == thread_id, col(Message.id) <= message_id)
+        .order_by(col(Message.id).desc())
+        .limit(JUMP_CONTEXT + 1)
+    )
+    ids = list((await session.exec(up_to_it)).all())
+    if not ids or ids[0] != message_id:
+        return page
+    return await load_transcript(session, thread_id, user_id=user_id, since_id=ids[-1])
 
 
 async def render_messages(

@@ -20,6 +20,7 @@ from app.ui.transcript import (
     hide_streaming_text,
     latest_reply_id,
     load_transcript,
+    load_transcript_at,
     merge_page,
     waits_for_approval,
 )
@@ -59,6 +60,26 @@ async def test_pages_newest_first_then_earlier(sessions: SessionFactory) -> None
         assert (_texts(earlier), earlier.has_earlier) == (["m1", "m2", "m3"], True)
         first = await load_transcript(session, thread_id, before_id=earlier.messages[0].id, limit=3)
         assert (_texts(first), first.has_earlier) == (["m0"], False)
+
+
+async def test_a_thread_opened_at_an_older_message_reaches_back_to_it(
+    sessions: SessionFactory,
+) -> None:
+    other_thread = await _thread_with(sessions, 1)
+    thread_id = await _thread_with(sessions, 12)
+    async with sessions() as session:
+        (elsewhere,) = (await load_transcript(session, other_thread)).messages
+        everything = await load_transcript(session, thread_id)
+        ids = [m.id for m in everything.messages]
+        # From the four messages before it (as many as there are) to the newest.
+        at_m6 = await load_transcript_at(session, thread_id, ids[6], limit=3)
+        assert (_texts(at_m6), at_m6.has_earlier) == ([f"m{n}" for n in range(2, 12)], True)
+        at_m1 = await load_transcript_at(session, thread_id, ids[1], limit=3)
+        assert (_texts(at_m1), at_m1.has_earlier) == ([f"m{n}" for n in range(12)], False)
+        # One on the newest page, or an older one of another thread: the newest page.
+        for message_id in (ids[10], elsewhere.id, 0):
+            page = await load_transcript_at(session, thread_id, message_id, limit=3)
+            assert (_texts(page), page.has_earlier) == (["m9", "m10", "m11"], True)
 
 
 async def test_since_id_refreshes_what_is_on_screen_and_anything_newer(

@@ -363,5 +363,6 @@ def transcript() -> rx.Component:
             ),
         ),
         follow_key=ChatState.current_thread_id.to_string(),
+        jump_to=ChatState.jump_to,
         class_name="transcript",
     )

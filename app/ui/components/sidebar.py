@@ -1,4 +1,5 @@
-"""The sidebar: New thread, the threads newest first, rename and delete dialogs."""
+"""The sidebar: search, New thread, the threads newest first (or the hits of a search),
+rename and delete dialogs."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import reflex as rx
 
 from app.ui.components.dialogs import confirm_dialog, form_dialog
 from app.ui.components.local_time import day_group_label, local_time
+from app.ui.components.search import search_box, search_results
 from app.ui.components.top_bar import close_button
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
 from app.ui.state.layout import THREADS_CLOSE_ID, LayoutState
+from app.ui.state.search import SearchState
 from app.ui.state.threads import ThreadRow, ThreadsState
 
 
@@ -119,7 +122,7 @@ def account_footer() -> rx.Component:
 
 
 def sidebar() -> rx.Component:
-    """Threads, newest first, as a navigation landmark."""
+    """Threads, newest first, as a navigation landmark; while a search is typed, its hits."""
     return rx.vstack(
         rx.hstack(
             rx.icon("flame", color="var(--orange-9)"),
@@ -129,6 +132,7 @@ def sidebar() -> rx.Component:
             align="center",
             width="100%",
         ),
+        search_box(),
         rx.button(
             rx.icon("plus", size=14),
             "New thread",
@@ -136,10 +140,16 @@ def sidebar() -> rx.Component:
             width="100%",
             variant="soft",
         ),
-        rx.el.nav(
-            rx.vstack(rx.foreach(ThreadsState.threads, _thread_item), spacing="1", width="100%"),
-            aria_label="Threads",
-            class_name="thread-list",
+        rx.cond(
+            SearchState.is_open,
+            search_results(),
+            rx.el.nav(
+                rx.vstack(
+                    rx.foreach(ThreadsState.threads, _thread_item), spacing="1", width="100%"
+                ),
+                aria_label="Threads",
+                class_name="thread-list",
+            ),
         ),
         _rename_dialog(),
         _delete_dialog(),

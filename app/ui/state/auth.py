@@ -63,6 +63,13 @@ class AuthState(rx.State):
             return rx.redirect("/")
         return [rx.toast.error(ADMINS_ONLY), rx.redirect("/")]
 
+    async def _forget_search(self) -> None:
+        """Clear this tab's search: its hits are those of the person who searched."""
+        # Imported here: SearchState is a subclass of this one.
+        from app.ui.state.search import SearchState
+
+        (await self.get_state(SearchState)).forget()
+
     @rx.event
     async def sign_out(self):
         """End this session everywhere (the token stops working on every worker)."""
@@ -70,6 +77,7 @@ class AuthState(rx.State):
             async with get_services().sessions() as session:
                 await end_session(session, self.session_token)
         self.session_token, self.username, self.is_admin = "", "", False
+        await self._forget_search()
         return rx.redirect(LOGIN_ROUTE)
 
 
@@ -146,6 +154,7 @@ class LoginState(AuthState):
             self.error = str(exc)
             return None
         self.error = ""
+        await self._forget_search()
         return user
 
     @rx.event

@@ -60,6 +60,8 @@ class ChatState(ThreadPages, MessageActions, AuthState):
     has_earlier: bool = False
     prompt: str = ""
     current_thread_id: int = 0
+    # "<message id>:<nonce>": the message the transcript scrolls to and marks (a search hit).
+    jump_to: str = ""
     running_run_id: int = 0
     live_message_id: int = 0
     live_segment_key: str = ""

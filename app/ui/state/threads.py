@@ -32,6 +32,15 @@ def thread_href(thread_id: int) -> str:
     return f"/chat/{thread_id}"
 
 
+# The query parameter naming the message a thread opens at (scrolled to and marked).
+JUMP_PARAMETER = "message"
+
+
+def message_href(thread_id: int, message_id: int) -> str:
+    """Where a thread opens at one of its messages (a search hit)."""
+    return f"{thread_href(thread_id)}?{JUMP_PARAMETER}={message_id}"
+
+
 async def _rows_for(session_token: str) -> list[ThreadRow]:
     """The sidebar rows of the person this token belongs to (none if signed out)."""
     async with get_services().sessions() as session:
