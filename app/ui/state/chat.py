@@ -209,6 +209,11 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                 # None: listening now; a run started since the page load read the thread?
                 change = heard or await running_in(thread_id, topics[0])
                 if change is None:
+                    if heard is None:  # or one that started and ended since: read it again
+                        page = await read_transcript(thread_id, first_id(self.messages), user_id)
+                        async with self:
+                            if self.current_thread_id == thread_id and not self.running_run_id:
+                                self.messages = merge_page(self.messages, page)
                     continue
                 if change.run_id and change.run_id == following(token):
                     continue  # this tab shows that run, and so what it changes, already
