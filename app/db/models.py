@@ -246,3 +246,23 @@ class Feedback(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, nullable=False)
     rating: str = Field(max_length=10, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
+class Attachment(SQLModel, table=True):
+    """A file a person attached to a message: its bytes, the media type sniffed from them,
+    and (for a document) its text. Owned like the thread; deleted with it.
+
+    Uploaded before the message is sent, it has no thread and no message yet (pending).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    thread_id: int | None = Field(default=None, foreign_key="thread.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    name: str = Field(max_length=200, nullable=False)
+    media_type: str = Field(max_length=100, nullable=False)
+    size_bytes: int = Field(nullable=False)
+    data: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
+    # A document's text (a PDF's extracted); None for an image.
+    text: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
