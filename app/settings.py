@@ -161,6 +161,16 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(
         default=8000, ge=1, description="Longest message a person may send."
     )
+    attachment_max_bytes: int = Field(
+        default=5_000_000,
+        ge=1000,
+        le=50_000_000,
+        description="Largest file a person may attach to a message (bytes; stored in the "
+        "database).",
+    )
+    attachment_max_files: int = Field(
+        default=4, ge=1, le=20, description="Most files one message may carry."
+    )
     # A dead worker's run is expired within run_stale_after_s + sweep_interval_s (12 s);
     # a live one beats every checkpoint_interval_s (1 s), ten times inside that window.
     run_stale_after_s: float = Field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from app.assistant.files.store import AttachmentLimits
 from app.settings import Settings
 
 
@@ -28,6 +29,9 @@ class EngineConfig:
     approval_timeout_s: float
     # The language people write in: how a message is told to be a question or a command.
     language: str
+    # Attachments: the largest file, and the most files one message carries.
+    attachment_max_bytes: int = 5_000_000
+    attachment_max_files: int = 4
 
     @classmethod
     def from_settings(
@@ -37,3 +41,8 @@ class EngineConfig:
         settings = settings or Settings.model_construct()
         values = {f.name: getattr(settings, f.name) for f in fields(cls)}
         return cls(**(values | overrides))  # type: ignore[arg-type]
+
+    @property
+    def attachment_limits(self) -> AttachmentLimits:
+        """How big and how many attachments may be."""
+        return AttachmentLimits(self.attachment_max_bytes, self.attachment_max_files)

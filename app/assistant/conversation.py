@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from app.assistant.files.message import AttachedFile
 from app.assistant.message_parts import (
+    AttachmentPart,
     MessagePart,
     TextPart,
     ToolCallPart,
@@ -21,10 +23,11 @@ from app.db.statuses import Role
 
 @dataclass(frozen=True)
 class UserText:
-    """Something the person said."""
+    """Something the person said, and the files they attached to it."""
 
     text: str
     kind: Literal["user_text"] = "user_text"
+    files: tuple[AttachedFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,21 @@ def unbacked_claim_note(rooms: Sequence[str]) -> str:
     )
 
 
-def items_from_messages(messages: Sequence[Message]) -> list[ConversationItem]:
-    """Stored messages as provider items; a call cut off before its result gets one."""
+def items_from_messages(
+    messages: Sequence[Message], files: Mapping[int, AttachedFile] | None = None
+) -> list[ConversationItem]:
+    """Stored messages as provider items (a person's with the `files` their parts name, by
+    attachment id); a call cut off before its result gets one."""
     items: list[ConversationItem] = []
     for message in messages:
         parts = message_parts(message)
         if message.role == Role.user:
-            items.append(UserText(joined_text(parts)))
+            attached = tuple(
+                files[p.attachment_id]
+                for p in parts
+                if isinstance(p, AttachmentPart) and files and p.attachment_id in files
+            )
+            items.append(UserText(joined_text(parts), files=attached))
             continue
         items += _assistant_items(parts)
         if message.unbacked_rooms:
@@ -118,7 +129,9 @@ def _merge_adjacent_text(items: list[ConversationItem]) -> list[ConversationItem
 
 def _chars(item: ConversationItem) -> int:
     match item:
-        case UserText(text=text) | AssistantText(text=text):
+        case UserText(text=text, files=files):
+            return len(text) + sum(f.budget_chars for f in files)
+        case AssistantText(text=text):
             return len(text)
         case ToolCallItem(name=name, arguments=arguments):
             return len(name) + len(arguments)

@@ -66,12 +66,21 @@ class RunEngine:
         self.clock = clock
 
     async def start(
-        self, thread_id: int | None, text: str, *, user_id: int, client_id: str | None = None
+        self,
+        thread_id: int | None,
+        text: str,
+        *,
+        user_id: int,
+        client_id: str | None = None,
+        attachment_ids: Sequence[int] = (),
     ) -> RunStarted:
-        """Persist the user's message and a queued run in one of this person's threads (or,
-        with no `thread_id`, a new one, made only if the run is); ThreadNotFound,
-        InvalidMessage, RunAlreadyActive and ThreadRefTaken refuse."""
-        text = validate_message_text(text, self.config.max_message_chars)
+        """Persist the user's message (and the files it carries) and a queued run in one of
+        this person's threads (or, with no `thread_id`, a new one, made only if the run is);
+        ThreadNotFound, InvalidMessage, InvalidAttachment, AttachmentNotFound,
+        RunAlreadyActive and ThreadRefTaken refuse."""
+        text = validate_message_text(
+            text, self.config.max_message_chars, with_files=bool(attachment_ids)
+        )
         async with self.sessions() as session:
             run, user_message, assistant_message = await create_run(
                 session,
@@ -81,6 +90,8 @@ class RunEngine:
                 max_steps=self.config.max_steps,
                 provider=self.provider.name,
                 client_id=client_id,
+                attachment_ids=attachment_ids,
+                attachment_limits=self.config.attachment_limits,
             )
         return _started(run, user_id, assistant_message, user_message)
 

@@ -53,3 +53,15 @@ class InvalidToolResults(AssistantError):
 
 class InvalidSearch(AssistantError):
     """Search text that cannot be searched for: no words, too long, too many words."""
+
+
+class InvalidAttachment(AssistantError):
+    """A file that cannot be attached: too big, too many, or of a type Hearth does not read."""
+
+
+class AttachmentNotFound(AssistantError):
+    """An attachment id that names no attachment of this person (or one already sent)."""
+
+    def __init__(self, attachment_id: int) -> None:
+        self.attachment_id = attachment_id
+        super().__init__(f"Attachment {attachment_id} not found; attach the file again.")

@@ -1,11 +1,11 @@
 """The parts of a stored message: one typed class per part, one parser, one serializer.
 
 `Message.parts` is a JSON list of objects, each with a `type`: "text", "tool-call",
-"tool-result", "effect" or "suggestions". Nothing else builds or reads those objects: writers
-build parts here and store them with `dump_parts` (or `append_parts`); readers get them back
-with `parse_parts` (or `message_parts`). The stored shape is the one Hearth has always written, so
-rows from earlier versions read without a migration: tool results stored before results
-carried their `status` get one from `is_error`.
+"tool-result", "effect", "suggestions" or "attachment". Nothing else builds or reads those
+objects: writers build parts here and store them with `dump_parts` (or `append_parts`);
+readers get them back with `parse_parts` (or `message_parts`). The stored shape is the one
+Hearth has always written, so rows from earlier versions read without a migration: tool
+results stored before results carried their `status` get one from `is_error`.
 
 Approval is not a part. Whether an "ask first" call is waiting, approved or denied lives on
 its ToolCall row (`status`, `approval_expires_at`, `decided_by`, `decided_at`), which the
@@ -85,7 +85,20 @@ class SuggestionsPart:
     type: Literal["suggestions"] = "suggestions"
 
 
-MessagePart = TextPart | ToolCallPart | ToolResultPart | EffectPart | SuggestionsPart
+@dataclass(frozen=True)
+class AttachmentPart:
+    """A file the person attached: its Attachment row (bytes and text stay there)."""
+
+    attachment_id: int
+    name: str
+    media_type: str
+    size_bytes: int
+    type: Literal["attachment"] = "attachment"
+
+
+MessagePart = (
+    TextPart | ToolCallPart | ToolResultPart | EffectPart | SuggestionsPart | AttachmentPart
+)
 
 _BY_TYPE: dict[str, type[MessagePart]] = {cls.type: cls for cls in get_args(MessagePart)}
 # A field stored under another name (the row id's name before it was call_row_id).

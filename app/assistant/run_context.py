@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from app.assistant.client_tools import ClientContext
 from app.assistant.config import EngineConfig
+from app.assistant.files.message import AttachedFile
 from app.assistant.providers.base import Provider
 from app.assistant.recorder import RunRecorder
 from app.assistant.tools import ToolRegistry
@@ -24,6 +25,8 @@ class RunMemory:
     the rooms as its latest turn read them."""
 
     earlier: list[Message] | None = None
+    # The files those messages carry, by attachment id.
+    files: dict[int, AttachedFile] = field(default_factory=dict)
     instructions: str | None = None
     rooms: tuple[str, ...] | None = None
 

@@ -15,6 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from app.assistant.errors import InvalidMessage, RunAlreadyActive
+from app.assistant.files.message import attach_files
+from app.assistant.files.store import DEFAULT_LIMITS, AttachmentLimits
 from app.assistant.message_parts import TextPart, dump_parts
 from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
 from app.db.changes import Change, note_change, thread_topic, threads_topic
@@ -32,9 +34,12 @@ UNFINISHED_CALLS = [
 ]
 
 
-def validate_message_text(text: str, max_chars: int) -> str:
-    """The text to send, or InvalidMessage saying why it cannot be sent."""
+def validate_message_text(text: str, max_chars: int, *, with_files: bool = False) -> str:
+    """The text to send, or InvalidMessage saying why it cannot be sent (a message that
+    carries files may have no text)."""
     stripped = text.strip()
+    if not stripped and with_files:
+        return stripped
     if not stripped:
         raise InvalidMessage("A message cannot be empty; type something to send.")
     if len(stripped) > max_chars:
@@ -100,9 +105,12 @@ async def create_run(
     max_steps: int,
     provider: str,
     client_id: str | None = None,
+    attachment_ids: Sequence[int] = (),
+    attachment_limits: AttachmentLimits | None = None,
 ) -> tuple[Run, Message, Message]:
-    """Persist the user's message, a queued run and its (empty) assistant message, all or
-    nothing. With no `thread_id` the thread is new (named `client_id` by an API client)."""
+    """Persist the user's message (with the pending attachments it carries), a queued run and
+    its (empty) assistant message, all or nothing. With no `thread_id` the thread is new
+    (named `client_id` by an API client)."""
     if thread_id is None:
         thread = await add_thread(session, user_id, client_id)
         thread_id = thread.id or 0
@@ -118,11 +126,13 @@ async def create_run(
         )
         .values(status=ToolCallStatus.cancelled, finished_at=utcnow())
     )
+    is_first = False
     if thread.title == DEFAULT_TITLE:
         first = (
             await session.exec(select(Message.id).where(Message.thread_id == thread_id))
         ).first()
-        if first is None:
+        is_first = first is None
+        if is_first:
             thread.title = title_from_text(text)
     thread.updated_at = utcnow()  # written with the title, in one statement
     run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
@@ -136,6 +146,12 @@ async def create_run(
     # Both messages in one flush (one statement where the database can), the question first.
     session.add(user_message)
     assistant_message = await add_reply(session, run)
+    if attachment_ids:
+        files = await attach_files(
+            session, user_message, user_id, attachment_ids, attachment_limits or DEFAULT_LIMITS
+        )
+        if is_first and not text:
+            thread.title = title_from_text(files[0].name)
     # The thread moves to the top of its owner's list (titled, if it was new).
     note_change(session, Change(threads_topic(user_id)))
     await session.commit()

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import InvalidThreadRef, InvalidTitle, ThreadNotFound, ThreadRefTaken
+from app.assistant.files.store import delete_thread_attachments
 from app.db.changes import Change, note_change, thread_topic, threads_topic
 from app.db.ids import MAX_ROW_ID, is_number, parse_row_id
 from app.db.models import Message, Thread, utcnow
@@ -97,10 +98,13 @@ async def rename_thread(session: AsyncSession, thread_id: int, user_id: int, tit
 
 
 async def delete_thread(session: AsyncSession, thread_id: int, user_id: int) -> None:
-    """Hide a thread from its owner; its runs and effects stay for the ledger."""
+    """Hide a thread from its owner (its files are deleted); its runs and effects stay for
+    the ledger."""
     thread = await get_thread(session, thread_id, user_id)
     # The client's name for it is free again: using it later starts a new thread.
     thread.deleted_at, thread.client_id = utcnow(), None
+    # Its files go at once: a deleted thread's attachments are never shown again.
+    await delete_thread_attachments(session, thread_id)
     note_change(session, Change(threads_topic(user_id)))
     note_change(session, Change(thread_topic(thread_id), gone=True))
     await session.commit()

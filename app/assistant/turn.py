@@ -20,6 +20,7 @@ from app.assistant.events import (
     TextDelta,
     ToolInputDelta,
 )
+from app.assistant.files.message import files_of
 from app.assistant.message_parts import dump_parts
 from app.assistant.providers.base import (
     ProviderChosen,
@@ -118,6 +119,7 @@ async def turn_request(run: RunContext) -> TurnRequest:
         if memory.earlier is None:
             messages = await list_messages(session, recorder.thread_id)
             memory.earlier = [m for m in messages if m.id != recorder.message_id]
+            memory.files = await files_of(session, memory.earlier)
     # The message being written is read from memory: it is newer than its checkpoint.
     own = Message(
         id=recorder.message_id,
@@ -126,7 +128,7 @@ async def turn_request(run: RunContext) -> TurnRequest:
         role=Role.assistant,
         parts=dump_parts(recorder.parts),
     )
-    items = items_from_messages([*memory.earlier, own])
+    items = items_from_messages([*memory.earlier, own], memory.files)
     return TurnRequest(
         instructions=memory.instructions,
         items=tuple(fit_to_budget(items, run.config.max_context_chars)),

@@ -19,6 +19,7 @@ from app.assistant.providers.base import (
     TurnRequest,
     Usage,
 )
+from app.assistant.providers.file_inputs import chat_user_content
 from app.assistant.providers.openai_client import OpenAIClientProvider, provider_errors
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ def chat_messages(request: TurnRequest) -> list[dict[str, Any]]:
     for item in request.items:
         previous = messages[-1] if messages else None
         match item:
-            case UserText(text=text):
-                messages.append({"role": "user", "content": text})
+            case UserText():
+                messages.append({"role": "user", "content": chat_user_content(item)})
             case AssistantText(text=text):
                 messages.append({"role": "assistant", "content": text})
             case ToolCallItem(call_id=call_id, name=name, arguments=arguments):

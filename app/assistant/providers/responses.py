@@ -17,6 +17,7 @@ from app.assistant.providers.base import (
     TurnRequest,
     Usage,
 )
+from app.assistant.providers.file_inputs import responses_user_content
 from app.assistant.providers.openai_client import OpenAIClientProvider, provider_errors
 
 logger = logging.getLogger(__name__)
@@ -27,8 +28,8 @@ def response_input(request: TurnRequest) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for item in request.items:
         match item:
-            case UserText(text=text):
-                items.append({"role": "user", "content": text})
+            case UserText():
+                items.append({"role": "user", "content": responses_user_content(item)})
             case AssistantText(text=text):
                 items.append({"role": "assistant", "content": text})
             case ToolCallItem(call_id=call_id, name=name, arguments=arguments):

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from app.assistant.conversation import ToolResultItem, UserText
+from app.assistant.files.message import AttachedFile
 from app.assistant.providers.base import (
     ProviderEvent,
     ProviderFinish,
@@ -22,6 +23,7 @@ from app.assistant.providers.base import (
     ProviderToolCall,
     TurnRequest,
 )
+from app.assistant.providers.offline.documents import with_documents
 from app.assistant.providers.offline.plan import Output, first_round, second_round
 from app.assistant.providers.offline.replies import Replies
 from app.assistant.understanding.context import Turn, resolve
@@ -53,7 +55,8 @@ class OfflineProvider:
         """Either ask for the next round of tool calls of the plan, or stream the reply."""
         rooms = await self._rooms(request)
         asked, outputs = _current_turn(request)
-        turn = self.turn(asked, rooms)
+        files = _newest_files(request)
+        turn = with_documents(self.turn(asked, rooms), files, rooms)
         first = first_round(turn, rooms)
         done = list(zip(first, outputs, strict=False))
         second = second_round(turn, done) if len(outputs) >= len(first) else []
@@ -66,7 +69,11 @@ class OfflineProvider:
             return
         done += list(zip(second, outputs[len(first) :], strict=False))
         # The first word at once; the pause is between words, as a model's tokens come.
-        for index, chunk in enumerate(_CHUNKS.findall(self.replies.reply(turn, done, rooms))):
+        reply = self.replies.reply(turn, done, rooms)
+        if any(file.is_image for file in files):
+            unseen = self.replies.say("cannot_see_images")
+            reply = f"{unseen} {reply}" if turn is not None and turn.intents else unseen
+        for index, chunk in enumerate(_CHUNKS.findall(reply)):
             if index and self.chunk_delay_s:
                 await asyncio.sleep(self.chunk_delay_s)
             yield ProviderText(chunk)
@@ -79,7 +86,11 @@ class OfflineProvider:
         room to ask for), not help for words not understood, not a room read for want of
         better, not a guess at a room the home lacks. The hybrid sends the rest to a model."""
         asked, _ = _current_turn(request)
-        turn = self.turn(asked, await self._rooms(request))
+        files = _newest_files(request)
+        if any(file.is_image for file in files):
+            return False  # a model may see it; this assistant can't
+        rooms = await self._rooms(request)
+        turn = with_documents(self.turn(asked, rooms), files, rooms)
         return (
             turn is not None
             and bool(turn.intents)
@@ -97,6 +108,14 @@ class OfflineProvider:
         """The newest message's turn, read in the light of the few before it."""
         recent = asked[-_CONTEXT_MESSAGES:]
         return resolve([self.understanding.read(text, rooms) for text in recent])
+
+
+def _newest_files(request: TurnRequest) -> tuple[AttachedFile, ...]:
+    """The files the newest user message carries."""
+    for item in reversed(request.items):
+        if isinstance(item, UserText):
+            return item.files
+    return ()
 
 
 def _current_turn(request: TurnRequest) -> tuple[list[str], list[Output]]:
