@@ -22,4 +22,6 @@ def head_components() -> list[rx.Component]:
         rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
         rx.el.meta(name="mobile-web-app-capable", content="yes"),
         rx.el.script(src="/register-sw.js", async_=True),
+        # Pasting files attaches them (the composer's drop zone takes them).
+        rx.el.script(src="/hearth_attach.js", defer=True),
     ]

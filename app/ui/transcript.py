@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.feedback import ratings_for
 from app.assistant.message_parts import (
+    AttachmentPart,
     EffectPart,
     MessagePart,
     SuggestionsPart,
@@ -22,6 +23,7 @@ from app.assistant.providers.hybrid import answered_by
 from app.db.models import Effect, Message, Run, ToolCall
 from app.db.statuses import MessageStatus, Role
 from app.home.temperatures import format_celsius
+from app.ui.file_parts import file_words
 from app.ui.moments import iso_utc
 from app.ui.partial_markdown import mend_partial_markdown
 from app.ui.tool_cards import card_text
@@ -35,7 +37,7 @@ JUMP_CONTEXT = 4
 class TranscriptPart:
     """One block of a message: text, a tool card or an effect card."""
 
-    kind: str  # "text" | "tool" | "effect"
+    kind: str  # "text" | "tool" | "effect" | "file"
     text: str = ""
     tool_name: str = ""
     tool_status: str = ""
@@ -314,4 +316,9 @@ def _parts(
                             undone=effect.id in undone,
                         )
                     )
+            case AttachmentPart():
+                words = file_words(part)
+                parts.append(
+                    TranscriptPart("file", text=words.name, summary=words.summary, icon=words.icon)
+                )
     return parts

@@ -15,6 +15,7 @@ from app.assistant.conversation import (
     items_from_messages,
 )
 from app.assistant.message_parts import (
+    AttachmentPart,
     EffectPart,
     SuggestionsPart,
     TextPart,
@@ -110,7 +111,7 @@ def test_suggestions_are_stored_as_a_list_of_texts_and_read_back_as_a_tuple() ->
 
 
 def test_a_part_of_a_type_from_a_newer_version_is_skipped() -> None:
-    stored = [{"type": "attachment", "name": "plan.png"}, {"type": "text", "text": "hi"}]
+    stored = [{"type": "voice-note", "seconds": 12}, {"type": "text", "text": "hi"}]
     assert parse_parts(stored) == [TextPart("hi")]
 
 
@@ -317,3 +318,16 @@ async def test_rows_stored_by_the_previous_schema_read_everywhere(
     ]
     assert content[4]["result"] == {"room": "kitchen"}
     assert ui_message(user)["parts"] == [{"type": "text", "text": items[0].text}]
+
+
+def test_an_attachment_part_names_its_row_and_reads_back() -> None:
+    part = AttachmentPart(7, "targets.csv", "text/csv", 38)
+    stored = {
+        "type": "attachment",
+        "attachment_id": 7,
+        "name": "targets.csv",
+        "media_type": "text/csv",
+        "size_bytes": 38,
+    }
+    assert dump_parts([part]) == [stored]
+    assert parse_parts([stored]) == [part]

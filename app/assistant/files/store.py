@@ -55,6 +55,15 @@ def clean_name(name: str) -> str:
     return base or "file"
 
 
+def check_size(name: str, size_bytes: int, limits: AttachmentLimits) -> None:
+    """InvalidAttachment when a file is bigger than allowed."""
+    if size_bytes > limits.max_bytes:
+        raise InvalidAttachment(
+            f"{clean_name(name)} is {megabytes(size_bytes)}; a file can be at most "
+            f"{megabytes(limits.max_bytes)}. Nothing was attached."
+        )
+
+
 def check_count(count: int, limits: AttachmentLimits) -> None:
     """InvalidAttachment when a message would carry more files than allowed."""
     if count > limits.max_files:
@@ -70,11 +79,7 @@ async def add_attachment(
     """Store a file the person attached (pending until a message claims it), or
     InvalidAttachment naming the limit or the types allowed."""
     name = clean_name(name)
-    if len(data) > limits.max_bytes:
-        raise InvalidAttachment(
-            f"{name} is {megabytes(len(data))}; a file can be at most "
-            f"{megabytes(limits.max_bytes)}. Nothing was attached."
-        )
+    check_size(name, len(data), limits)
     if not data:
         raise InvalidAttachment(f"{name} is empty; nothing was attached.")
     kind = file_kind(data, name)

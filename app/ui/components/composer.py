@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from app.settings import get_settings
+from app.ui.components.attachments import attach_button, drop_zone, pending_files
 from app.ui.state.chat import ChatState
 
 # The counter shows from this share of the limit on.
@@ -60,7 +61,11 @@ def _counter() -> rx.Component:
 
 
 def composer() -> rx.Component:
-    """The message box with Send and Stop."""
+    """The message box with Attach, Send and Stop (files dropped or pasted on it attach)."""
+    return drop_zone(_form())
+
+
+def _form() -> rx.Component:
     return rx.form(
         # Always there, so screen readers hear each change: answering, or waiting for you.
         rx.text(
@@ -71,7 +76,9 @@ def composer() -> rx.Component:
             class_name="composer-status",
             data_waiting=rx.cond(ChatState.is_waiting_for_approval, "approval", ""),
         ),
+        pending_files(),
         rx.hstack(
+            attach_button(),
             rx.text_area(
                 name="message",
                 value=ChatState.prompt,

@@ -160,6 +160,20 @@ def _part(part: TranscriptPart) -> rx.Component:
     )
 
 
+def _user_part(part: TranscriptPart) -> rx.Component:
+    """The person's text, or a file they attached (its name, type and size)."""
+    return rx.cond(
+        part.kind == "file",
+        rx.box(
+            rx.cond(part.icon == "image", rx.icon("image", size=14), rx.icon("file-text", size=14)),
+            rx.text(part.text, as_="span", size="1", weight="medium"),
+            rx.text(part.summary, as_="span", size="1", color_scheme="gray"),
+            class_name="message-file",
+        ),
+        rx.text(part.text, class_name="user-text"),
+    )
+
+
 def _status_note(message: TranscriptMessage) -> rx.Component:
     """Failed, cancelled or cut-off replies say so, with a Retry."""
     label = rx.match(
@@ -286,7 +300,7 @@ def message_view(message: TranscriptMessage) -> rx.Component:
         rx.cond(
             message.role == "user",
             rx.box(
-                rx.foreach(message.parts, lambda p: rx.text(p.text, class_name="user-text")),
+                rx.foreach(message.parts, _user_part),
                 class_name="user-bubble",
             ),
             rx.box(

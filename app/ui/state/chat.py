@@ -27,6 +27,7 @@ from app.ui.live_runs import (
     tab_elsewhere,
     tab_socket,
 )
+from app.ui.state.attachments import Attachments, PendingFile
 from app.ui.state.auth import AuthState, signed_in
 from app.ui.state.message_actions import MessageActions
 from app.ui.state.rooms import RoomsState
@@ -53,7 +54,7 @@ _ANSWERING_ANOTHER = (
 )
 
 
-class ChatState(ThreadPages, MessageActions, AuthState):
+class ChatState(ThreadPages, MessageActions, Attachments, AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
@@ -67,7 +68,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
     live_segment_key: str = ""
     # Between Send and the run being created (the composer is already clear).
     starting: bool = False
-    _pending: tuple[int, str] | None = None
+    _pending: tuple[int, str, list[PendingFile]] | None = None
     _user_id: int = 0
 
     @rx.var
@@ -122,7 +123,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                 )
             return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
         self.prompt, self.starting = "", True
-        self._pending = (self.current_thread_id, text)
+        self._pending = (self.current_thread_id, text, self._take_files())
         starting_in_tab(self.router.session.client_token, True)
         return ChatState.start_run
 
@@ -140,7 +141,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                 token, first_shown = self.session_token, first_id(self.messages)
             if pending is None:
                 return
-            thread_id, text = pending
+            thread_id, text, files = pending
             services = get_services()
             async with services.sessions() as session:
                 user = await user_for_token(session, token)
@@ -148,7 +149,12 @@ class ChatState(ThreadPages, MessageActions, AuthState):
             problem, going = "", 0
             if user is not None:
                 try:
-                    run = await services.runner.start_run(thread_id, text, user_id=user.id or 0)
+                    run = await services.runner.start_run(
+                        thread_id,
+                        text,
+                        user_id=user.id or 0,
+                        attachment_ids=[f.id for f in files],
+                    )
                 except RunAlreadyActive as exc:
                     going = exc.run_id  # sent from another tab or device a moment before
                 except AssistantError as exc:
@@ -158,6 +164,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                     self.starting = False
                     # Nothing is lost: the text goes back into the composer (unless retyped).
                     self.prompt = self.prompt or text
+                    self._give_back_files(files)
                     # The watcher left that run to this Send: show it here.
                     going = going if self.current_thread_id == thread_id else 0
                     if going:
