@@ -7,6 +7,7 @@ any tab showing the thread (on any worker), stoppable from there. The client goi
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import aclosing
@@ -16,6 +17,7 @@ from starlette.responses import Response, StreamingResponse
 
 from app.api.auth import authenticated
 from app.api.bodies import read_json
+from app.api.chat_files import discard_files, refused_file, store_files
 from app.api.chat_request import ChatRequest, parse_chat
 from app.api.errors import ApiError, bad_request, not_found
 from app.api.wire.data_stream import DataStreamWriter
@@ -25,6 +27,7 @@ from app.api.wire.ui_message_stream import UiMessageStreamWriter
 from app.assistant.client_tools import ClientContext
 from app.assistant.errors import (
     AssistantError,
+    InvalidAttachment,
     InvalidMessage,
     InvalidToolResults,
     RunAlreadyActive,
@@ -57,6 +60,19 @@ def _ref(chat: ChatRequest) -> str:
 
 
 async def _start_run(services: Services, user_id: int, chat: ChatRequest) -> RunHandle:
+    """A run from the new user message and its files (stored first, deleted again if no run
+    starts)."""
+    files = await store_files(services, user_id, chat.files)
+    try:
+        return await _start_run_with(services, user_id, chat, files)
+    except BaseException:
+        await asyncio.shield(discard_files(services, user_id, files))
+        raise
+
+
+async def _start_run_with(
+    services: Services, user_id: int, chat: ChatRequest, files: list[int]
+) -> RunHandle:
     """A run from the new user message; a thread the client names for the first time is made
     with the run, so a refused request leaves no empty thread behind."""
     client = ClientContext(chat.tools, chat.system)
@@ -71,10 +87,17 @@ async def _start_run(services: Services, user_id: int, chat: ChatRequest) -> Run
                 thread = None
         runner = services.runner
         if thread is not None:
-            return await runner.start_run(thread.id, chat.text, user_id=user_id, client=client)
+            return await runner.start_run(
+                thread.id, chat.text, user_id=user_id, client=client, attachment_ids=files
+            )
         try:
             return await runner.start_run(
-                None, chat.text, user_id=user_id, client_id=ref, client=client
+                None,
+                chat.text,
+                user_id=user_id,
+                client_id=ref,
+                client=client,
+                attachment_ids=files,
             )
         except ThreadRefTaken:
             continue  # Another request made it a moment ago: join that one.
@@ -105,6 +128,8 @@ async def _open_run(
         raise ApiError(409, str(exc)) from exc
     except (InvalidMessage, InvalidToolResults) as exc:
         raise bad_request("messages", str(exc)) from exc
+    except InvalidAttachment as exc:
+        raise refused_file(exc) from exc
     except AssistantError as exc:
         raise bad_request("threadId", str(exc)) from exc
     return thread, run

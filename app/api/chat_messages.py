@@ -2,9 +2,10 @@
 results of the calls the client's own tools were asked to run. Earlier messages are not
 read: Hearth keeps each thread's history itself.
 
-assistant-ui sends `content` (a string or parts) and its tools' results as `tool` messages of
-`tool-result` parts; useChat sends `parts`, its results as the assistant message's `tool-*`
-parts in state `output-available` or `output-error`. A message with both is read by `parts`.
+assistant-ui sends `content` (a string or parts; attachments as `file` parts with `data`)
+and its tools' results as `tool` messages of `tool-result` parts; useChat sends `parts`
+(files as `file` parts with `url`), its results as the assistant message's `tool-*` parts
+in state `output-available` or `output-error`. A message with both is read by `parts`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, model_validator
 from pydantic.functional_validators import AfterValidator
 
+from app.api.file_parts import FilePart, InlineFile
 from app.api.refusals import (
     ApiModel,
     Described,
@@ -40,24 +42,28 @@ class TextPart(ApiModel):
 
 
 class UnreadUserPart(ApiModel):
-    """Any other part of a user message (an image, a file): not read."""
+    """Any other part of a user message: not read."""
 
     model_config = ConfigDict(
-        json_schema_extra={"not": {"properties": {"type": {"const": "text"}}}}
+        json_schema_extra={"not": {"properties": {"type": {"enum": ["text", "file"]}}}}
     )
     type: str
 
 
-def _has_text(parts: list[TextPart | UnreadUserPart]) -> list[TextPart | UnreadUserPart]:
-    if not any(isinstance(part, TextPart) for part in parts):
-        raise refusal("has no text part; Hearth reads text messages only.")
+def _has_text(parts: list[Any]) -> list[Any]:
+    if not any(isinstance(part, TextPart | FilePart) for part in parts):
+        raise refusal("has no text or file part; Hearth reads text and attached files.")
     return parts
 
 
 _UserPart = choice(
-    lambda v: ("<text>" if v["type"] == "text" else "<unread>") if is_typed(v) else None,
+    lambda v: (
+        ("<text>" if v["type"] == "text" else "<file>" if v["type"] == "file" else "<unread>")
+        if is_typed(v)
+        else None
+    ),
     UNTYPED,
-    **{"<text>": TextPart, "<unread>": UnreadUserPart},
+    **{"<text>": TextPart, "<file>": FilePart, "<unread>": UnreadUserPart},
 )
 # Whitespace alone is no message: the engine refuses it (as it does in the web UI).
 _SAID = {"type": "string", "pattern": "\\S"}
@@ -65,7 +71,17 @@ UserParts = Annotated[
     list[_UserPart],
     AfterValidator(_has_text),
     Described(
-        {"contains": {"type": "object", "properties": {"type": {"const": "text"}, "text": _SAID}}}
+        {
+            "anyOf": [
+                {
+                    "contains": {
+                        "type": "object",
+                        "properties": {"type": {"const": "text"}, "text": _SAID},
+                    }
+                },
+                {"contains": {"type": "object", "properties": {"type": {"const": "file"}}}},
+            ]
+        }
     ),
 ]
 _PARTS = "must be a list of parts."
@@ -108,6 +124,13 @@ class UserMessage(ApiModel):
             return pieces
         return "\n".join(part.text for part in pieces or () if isinstance(part, TextPart))
 
+    def files(self) -> tuple[InlineFile, ...]:
+        """The files the person attached, in order."""
+        pieces = self.parts if "parts" in self.model_fields_set else self.content
+        if isinstance(pieces, str):
+            return ()
+        return tuple(part.inline() for part in pieces or () if isinstance(part, FilePart))
+
 
 _FollowingParts = by_kind(
     "must be a string or a list of parts.", string=str, null=None, array=list[FollowingPart]
@@ -147,6 +170,7 @@ class Conversation:
 
     text: str  # "" when the request carries tool results instead
     tool_results: tuple[ClientToolResult, ...] = ()
+    files: tuple[InlineFile, ...] = ()
 
 
 def read_conversation(messages: list[Any]) -> Conversation:
@@ -170,4 +194,5 @@ def read_conversation(messages: list[Any]) -> Conversation:
             "must be the new user message, or the results of the calls your tools were "
             "asked to run.",
         )
-    return Conversation(validated_at(UserMessage, messages[last_user], last_user).text())
+    new = validated_at(UserMessage, messages[last_user], last_user)
+    return Conversation(new.text(), files=new.files())

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from app.api.chat_body import AssistantUiChatRequest, ChatBody, UseChatRequest
 from app.api.errors import bad_request
+from app.api.file_parts import InlineFile
 from app.api.refusals import validated
 from app.assistant.client_tools import ClientToolResult
 from app.assistant.providers.base import ToolSpec
@@ -29,6 +30,7 @@ class ChatRequest:
     system: str = ""
     tools: tuple[ToolSpec, ...] = ()
     tool_results: tuple[ClientToolResult, ...] = ()
+    files: tuple[InlineFile, ...] = ()  # attached to the new user message
 
 
 def _sent_by_use_chat(body: dict[str, Any]) -> bool:
@@ -66,4 +68,5 @@ def parse_chat(request: Request, body: Any) -> ChatRequest:
         system=chat.system_text(),
         tools=chat.tool_specs(),
         tool_results=chat.conversation.tool_results,
+        files=chat.conversation.files,
     )

@@ -147,7 +147,15 @@ def _chat_operation(max_body_bytes: int) -> dict[str, Any]:
             "401": _UNAUTHORIZED,
             "404": _NOT_FOUND,
             "409": _error("The thread is still answering; one run at a time per thread."),
-            "415": _NOT_JSON,
+            "413": _error(
+                "An attached file is bigger than HEARTH_ATTACHMENT_MAX_BYTES, or the message "
+                "carries more than HEARTH_ATTACHMENT_MAX_FILES files (the limit is named)."
+            ),
+            "415": _error(
+                "The body was not sent with `Content-Type: application/json`, or an attached "
+                "file's content is none of the types Hearth reads (images: PNG, JPEG, WebP, "
+                "GIF; documents: plain text, Markdown, CSV, JSON, PDF)."
+            ),
         },
     }
 

@@ -14,6 +14,7 @@ from app.api.errors import bad_request, not_found
 from app.api.refusals import ApiAnswer, Described
 from app.api.wire.messages import content_message, ui_message
 from app.assistant.errors import AssistantError, ThreadNotFound
+from app.assistant.files.message import files_of
 from app.assistant.providers.hybrid import answerers
 from app.assistant.threads import (
     delete_thread,
@@ -87,8 +88,10 @@ class ThreadMessages(ApiAnswer):
     thread: Thread
     messages: list[dict[str, Any]] = Field(
         description="`UIMessage`s (format=ui) or assistant-ui `ThreadMessageLike`s "
-        "(format=content). In hybrid mode a reply says who answered it, `device` or `model` "
-        "(`metadata.answeredBy`, or `metadata.custom.answeredBy`)."
+        "(format=content); attached files inline as base64 `data:` URLs (`file` parts; "
+        "assistant-ui: `image` and `file` content). In hybrid mode a reply says who "
+        "answered it, `device` or `model` (`metadata.answeredBy`, or "
+        "`metadata.custom.answeredBy`)."
     )
 
 
@@ -125,9 +128,10 @@ async def read_endpoint(request: Request, user: User) -> Response:
         thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
         messages = await list_messages(session, thread.id or 0)
         answered = await answerers(session, [m.run_id for m in messages if m.run_id])
+        files = await files_of(session, messages)
     convert = _FORMATS[shape]
     shaped = [
-        convert(m, answered.get(m.run_id or 0, "") if m.role == Role.assistant else "")
+        convert(m, answered.get(m.run_id or 0, "") if m.role == Role.assistant else "", files)
         for m in messages
     ]
     return _json(ThreadMessages(thread=Thread.of(thread), messages=shaped))

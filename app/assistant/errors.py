@@ -59,6 +59,14 @@ class InvalidAttachment(AssistantError):
     """A file that cannot be attached: too big, too many, or of a type Hearth does not read."""
 
 
+class AttachmentTooLarge(InvalidAttachment):
+    """A file bigger than allowed, or more files than one message may carry."""
+
+
+class UnreadableAttachment(InvalidAttachment):
+    """A file whose content is none of the types Hearth reads (or is empty)."""
+
+
 class AttachmentNotFound(AssistantError):
     """An attachment id that names no attachment of this person (or one already sent)."""
 

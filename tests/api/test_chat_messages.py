@@ -31,7 +31,7 @@ import pytest
         (
             b'{"messages": [{"role": "user", "content": [{"type": "image"}]}]}',
             "messages.0.content",
-            "no text part",
+            "no text or file part",
         ),
     ],
 )

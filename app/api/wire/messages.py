@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.api.wire.parts import json_or_text, suggestions_data
+from app.assistant.files.message import AttachedFile
 from app.assistant.message_parts import (
+    AttachmentPart,
     EffectPart,
     MessagePart,
     SuggestionsPart,
@@ -58,16 +61,31 @@ def _ui_tool(call: ToolCallPart, result: ToolResultPart | None) -> dict[str, Any
     return tool | {"state": "output-available", "output": json_or_text(result.output)}
 
 
-def ui_message(message: Message, answered_by: str = "") -> dict[str, Any]:
-    """A stored message as a `UIMessage`: text, `tool-<name>`, `data-effect` and
-    `data-suggestions` parts (and, where the hybrid chose, who answered:
-    `metadata.answeredBy` "device" or "model")."""
+Files = Mapping[int, AttachedFile]
+
+
+def ui_message(
+    message: Message, answered_by: str = "", files: Files | None = None
+) -> dict[str, Any]:
+    """A stored message as a `UIMessage`: text, `file` (inline `data:` URLs, from `files`),
+    `tool-<name>`, `data-effect` and `data-suggestions` parts (and, where the hybrid chose,
+    who answered: `metadata.answeredBy` "device" or "model")."""
     stored = message_parts(message)
     results, parts = _results(stored), []
     for part in stored:
         match part:
             case TextPart(text=text) if text:
                 parts.append({"type": "text", "text": text})
+            case AttachmentPart(attachment_id=attachment_id) if files and attachment_id in files:
+                file = files[attachment_id]
+                parts.append(
+                    {
+                        "type": "file",
+                        "mediaType": file.media_type,
+                        "filename": file.name,
+                        "url": file.data_url,
+                    }
+                )
             case ToolCallPart():
                 parts.append(_ui_tool(part, results.get(part.call_id)))
             case EffectPart():
@@ -88,15 +106,31 @@ def ui_message(message: Message, answered_by: str = "") -> dict[str, Any]:
     }
 
 
-def content_message(message: Message, answered_by: str = "") -> dict[str, Any]:
-    """A stored message as assistant-ui's `ThreadMessageLike`: text, tool-call and data
-    content (and, where the hybrid chose, who answered: `metadata.custom.answeredBy`)."""
+def content_message(
+    message: Message, answered_by: str = "", files: Files | None = None
+) -> dict[str, Any]:
+    """A stored message as assistant-ui's `ThreadMessageLike`: text, `image` and `file`
+    (inline `data:` URLs, from `files`), tool-call and data content (and, where the hybrid
+    chose, who answered: `metadata.custom.answeredBy`)."""
     stored = message_parts(message)
     results, content = _results(stored), []
     for part in stored:
         match part:
             case TextPart(text=text) if text:
                 content.append({"type": "text", "text": text})
+            case AttachmentPart(attachment_id=attachment_id) if files and attachment_id in files:
+                file = files[attachment_id]
+                if file.is_image:
+                    content.append({"type": "image", "image": file.data_url, "filename": file.name})
+                else:
+                    content.append(
+                        {
+                            "type": "file",
+                            "data": file.data_url,
+                            "mimeType": file.media_type,
+                            "filename": file.name,
+                        }
+                    )
             case ToolCallPart():
                 call: dict[str, Any] = {
                     "type": "tool-call",

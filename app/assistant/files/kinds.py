@@ -13,7 +13,7 @@ import json
 import logging
 from dataclasses import dataclass
 
-from app.assistant.errors import InvalidAttachment
+from app.assistant.errors import UnreadableAttachment
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def _text_type(text: str, name: str) -> str:
 
 
 def pdf_text(data: bytes, name: str) -> str:
-    """The text of a PDF's pages (InvalidAttachment if it cannot be read)."""
+    """The text of a PDF's pages (UnreadableAttachment if it cannot be read)."""
     from pypdf import PdfReader  # a big import, needed only for PDFs
     from pypdf.errors import PyPdfError
 
@@ -76,14 +76,14 @@ def pdf_text(data: bytes, name: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise InvalidAttachment(
+        raise UnreadableAttachment(
             f"{name} starts like a PDF but could not be read ({exc}); nothing was attached."
         ) from exc
     return "\n\n".join(page.strip() for page in pages if page.strip())
 
 
 def file_kind(data: bytes, name: str) -> FileKind:
-    """What the bytes are, or InvalidAttachment saying what is allowed."""
+    """What the bytes are, or UnreadableAttachment saying what is allowed."""
     media_type = _magic_type(data)
     if media_type == "application/pdf":
         return FileKind(media_type, pdf_text(data, name))
@@ -96,7 +96,7 @@ def file_kind(data: bytes, name: str) -> FileKind:
             pass
         else:
             return FileKind(_text_type(text, name), text)
-    raise InvalidAttachment(
+    raise UnreadableAttachment(
         f"{name} is not a file Hearth can read (checked from its content, not its name); "
         f"allowed: {ALLOWED}."
     )

@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.assistant.errors import AttachmentNotFound, InvalidAttachment
+from app.assistant.errors import AttachmentNotFound, AttachmentTooLarge, UnreadableAttachment
 from app.assistant.files.kinds import file_kind
 from app.db.models import Attachment, Thread
 
@@ -56,18 +56,18 @@ def clean_name(name: str) -> str:
 
 
 def check_size(name: str, size_bytes: int, limits: AttachmentLimits) -> None:
-    """InvalidAttachment when a file is bigger than allowed."""
+    """AttachmentTooLarge when a file is bigger than allowed."""
     if size_bytes > limits.max_bytes:
-        raise InvalidAttachment(
+        raise AttachmentTooLarge(
             f"{clean_name(name)} is {megabytes(size_bytes)}; a file can be at most "
             f"{megabytes(limits.max_bytes)}. Nothing was attached."
         )
 
 
 def check_count(count: int, limits: AttachmentLimits) -> None:
-    """InvalidAttachment when a message would carry more files than allowed."""
+    """AttachmentTooLarge when a message would carry more files than allowed."""
     if count > limits.max_files:
-        raise InvalidAttachment(
+        raise AttachmentTooLarge(
             f"A message can carry at most {limits.max_files} files; this one has {count}. "
             "Remove some and send again."
         )
@@ -81,7 +81,7 @@ async def add_attachment(
     name = clean_name(name)
     check_size(name, len(data), limits)
     if not data:
-        raise InvalidAttachment(f"{name} is empty; nothing was attached.")
+        raise UnreadableAttachment(f"{name} is empty; nothing was attached.")
     kind = file_kind(data, name)
     attachment = Attachment(
         user_id=user_id,
