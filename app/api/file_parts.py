@@ -24,9 +24,20 @@ DATA_URL = (
     "(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
 )
 _DATA_URL = re.compile(DATA_URL)
-# What a name without an ending gets from the media type the client says (the content still
-# decides what the file is; among text documents, the name tells CSV and Markdown apart).
-_ENDINGS = {"text/csv": ".csv", "text/markdown": ".md"}
+# A file sent without a name (assistant-ui's images) is "attachment" with the ending of the
+# media type the client says (the content still decides what the file is; among text
+# documents, the name tells CSV and Markdown apart).
+_ENDINGS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "application/pdf": ".pdf",
+    "application/json": ".json",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+    "text/markdown": ".md",
+}
 
 
 @dataclass(frozen=True)
@@ -90,5 +101,5 @@ class FilePart(ApiModel):
             data = base64.b64decode(str(url).split(",", 1)[1], validate=True)
         except (binascii.Error, IndexError):  # the pattern has made sure: never here
             data = b""
-        name = self.filename or "file" + _ENDINGS.get(self.media_type, "")
+        name = self.filename or "attachment" + _ENDINGS.get(self.media_type, "")
         return InlineFile(name, data)

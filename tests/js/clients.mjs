@@ -6,7 +6,13 @@
 // assistant-ui: the pipeline of @assistant-ui/react-data-stream's runtime adapter (its body
 // builder `toLanguageModelMessages`, assistant-stream's decoders and message accumulator);
 // useChat: the AI SDK's own `AbstractChat` and `DefaultChatTransport`, with a plain state.
-import { AbstractChat, DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls } from "ai";
+import {
+  AbstractChat,
+  DefaultChatTransport,
+  lastAssistantMessageIsCompleteWithToolCalls,
+  validateUIMessages,
+} from "ai";
+import { SimpleImageAttachmentAdapter, fromThreadMessageLike } from "@assistant-ui/core";
 import {
   AssistantMessageAccumulator,
   DataStreamDecoder,
@@ -268,7 +274,67 @@ async function useChatTurns(texts, { abortAfterChars = 0, withTools = false, app
   };
 }
 
+// Files to attach (HEARTH_FILES: a JSON list of {name, type, base64}), as Node `File`s.
+const files = JSON.parse(process.env.HEARTH_FILES ?? "[]").map(
+  (f) => new File([Buffer.from(f.base64, "base64")], f.name, { type: f.type }),
+);
+const dataUrl = async (file) =>
+  `data:${file.type};base64,${Buffer.from(await file.arrayBuffer()).toString("base64")}`;
+
+// assistant-ui's attachments as its composer sends them: an image through its own
+// SimpleImageAttachmentAdapter (add, then send), any other file as a document attachment
+// with a `file` content part (what a file adapter sends).
+async function assistantUiAttachments() {
+  const images = new SimpleImageAttachmentAdapter();
+  return Promise.all(
+    files.map(async (file) => {
+      if (file.type.startsWith("image/")) return images.send(await images.add({ file }));
+      return {
+        id: `doc-${file.name}`,
+        type: "document",
+        name: file.name,
+        contentType: file.type,
+        status: { type: "complete" },
+        content: [{ type: "file", data: await dataUrl(file), mimeType: file.type, filename: file.name }],
+      };
+    }),
+  );
+}
+
+// useChat's `sendMessage({ text, files })` with FileUIParts (what it makes of a FileList).
+async function useChatAttaching(text) {
+  const parts = await Promise.all(
+    files.map(async (file) => ({ type: "file", mediaType: file.type, filename: file.name, url: await dataUrl(file) })),
+  );
+  const chat = new Chat({
+    id: threadId,
+    transport: new DefaultChatTransport({ api, headers: { Authorization: `Bearer ${token}` } }),
+  });
+  await chat.sendMessage({ text, files: parts });
+  return { chatStatus: chat.status, error: chat.error?.message ?? null, messages: chat.messages };
+}
+
+// A thread's history loaded as each client loads it: useChat's messages checked by the AI
+// SDK's own `validateUIMessages`; assistant-ui's converted by its `fromThreadMessageLike`.
+async function history() {
+  const read = async (format) => {
+    const response = await fetch(`${baseUrl}/api/threads/${threadId}?format=${format}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    return (await response.json()).messages;
+  };
+  const ui = await validateUIMessages({ messages: await read("ui") });
+  const content = (await read("content")).map((m, i) =>
+    fromThreadMessageLike(m, `m-${i}`, { type: "complete", reason: "unknown" }),
+  );
+  return { ui, content };
+}
+
 const scenarios = {
+  "assistant-ui-attach": async () =>
+    assistantUiTurn([{ ...userMessage(process.env.HEARTH_SAY ?? "look"), attachments: await assistantUiAttachments() }]),
+  "use-chat-attach": async () => useChatAttaching(process.env.HEARTH_SAY ?? "look"),
+  history,
   "assistant-ui": async () => assistantUiTurn([userMessage(process.env.HEARTH_SAY ?? "hello")]),
   "assistant-ui-abort": async () =>
     assistantUiTurn([userMessage(process.env.HEARTH_SAY ?? "hello")], { abortAfterChars: 40 }),

