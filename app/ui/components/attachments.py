@@ -1,6 +1,6 @@
-"""Attaching files in the composer: the Attach button (a file dialog), the whole composer as
-a drop zone, paste (assets/hearth_attach.js feeds pasted files to the same upload), and the
-files waiting to be sent, each with a preview and a Remove button."""
+"""Attaching files in the composer: the Attach button (a file dialog) above the message box,
+the whole composer as a drop zone, paste (assets/hearth_attach.js feeds pasted files to the
+same upload), and the files waiting to be sent, each with a preview and a Remove button."""
 
 from __future__ import annotations
 
@@ -28,8 +28,10 @@ def attach_button() -> rx.Component:
     return rx.upload.root(
         rx.button(
             rx.icon("paperclip", size=14),
+            "Attach",
             type="button",
-            variant="soft",
+            size="1",
+            variant="ghost",
             color_scheme="gray",
             aria_label="Attach files",
             title="Attach images or documents (or drop or paste them here)",
@@ -38,6 +40,8 @@ def attach_button() -> rx.Component:
         on_drop=_on_drop(),
         multiple=True,
         no_drag=True,
+        # The button inside takes the keys (its click opens the dialog): one tab stop.
+        no_keyboard=True,
         accept=_ACCEPT,
         class_name="attach-button",
     )
@@ -87,24 +91,27 @@ def _pending(file: PendingFile) -> rx.Component:
     )
 
 
-def pending_files() -> rx.Component:
-    """The files the next message carries (nothing when there are none)."""
+def attachments_row() -> rx.Component:
+    """Above the message box: the paperclip, then the files the next message carries."""
     limits = get_settings()
-    return rx.cond(
-        ChatState.pending_files.length() > 0,
-        rx.flex(
-            rx.foreach(ChatState.pending_files, _pending),
+    return rx.flex(
+        attach_button(),
+        rx.foreach(ChatState.pending_files, _pending),
+        rx.cond(
+            ChatState.pending_files.length() > 0,
             rx.text(
                 ChatState.pending_files.length().to_string()
                 + f" of {limits.attachment_max_files} files",
                 size="1",
                 color_scheme="gray",
             ),
-            id="attachments",
-            aria_label="Attached files",
-            wrap="wrap",
-            gap="2",
-            align="center",
-            width="100%",
         ),
+        id="attachments",
+        role="group",
+        aria_label="Attached files",
+        wrap="wrap",
+        gap="2",
+        align="center",
+        width="100%",
+        class_name="attach-row",
     )

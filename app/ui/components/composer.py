@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from app.settings import get_settings
-from app.ui.components.attachments import attach_button, drop_zone, pending_files
+from app.ui.components.attachments import attachments_row, drop_zone
 from app.ui.state.chat import ChatState
 
 # The counter shows from this share of the limit on.
@@ -76,9 +76,8 @@ def _form() -> rx.Component:
             class_name="composer-status",
             data_waiting=rx.cond(ChatState.is_waiting_for_approval, "approval", ""),
         ),
-        pending_files(),
+        attachments_row(),
         rx.hstack(
-            attach_button(),
             rx.text_area(
                 name="message",
                 value=ChatState.prompt,
