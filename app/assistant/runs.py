@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
-from app.assistant.errors import InvalidMessage, RunAlreadyActive
+from app.assistant.errors import InvalidMessage, RunAlreadyActive, ThreadNotFound
 from app.assistant.message_parts import TextPart, dump_parts
 from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
 from app.db.changes import Change, note_change, thread_topic, threads_topic
@@ -81,13 +81,22 @@ async def queue_run(session: AsyncSession, thread_id: int, *, max_steps: int, pr
     return run
 
 
-async def add_reply(session: AsyncSession, run: Run) -> Message:
-    """The run's (empty) assistant message (flushed, in the caller's transaction)."""
+async def add_reply(session: AsyncSession, run: Run, parent_id: int | None = None) -> Message:
+    """The run's (empty) assistant message (flushed, in the caller's transaction), after
+    `parent_id` (default: the end of the branch on screen), and the branch's end now."""
+    thread = await session.get(Thread, run.thread_id)
+    if thread is None:
+        raise ThreadNotFound(run.thread_id)
     message = Message(
-        thread_id=run.thread_id, run_id=run.id, role=Role.assistant, status=MessageStatus.incomplete
+        thread_id=run.thread_id,
+        run_id=run.id,
+        role=Role.assistant,
+        status=MessageStatus.incomplete,
+        parent_id=parent_id if parent_id is not None else thread.head_message_id,
     )
     session.add(message)
     await session.flush()
+    thread.head_message_id = message.id
     return message
 
 
@@ -132,10 +141,11 @@ async def create_run(
         role=Role.user,
         parts=dump_parts([TextPart(text)]),
         status=MessageStatus.complete,
+        parent_id=thread.head_message_id,
     )
-    # Both messages in one flush (one statement where the database can), the question first.
     session.add(user_message)
-    assistant_message = await add_reply(session, run)
+    await session.flush()
+    assistant_message = await add_reply(session, run, user_message.id)
     # The thread moves to the top of its owner's list (titled, if it was new).
     note_change(session, Change(threads_topic(user_id)))
     await session.commit()
