@@ -16,6 +16,7 @@ from starlette.responses import Response, StreamingResponse
 
 from app.api.auth import authenticated
 from app.api.bodies import read_json
+from app.api.branch_request import replaced_message_id
 from app.api.chat_request import ChatRequest, parse_chat
 from app.api.errors import ApiError, bad_request, not_found
 from app.api.wire.data_stream import DataStreamWriter
@@ -27,6 +28,7 @@ from app.assistant.errors import (
     AssistantError,
     InvalidMessage,
     InvalidToolResults,
+    NotOnBranch,
     RunAlreadyActive,
     ThreadNotFound,
     ThreadRefTaken,
@@ -61,6 +63,8 @@ async def _start_run(services: Services, user_id: int, chat: ChatRequest) -> Run
     with the run, so a refused request leaves no empty thread behind."""
     client = ClientContext(chat.tools, chat.system)
     ref = _ref(chat)
+    if chat.replacing is not None:
+        return await _start_branch(services, user_id, chat, client)
     for _ in range(2):
         async with services.sessions() as session:
             try:
@@ -79,6 +83,20 @@ async def _start_run(services: Services, user_id: int, chat: ChatRequest) -> Run
         except ThreadRefTaken:
             continue  # Another request made it a moment ago: join that one.
     raise ThreadNotFound(ref)
+
+
+async def _start_branch(
+    services: Services, user_id: int, chat: ChatRequest, client: ClientContext
+) -> RunHandle:
+    """An edit or a regeneration in a thread the client named before."""
+    assert chat.replacing is not None
+    async with services.sessions() as session:
+        thread = await thread_for_ref(session, user_id, _ref(chat))
+        replaced = await replaced_message_id(session, thread, chat.replacing)
+    text = chat.text if chat.replacing.edit else ""
+    return await services.runner.start_run(
+        thread.id or 0, text, user_id=user_id, client=client, replacing=replaced
+    )
 
 
 async def _open_run(
@@ -105,6 +123,8 @@ async def _open_run(
         raise ApiError(409, str(exc)) from exc
     except (InvalidMessage, InvalidToolResults) as exc:
         raise bad_request("messages", str(exc)) from exc
+    except NotOnBranch as exc:
+        raise bad_request("messageId", str(exc)) from exc
     except AssistantError as exc:
         raise bad_request("threadId", str(exc)) from exc
     return thread, run

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from starlette.requests import Request
 
+from app.api.branch_request import Replacing, replacing_from
 from app.api.chat_body import AssistantUiChatRequest, ChatBody, UseChatRequest
 from app.api.errors import bad_request
 from app.api.refusals import validated
@@ -29,6 +30,8 @@ class ChatRequest:
     system: str = ""
     tools: tuple[ToolSpec, ...] = ()
     tool_results: tuple[ClientToolResult, ...] = ()
+    # useChat's edit or regeneration (`branch_request.py`); None for a new message.
+    replacing: Replacing | None = None
 
 
 def _sent_by_use_chat(body: dict[str, Any]) -> bool:
@@ -66,4 +69,5 @@ def parse_chat(request: Request, body: Any) -> ChatRequest:
         system=chat.system_text(),
         tools=chat.tool_specs(),
         tool_results=chat.conversation.tool_results,
+        replacing=replacing_from(body) if shape is UseChatRequest else None,
     )

@@ -28,6 +28,7 @@ from app.ui.live_runs import (
     tab_socket,
 )
 from app.ui.state.auth import AuthState, signed_in
+from app.ui.state.branch_actions import BranchActions
 from app.ui.state.message_actions import MessageActions
 from app.ui.state.rooms import RoomsState
 from app.ui.state.thread_pages import ThreadPages
@@ -53,7 +54,7 @@ _ANSWERING_ANOTHER = (
 )
 
 
-class ChatState(ThreadPages, MessageActions, AuthState):
+class ChatState(ThreadPages, BranchActions, MessageActions, AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
@@ -67,7 +68,8 @@ class ChatState(ThreadPages, MessageActions, AuthState):
     live_segment_key: str = ""
     # Between Send and the run being created (the composer is already clear).
     starting: bool = False
-    _pending: tuple[int, str] | None = None
+    # (thread, text, the message an edit or a regeneration replaces)
+    _pending: tuple[int, str, int | None] | None = None
     _user_id: int = 0
 
     @rx.var
@@ -111,18 +113,21 @@ class ChatState(ThreadPages, MessageActions, AuthState):
         """Send a suggestion: a starter, or one a reply offers."""
         return await self._send_text(text)
 
-    async def _send_text(self, text: str):
-        """Clear the composer at once; the run is created and driven by `start_run`."""
+    async def _send_text(self, text: str, replacing: int | None = None):
+        """Clear the composer at once; the run is created and driven by `start_run` (an edit
+        or a regeneration of `replacing` leaves the composer as it is)."""
         if self.running_run_id or self.starting:
-            self.prompt = text
+            if replacing is None:
+                self.prompt = text
             if waits_for_approval(self.messages):
                 return rx.toast.info(
                     "Hearth is waiting for your approval above: approve or deny it first "
                     "(or press Stop)."
                 )
             return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
-        self.prompt, self.starting = "", True
-        self._pending = (self.current_thread_id, text)
+        self.prompt = "" if replacing is None else self.prompt
+        self.starting = True
+        self._pending = (self.current_thread_id, text, replacing)
         starting_in_tab(self.router.session.client_token, True)
         return ChatState.start_run
 
@@ -140,7 +145,7 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                 token, first_shown = self.session_token, first_id(self.messages)
             if pending is None:
                 return
-            thread_id, text = pending
+            thread_id, text, replacing = pending
             services = get_services()
             async with services.sessions() as session:
                 user = await user_for_token(session, token)
@@ -148,7 +153,9 @@ class ChatState(ThreadPages, MessageActions, AuthState):
             problem, going = "", 0
             if user is not None:
                 try:
-                    run = await services.runner.start_run(thread_id, text, user_id=user.id or 0)
+                    run = await services.runner.start_run(
+                        thread_id, text, user_id=user.id or 0, replacing=replacing
+                    )
                 except RunAlreadyActive as exc:
                     going = exc.run_id  # sent from another tab or device a moment before
                 except AssistantError as exc:
@@ -223,6 +230,8 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                     yield ThreadsState.refresh
                 elif is_starting(token) and not change.gone:
                     continue  # this tab's own Send: it follows the run it creates
+                elif not change.run_id and not change.gone:
+                    yield ChatState.show_branch_heard  # another tab switched branches
                 else:
                     async with self:
                         # (Re)read here: what this tab's other handlers did meanwhile (a
