@@ -1,7 +1,11 @@
 """Branches: a thread's messages form a tree, as in assistant-ui's message repository.
 
-Each message names the one before it on its branch (`parent_id`; None for the first), and the
-thread names the last message of the branch on screen (`head_message_id`). Editing a message
+Each message names the one before it on its branch (`parent_id`), and the thread names the
+last message of the branch on screen (`head_message_id`). A message with no parent recorded
+(written before branches, or by a writer that does not know them) follows the message before
+it in its thread, so such threads read as one branch, as they always did; a version of a
+thread's first message records `ROOT`. A thread with no head shows its newest message's
+branch. Editing a message
 or regenerating a reply adds a sibling of the message it replaces and moves the head to the new
 branch; the earlier version stays, one click of the branch picker away. Everything that reads
 a thread as a conversation (the model's context, the transcript, `GET /api/threads/{id}`)
@@ -26,6 +30,9 @@ from app.db.models import Effect, Message, Run, Thread, utcnow
 from app.db.statuses import MessageStatus, Role
 
 logger = logging.getLogger(__name__)
+
+# The parent a version of a thread's first message records (no message has id 0).
+ROOT = 0
 
 
 @dataclass(frozen=True)
@@ -96,15 +103,27 @@ class Tree:
         return newest
 
 
+def parents(recorded: Sequence[tuple[int, int | None]]) -> dict[int, int | None]:
+    """Each message's parent (None: a first message) from (id, recorded parent) pairs of one
+    thread: none recorded is the message before it, `ROOT` is none."""
+    found: dict[int, int | None] = {}
+    previous: int | None = None
+    for message_id, parent_id in sorted(recorded):
+        found[message_id] = previous if parent_id is None else (parent_id or None)
+        previous = message_id
+    return found
+
+
 async def thread_tree(session: AsyncSession, thread: Thread) -> Tree:
     """The thread's tree (ids only: no message content is read)."""
     query = select(Message.id, Message.parent_id, Message.role, Message.run_id).where(
         Message.thread_id == thread.id
     )
+    rows = [row for row in (await session.exec(query)).all() if row[0] is not None]
+    parent_of = parents([(message_id, parent_id) for message_id, parent_id, _, _ in rows])
     nodes = {
-        message_id: Node(message_id, parent_id, role, run_id)
-        for message_id, parent_id, role, run_id in (await session.exec(query)).all()
-        if message_id is not None
+        message_id: Node(message_id, parent_of[message_id], role, run_id)
+        for message_id, _, role, run_id in rows
     }
     return Tree(nodes, thread.head_message_id)
 
@@ -112,12 +131,12 @@ async def thread_tree(session: AsyncSession, thread: Thread) -> Tree:
 def messages_before(messages: Sequence[Message], message_id: int) -> list[Message]:
     """The messages on the branch before `message_id`, first first: what the model sees."""
     by_id = {m.id: m for m in messages if m.id is not None}
-    own = by_id.get(message_id)
+    parent_of = parents([(i, m.parent_id) for i, m in by_id.items()])
     chain: list[Message] = []
-    current = own.parent_id if own is not None else None
+    current = parent_of.get(message_id)
     while current is not None and current in by_id and len(chain) < len(by_id):
         chain.append(by_id[current])
-        current = by_id[current].parent_id
+        current = parent_of[current]
     return chain[::-1]
 
 
@@ -205,7 +224,7 @@ async def create_branch_run(
             role=Role.user,
             parts=dump_parts([TextPart(text)]),
             status=MessageStatus.complete,
-            parent_id=tree.nodes[asked_id].parent_id,
+            parent_id=tree.nodes[asked_id].parent_id or ROOT,
         )
         session.add(edited)
         await session.flush()

@@ -173,9 +173,10 @@ class Message(SQLModel, table=True):
     # Rooms the reply says it changed with no Effect of its run behind them: the reply is
     # marked "No change was made" and the model is told on its next turn.
     unbacked_rooms: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    # The message before it on its branch (None: the thread's first); an edit or a
-    # regeneration is a sibling of the message it replaces.
-    parent_id: int | None = Field(default=None, index=True)
+    # The message before it on its branch (app/assistant/branches.py: None, the message
+    # before it in the thread; 0, none); an edit or a regeneration is a sibling of the
+    # message it replaces.
+    parent_id: int | None = Field(default=None)
 
 
 class ToolCall(SQLModel, table=True):
