@@ -22,7 +22,6 @@ from app.assistant.errors import NotOnBranch
 from app.db.models import Thread
 from app.db.statuses import Role
 
-_TRIGGERS = ("submit-message", "regenerate-message")
 _PREFIX = "msg-"
 
 
@@ -36,14 +35,12 @@ class Replacing:
 
 
 def replacing_from(body: dict[str, Any]) -> Replacing | None:
-    """The edit or regeneration a useChat body asks for (None: a new message), or 400."""
+    """The edit or regeneration a useChat body asks for (None: a new message)."""
+    # The schema takes any JSON in both fields (as useChat's own transport does): only a
+    # regeneration, or an edit's string id, means anything here.
     trigger, ref = body.get("trigger"), body.get("messageId")
-    if trigger is not None and trigger not in _TRIGGERS:
-        raise bad_request(
-            "trigger", f"is 'submit-message' or 'regenerate-message', not {str(trigger)[:40]!r}."
-        )
-    if ref is not None and not isinstance(ref, str):
-        raise bad_request("messageId", "is the id of a message in the thread, as a string.")
+    if not isinstance(ref, str):
+        ref = None
     if trigger == "regenerate-message":
         return Replacing(ref or "", edit=False)
     messages = body.get("messages")
