@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -76,10 +77,17 @@ class Tree:
             current = self.nodes[current].parent_id
         return ids[::-1]
 
+    @cached_property
+    def children(self) -> dict[int | None, list[int]]:
+        """Each message's next messages (None: the thread's first ones), oldest first."""
+        found: dict[int | None, list[int]] = {}
+        for node in sorted(self.nodes.values(), key=lambda n: n.id):
+            found.setdefault(node.parent_id, []).append(node.id)
+        return found
+
     def siblings(self, message_id: int) -> Siblings:
         """The versions of a message: those after the same message, oldest first."""
-        parent = self.nodes[message_id].parent_id
-        ids = sorted(n.id for n in self.nodes.values() if n.parent_id == parent)
+        ids = self.children[self.nodes[message_id].parent_id]
         at = ids.index(message_id)
         return Siblings(
             index=at + 1,
@@ -92,14 +100,11 @@ class Tree:
         """The newest message under `message_id` (itself if none): where its branch ends.
 
         Children are written after their parent, so the newest descendant has none."""
-        children: dict[int | None, list[int]] = {}
-        for node in self.nodes.values():
-            children.setdefault(node.parent_id, []).append(node.id)
         newest, todo = message_id, [message_id]
         while todo:
             current = todo.pop()
             newest = max(newest, current)
-            todo += children.get(current, [])
+            todo += self.children.get(current, [])
         return newest
 
 
