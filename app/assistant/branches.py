@@ -23,12 +23,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import InvalidMessage, NotOnBranch
-from app.assistant.message_parts import TextPart, dump_parts
-from app.assistant.runs import add_reply, queue_run, refuse_if_answering
+from app.assistant.runs import add_question, add_reply, queue_run, refuse_if_answering
 from app.assistant.threads import get_thread
 from app.db.changes import Change, note_change, thread_topic, threads_topic
 from app.db.models import Effect, Message, Run, Thread, utcnow
-from app.db.statuses import MessageStatus, Role
+from app.db.statuses import Role
 
 logger = logging.getLogger(__name__)
 
@@ -223,16 +222,8 @@ async def create_branch_run(
     run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
     edited: Message | None = None
     if text:
-        edited = Message(
-            thread_id=thread_id,
-            run_id=run.id,
-            role=Role.user,
-            parts=dump_parts([TextPart(text)]),
-            status=MessageStatus.complete,
-            parent_id=tree.nodes[asked_id].parent_id or ROOT,
-        )
-        session.add(edited)
-        await session.flush()
+        parent_id = tree.nodes[asked_id].parent_id or ROOT
+        edited = await add_question(session, run, text, parent_id)
     reply = await add_reply(session, run, edited.id if edited is not None else asked_id)
     note_change(session, Change(threads_topic(user_id)))
     await session.commit()

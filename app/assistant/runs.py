@@ -81,6 +81,24 @@ async def queue_run(session: AsyncSession, thread_id: int, *, max_steps: int, pr
     return run
 
 
+async def add_question(
+    session: AsyncSession, run: Run, text: str, parent_id: int | None
+) -> Message:
+    """The person's message the run answers, after `parent_id` on its branch (flushed, in
+    the caller's transaction)."""
+    message = Message(
+        thread_id=run.thread_id,
+        run_id=run.id,
+        role=Role.user,
+        parts=dump_parts([TextPart(text)]),
+        status=MessageStatus.complete,
+        parent_id=parent_id,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
 async def add_reply(session: AsyncSession, run: Run, parent_id: int | None = None) -> Message:
     """The run's (empty) assistant message (flushed, in the caller's transaction), after
     `parent_id` (default: the end of the branch on screen), and the branch's end now."""
@@ -135,16 +153,7 @@ async def create_run(
             thread.title = title_from_text(text)
     thread.updated_at = utcnow()  # written with the title, in one statement
     run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
-    user_message = Message(
-        thread_id=thread_id,
-        run_id=run.id,
-        role=Role.user,
-        parts=dump_parts([TextPart(text)]),
-        status=MessageStatus.complete,
-        parent_id=thread.head_message_id,
-    )
-    session.add(user_message)
-    await session.flush()
+    user_message = await add_question(session, run, text, thread.head_message_id)
     assistant_message = await add_reply(session, run, user_message.id)
     # The thread moves to the top of its owner's list (titled, if it was new).
     note_change(session, Change(threads_topic(user_id)))
