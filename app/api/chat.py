@@ -17,6 +17,7 @@ from starlette.responses import Response, StreamingResponse
 
 from app.api.auth import authenticated
 from app.api.bodies import read_json
+from app.api.branch_request import replaced_message_id
 from app.api.chat_files import discard_files, refused_file, store_files
 from app.api.chat_request import ChatRequest, parse_chat
 from app.api.errors import ApiError, bad_request, not_found
@@ -30,6 +31,7 @@ from app.assistant.errors import (
     InvalidAttachment,
     InvalidMessage,
     InvalidToolResults,
+    NotOnBranch,
     RunAlreadyActive,
     ThreadNotFound,
     ThreadRefTaken,
@@ -62,6 +64,9 @@ def _ref(chat: ChatRequest) -> str:
 async def _start_run(services: Services, user_id: int, chat: ChatRequest) -> RunHandle:
     """A run from the new user message and its files (stored first, deleted again if no run
     starts)."""
+    if chat.replacing is not None:
+        # An edit keeps the files of the message it replaces (a client sends them again).
+        return await _start_branch(services, user_id, chat, ClientContext(chat.tools, chat.system))
     files = await store_files(services, user_id, chat.files)
     try:
         return await _start_run_with(services, user_id, chat, files)
@@ -104,6 +109,20 @@ async def _start_run_with(
     raise ThreadNotFound(ref)
 
 
+async def _start_branch(
+    services: Services, user_id: int, chat: ChatRequest, client: ClientContext
+) -> RunHandle:
+    """An edit or a regeneration in a thread the client named before."""
+    assert chat.replacing is not None
+    async with services.sessions() as session:
+        thread = await thread_for_ref(session, user_id, _ref(chat))
+        replaced = await replaced_message_id(session, thread, chat.replacing)
+    text = chat.text if chat.replacing.edit else ""
+    return await services.runner.start_run(
+        thread.id or 0, text, user_id=user_id, client=client, replacing=replaced
+    )
+
+
 async def _open_run(
     services: Services, user_id: int, chat: ChatRequest
 ) -> tuple[Thread, RunHandle]:
@@ -130,6 +149,8 @@ async def _open_run(
         raise bad_request("messages", str(exc)) from exc
     except InvalidAttachment as exc:
         raise refused_file(exc) from exc
+    except NotOnBranch as exc:
+        raise bad_request("messageId", str(exc)) from exc
     except AssistantError as exc:
         raise bad_request("threadId", str(exc)) from exc
     return thread, run

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from starlette.requests import Request
 
+from app.api.branch_request import Replacing, replacing_from
 from app.api.chat_body import AssistantUiChatRequest, ChatBody, UseChatRequest
 from app.api.errors import bad_request
 from app.api.file_parts import InlineFile
@@ -31,6 +32,8 @@ class ChatRequest:
     tools: tuple[ToolSpec, ...] = ()
     tool_results: tuple[ClientToolResult, ...] = ()
     files: tuple[InlineFile, ...] = ()  # attached to the new user message
+    # useChat's edit or regeneration (`branch_request.py`); None for a new message.
+    replacing: Replacing | None = None
 
 
 def _sent_by_use_chat(body: dict[str, Any]) -> bool:
@@ -69,4 +72,5 @@ def parse_chat(request: Request, body: Any) -> ChatRequest:
         tools=chat.tool_specs(),
         tool_results=chat.conversation.tool_results,
         files=chat.conversation.files,
+        replacing=replacing_from(body) if shape is UseChatRequest else None,
     )

@@ -13,12 +13,12 @@ from app.api.auth import authenticated
 from app.api.errors import bad_request, not_found
 from app.api.refusals import ApiAnswer, Described
 from app.api.wire.messages import content_message, ui_message
+from app.assistant.branches import branch_messages
 from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.files.message import files_of
 from app.assistant.providers.hybrid import answerers
 from app.assistant.threads import (
     delete_thread,
-    list_messages,
     list_threads,
     thread_for_ref,
     thread_ref,
@@ -126,7 +126,7 @@ async def read_endpoint(request: Request, user: User) -> Response:
         )
     async with get_services().sessions() as session:
         thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
-        messages = await list_messages(session, thread.id or 0)
+        messages = await branch_messages(session, thread)  # the branch shown
         answered = await answerers(session, [m.run_id for m in messages if m.run_id])
         files = await files_of(session, messages)
     convert = _FORMATS[shape]

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 
+from app.assistant.branches import create_branch_run
 from app.assistant.claim_check import mark_unbacked_claims
 from app.assistant.client_tools import ClientContext, ClientToolResult, create_continuation
 from app.assistant.config import EngineConfig
@@ -73,11 +74,16 @@ class RunEngine:
         user_id: int,
         client_id: str | None = None,
         attachment_ids: Sequence[int] = (),
+        replacing: int | None = None,
     ) -> RunStarted:
         """Persist the user's message (and the files it carries) and a queued run in one of
         this person's threads (or, with no `thread_id`, a new one, made only if the run is);
         ThreadNotFound, InvalidMessage, InvalidAttachment, AttachmentNotFound,
-        RunAlreadyActive and ThreadRefTaken refuse."""
+        RunAlreadyActive and ThreadRefTaken refuse. With `replacing`, a new branch instead:
+        that message of theirs edited to `text` (keeping its files), or with no text the
+        reply to it regenerated (`branches.py`)."""
+        if replacing is not None and thread_id is not None:
+            return await self._branch(thread_id, text, user_id, replacing)
         text = validate_message_text(
             text, self.config.max_message_chars, with_files=bool(attachment_ids)
         )
@@ -94,6 +100,21 @@ class RunEngine:
                 attachment_limits=self.config.attachment_limits,
             )
         return _started(run, user_id, assistant_message, user_message)
+
+    async def _branch(self, thread_id: int, text: str, user_id: int, replacing: int) -> RunStarted:
+        if text:
+            text = validate_message_text(text, self.config.max_message_chars)
+        async with self.sessions() as session:
+            run, edited, reply = await create_branch_run(
+                session,
+                thread_id,
+                user_id,
+                replacing,
+                text,
+                max_steps=self.config.max_steps,
+                provider=self.provider.name,
+            )
+        return _started(run, user_id, reply, edited)
 
     async def resume(
         self, thread_id: int, results: Sequence[ClientToolResult], *, user_id: int

@@ -19,6 +19,17 @@ class InvalidMessage(AssistantError):
     """A message that cannot be sent as it is."""
 
 
+class NotOnBranch(AssistantError):
+    """A message id that names no message on the branch of the thread shown."""
+
+    def __init__(self, message_id: int | str) -> None:
+        self.message_id = message_id
+        super().__init__(
+            f"Message {message_id} is not on the branch of this thread shown now; "
+            "switch to its branch first, or reload the thread."
+        )
+
+
 class InvalidTitle(AssistantError):
     """A thread title that cannot be used."""
 

@@ -72,15 +72,22 @@ class Runner:
         client_id: str | None = None,
         client: ClientContext | None = None,
         attachment_ids: Sequence[int] = (),
+        replacing: int | None = None,
     ) -> RunHandle:
         """Persist the person's message and drive the run that answers it (see
-        `RunEngine.start` for what refuses); `client` is what an API request adds.
+        `RunEngine.start` for what refuses, and for `replacing`: an edit or a regeneration);
+        `client` is what an API request adds.
 
         The caller may be cancelled meanwhile (a tab gone, a request cut): the start still
         finishes, so a run is either never made or driven to its end, and no insert is cut
         off halfway (which would leave the database locked)."""
         start = self.engine.start(
-            thread_id, text, user_id=user_id, client_id=client_id, attachment_ids=attachment_ids
+            thread_id,
+            text,
+            user_id=user_id,
+            client_id=client_id,
+            attachment_ids=attachment_ids,
+            replacing=replacing,
         )
         return await self._finish_starting(start, client)
 

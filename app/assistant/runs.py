@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
-from app.assistant.errors import InvalidMessage, RunAlreadyActive
+from app.assistant.errors import InvalidMessage, RunAlreadyActive, ThreadNotFound
 from app.assistant.files.message import attach_files
 from app.assistant.files.store import DEFAULT_LIMITS, AttachmentLimits
 from app.assistant.message_parts import TextPart, dump_parts
@@ -86,13 +86,40 @@ async def queue_run(session: AsyncSession, thread_id: int, *, max_steps: int, pr
     return run
 
 
-async def add_reply(session: AsyncSession, run: Run) -> Message:
-    """The run's (empty) assistant message (flushed, in the caller's transaction)."""
+async def add_question(
+    session: AsyncSession, run: Run, text: str, parent_id: int | None
+) -> Message:
+    """The person's message the run answers, after `parent_id` on its branch (flushed, in
+    the caller's transaction)."""
     message = Message(
-        thread_id=run.thread_id, run_id=run.id, role=Role.assistant, status=MessageStatus.incomplete
+        thread_id=run.thread_id,
+        run_id=run.id,
+        role=Role.user,
+        parts=dump_parts([TextPart(text)]),
+        status=MessageStatus.complete,
+        parent_id=parent_id,
     )
     session.add(message)
     await session.flush()
+    return message
+
+
+async def add_reply(session: AsyncSession, run: Run, parent_id: int | None = None) -> Message:
+    """The run's (empty) assistant message (flushed, in the caller's transaction), after
+    `parent_id` (default: the end of the branch on screen), and the branch's end now."""
+    thread = await session.get(Thread, run.thread_id)
+    if thread is None:
+        raise ThreadNotFound(run.thread_id)
+    message = Message(
+        thread_id=run.thread_id,
+        run_id=run.id,
+        role=Role.assistant,
+        status=MessageStatus.incomplete,
+        parent_id=parent_id if parent_id is not None else thread.head_message_id,
+    )
+    session.add(message)
+    await session.flush()
+    thread.head_message_id = message.id
     return message
 
 
@@ -136,16 +163,8 @@ async def create_run(
             thread.title = title_from_text(text)
     thread.updated_at = utcnow()  # written with the title, in one statement
     run = await queue_run(session, thread_id, max_steps=max_steps, provider=provider)
-    user_message = Message(
-        thread_id=thread_id,
-        run_id=run.id,
-        role=Role.user,
-        parts=dump_parts([TextPart(text)]),
-        status=MessageStatus.complete,
-    )
-    # Both messages in one flush (one statement where the database can), the question first.
-    session.add(user_message)
-    assistant_message = await add_reply(session, run)
+    user_message = await add_question(session, run, text, thread.head_message_id)
+    assistant_message = await add_reply(session, run, user_message.id)
     if attachment_ids:
         files = await attach_files(
             session, user_message, user_id, attachment_ids, attachment_limits or DEFAULT_LIMITS

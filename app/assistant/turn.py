@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import TypeVar
 
+from app.assistant.branches import messages_before
 from app.assistant.conversation import fit_to_budget, items_from_messages
 from app.assistant.events import (
     RunEvent,
@@ -118,7 +119,8 @@ async def turn_request(run: RunContext) -> TurnRequest:
             memory.instructions = instructions
         if memory.earlier is None:
             messages = await list_messages(session, recorder.thread_id)
-            memory.earlier = [m for m in messages if m.id != recorder.message_id]
+            # Only the branch on screen: the model never sees a version edited away.
+            memory.earlier = messages_before(messages, recorder.message_id)
             memory.files = await files_of(session, memory.earlier)
     # The message being written is read from memory: it is newer than its checkpoint.
     own = Message(

@@ -127,6 +127,8 @@ class Thread(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
     deleted_at: datetime | None = Field(default=None)
+    # The last message of the branch on screen (app/assistant/branches.py); None: the newest.
+    head_message_id: int | None = Field(default=None)
 
 
 class Run(SQLModel, table=True):
@@ -171,6 +173,10 @@ class Message(SQLModel, table=True):
     # Rooms the reply says it changed with no Effect of its run behind them: the reply is
     # marked "No change was made" and the model is told on its next turn.
     unbacked_rooms: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The message before it on its branch (app/assistant/branches.py: None, the message
+    # before it in the thread; 0, none); an edit or a regeneration is a sibling of the
+    # message it replaces.
+    parent_id: int | None = Field(default=None)
 
 
 class ToolCall(SQLModel, table=True):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.assistant.branches import Tree, thread_tree
 from app.assistant.feedback import ratings_for
 from app.assistant.message_parts import (
     AttachmentPart,
@@ -20,9 +21,10 @@ from app.assistant.message_parts import (
     message_parts,
 )
 from app.assistant.providers.hybrid import answered_by
-from app.db.models import Effect, Message, Run, ToolCall
+from app.db.models import Effect, Message, Run, Thread, ToolCall
 from app.db.statuses import MessageStatus, Role
 from app.home.temperatures import format_celsius
+from app.ui.branch_rows import mark_branches, page_ids
 from app.ui.file_parts import file_words
 from app.ui.moments import iso_utc
 from app.ui.partial_markdown import mend_partial_markdown
@@ -78,6 +80,13 @@ class TranscriptMessage:
     answered_by: str = ""
     # A reply that says it changed rooms no effect changed: "No change was made to the kitchen."
     no_change_note: str = ""
+    # Its place among the versions of it (edits, regenerations): the picker `‹ 2/3 ›`.
+    branch_index: int = 1
+    branch_count: int = 1
+    previous_branch_id: int = 0
+    next_branch_id: int = 0
+    # Its text as Markdown, for Copy.
+    copy_text: str = ""
 
 
 def no_change_note(rooms: list[str] | None) -> str:
@@ -108,6 +117,9 @@ class TranscriptPage:
 
     messages: list[TranscriptMessage]
     has_earlier: bool
+    # Every message id of the branch shown (None: not known), so rows of a branch left
+    # meanwhile go from the screen.
+    branch_ids: list[int] | None = None
 
 
 def first_id(messages: list[TranscriptMessage]) -> int | None:
@@ -116,7 +128,11 @@ def first_id(messages: list[TranscriptMessage]) -> int | None:
 
 
 def merge_page(shown: list[TranscriptMessage], fresh: TranscriptPage) -> list[TranscriptMessage]:
-    """Fresh rows replace what they cover; older pages loaded meanwhile stay."""
+    """Fresh rows replace what they cover; older pages loaded meanwhile stay (if on the
+    branch shown)."""
+    if fresh.branch_ids is not None:
+        on_branch = set(fresh.branch_ids)
+        shown = [m for m in shown if m.id in on_branch]
     if not fresh.messages:
         return shown
     start = fresh.messages[0].id
@@ -170,26 +186,15 @@ async def load_transcript(
     before_id: int | None = None,
     limit: int = PAGE_SIZE,
 ) -> TranscriptPage:
-    """A page of a thread: the newest `limit` messages, the `limit` before `before_id`, or
-    everything from `since_id` on (what is on screen, refreshed)."""
-    query = select(Message).where(Message.thread_id == thread_id)
-    if since_id is not None:
-        query = query.where(col(Message.id) >= since_id)
-    if before_id is not None:
-        query = query.where(col(Message.id) < before_id)
-    query = query.order_by(col(Message.id).desc())
-    if since_id is None:
-        query = query.limit(limit + 1)
-    rows = list((await session.exec(query)).all())
-    if since_id is None:
-        has_earlier = len(rows) > limit
-        rows = rows[:limit]
-    else:
-        earlier = select(Message.id).where(
-            Message.thread_id == thread_id, col(Message.id) < since_id
-        )
-        has_earlier = (await session.exec(earlier.limit(1))).first() is not None
-    return TranscriptPage(await render_messages(session, rows[::-1], user_id), has_earlier)
+    """A page of the branch on screen: the newest `limit` messages, the `limit` before
+    `before_id`, or everything from `since_id` on (what is on screen, refreshed)."""
+    thread = await session.get(Thread, thread_id)
+    tree = await thread_tree(session, thread) if thread is not None else Tree({}, None)
+    ids, has_earlier = page_ids(tree, since_id=since_id, before_id=before_id, limit=limit)
+    rows = (await session.exec(select(Message).where(col(Message.id).in_(ids)))).all()
+    rendered = await render_messages(session, sorted(rows, key=lambda m: m.id or 0), user_id)
+    mark_branches(rendered, tree)
+    return TranscriptPage(rendered, has_earlier, tree.path())
 
 
 async def load_transcript_at(

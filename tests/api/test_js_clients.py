@@ -325,3 +325,57 @@ async def test_suggestions_reach_both_clients_as_data(offline_api: str, token: s
     assert aui["message"]["status"] == {"type": "complete", "reason": "stop"}
     (data,) = aui["message"]["metadata"]["unstable_data"]
     assert (data["type"], data["texts"]) == ("suggestions", list(EXAMPLES))
+
+
+async def test_use_chat_regenerate_and_edit_make_branches(
+    api: str, token: str, fake: FakeOpenAI, sessions: SessionFactory
+) -> None:
+    """useChat's `regenerate()` and `sendMessage({messageId})` map onto Hearth's branches:
+    the question is never stored twice, the model sees only the branch shown, and
+    `GET /api/threads/{id}` returns that branch."""
+    fake.script(*(Turn(text=[reply]) for reply in ("One.", "Two.", "Three.", "Four.")))
+    out = run_client("use-chat-branches", api, token, "chat-b", say="first||edited")
+    assert out["errors"] == [] and out["chatStatus"] == "ready"
+    steps = out["steps"]
+    assert [(m["role"], m["text"]) for m in steps["regenerated"]] == [
+        ("user", "first"),
+        ("assistant", "Two."),
+    ]
+    assert [m["text"] for m in steps["again"]] == ["first", "Three."]
+    assert [m["text"] for m in steps["edited"]] == ["edited", "Four."]
+    # Hearth's ids for the replies, so a later `regenerate({messageId})` names one.
+    assert steps["again"][1]["id"].startswith("msg-")
+    assert [(r["status"], r["trigger"]) for r in out["requests"]] == [
+        (200, "submit-message"),
+        (200, "regenerate-message"),
+        (200, "regenerate-message"),
+        (200, "submit-message"),
+    ]
+    # The model was asked once each time, never with a replaced version.
+    seen = [
+        [(m["role"], m["content"]) for m in r["body"]["messages"] if m["role"] != "system"]
+        for r in fake.requests
+    ]
+    assert seen == [[("user", "first")]] * 3 + [[("user", "edited")]]
+    async with sessions() as session:
+        stored = (await session.exec(select(Message).order_by(col(Message.id)))).all()
+    assert [m.role for m in stored].count("user") == 2
+    assert len(stored) == 6
+    thread = httpx.get(
+        f"{api}/api/threads/chat-b", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert [_text(m["parts"]) for m in thread["messages"]] == ["edited", "Four."]
+    # A reply no longer shown cannot be regenerated: the refusal says why.
+    refused = httpx.post(
+        f"{api}/api/chat",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "id": "chat-b",
+            "trigger": "regenerate-message",
+            "messageId": steps["sent"][1]["id"],
+            "messages": [{"id": "u1", "role": "user", "parts": [{"type": "text", "text": "x"}]}],
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["field"] == "messageId"
+    assert "not on the branch" in refused.json()["error"]["message"]

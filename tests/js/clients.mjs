@@ -330,11 +330,50 @@ async function history() {
   return { ui, content };
 }
 
+// useChat's own edit and regenerate: `regenerate()` (the last reply, no messageId), then
+// `regenerate({ messageId })` with the id Hearth streamed, then `sendMessage({ text, messageId })`
+// on the first message (its id is the one useChat made for it). What the client shows after each.
+async function useChatBranches(text, edited) {
+  const errors = [];
+  const requests = [];
+  const chat = new Chat({
+    id: threadId,
+    transport: new DefaultChatTransport({
+      api,
+      headers: { Authorization: `Bearer ${token}` },
+      fetch: async (url, init) => {
+        const response = await fetch(url, init);
+        const body = JSON.parse(init.body);
+        requests.push({ status: response.status, trigger: body.trigger, messageId: body.messageId ?? null });
+        return response;
+      },
+    }),
+    onError: (error) => errors.push(String(error.message ?? error)),
+  });
+  const shown = () =>
+    chat.messages.map((m) => ({
+      id: m.id,
+      role: m.role,
+      text: m.parts.filter((p) => p.type === "text").map((p) => p.text).join(""),
+    }));
+  const steps = {};
+  await chat.sendMessage({ text });
+  steps.sent = shown();
+  await chat.regenerate();
+  steps.regenerated = shown();
+  await chat.regenerate({ messageId: chat.messages.at(-1).id });
+  steps.again = shown();
+  await chat.sendMessage({ text: edited, messageId: chat.messages[0].id });
+  steps.edited = shown();
+  return { requests, errors, steps, chatStatus: chat.status };
+}
+
 const scenarios = {
   "assistant-ui-attach": async () =>
     assistantUiTurn([{ ...userMessage(process.env.HEARTH_SAY ?? "look"), attachments: await assistantUiAttachments() }]),
   "use-chat-attach": async () => useChatAttaching(process.env.HEARTH_SAY ?? "look"),
   history,
+  "use-chat-branches": async () => useChatBranches(...(process.env.HEARTH_SAY ?? "hello||hi").split("||")),
   "assistant-ui": async () => assistantUiTurn([userMessage(process.env.HEARTH_SAY ?? "hello")]),
   "assistant-ui-abort": async () =>
     assistantUiTurn([userMessage(process.env.HEARTH_SAY ?? "hello")], { abortAfterChars: 40 }),

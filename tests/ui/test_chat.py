@@ -157,10 +157,14 @@ def test_escape_stops_and_retry_answers_again(chat: ChatPage) -> None:
     reply = chat.wait_until_answered()
     expect(reply).to_contain_text("Stopped.")
     reply.get_by_role("button", name="Retry").click()
-    expect(chat.assistant_messages).to_have_count(2)
+    # In place: a second version of the reply; the question is not sent again.
+    expect(chat.assistant_messages.last.locator(".branch-position")).to_have_text("2/2")
     reply = chat.wait_until_answered()
     expect(reply).to_contain_text("Rooms I know")
-    expect(chat.user_messages.last).to_have_text("what's the weather")
+    expect(reply.get_by_role("button", name="Retry")).to_have_count(0)
+    expect(chat.assistant_messages).to_have_count(1)
+    expect(chat.user_messages).to_have_count(1)
+    expect(chat.user_messages.last.locator(".user-text")).to_have_text("what's the weather")
 
 
 def test_switching_threads_mid_reply_keeps_each_thread_its_own(chat: ChatPage) -> None:

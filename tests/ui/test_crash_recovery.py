@@ -67,7 +67,8 @@ def test_a_killed_server_leaves_the_reply_expired_and_retry_works(
         model.script(Turn(text=["The ", "end."]))
         reply.get_by_role("button", name="Retry").click()
         answer = chat.wait_until_answered()
-        expect(answer).to_have_text("The end.")
+        expect(answer.locator(".markdown")).to_have_text("The end.")
+        expect(chat.user_messages).to_have_count(1)  # asked again in place, not re-sent
         assert model.requests[-1]["body"]["messages"][-1] == {
             "role": "user",
             "content": "tell me a long story",

@@ -173,7 +173,7 @@ def test_two_workers_share_runs_through_redis_and_survive_a_killed_worker(
         model.script(Turn(text=["Here ", "it ", "is."]))
         reply.get_by_role("button", name="Retry").click()
         answer = b.wait_until_answered()
-        expect(answer).to_have_text("Here it is.")
+        expect(answer.locator(".markdown")).to_have_text("Here it is.")
         assert model.requests[-1]["body"]["messages"][-1] == {
             "role": "user",
             "content": "and another one",

@@ -7,6 +7,7 @@ import reflex as rx
 from app.ui.components.follow_scroll import follow_scroll
 from app.ui.components.local_time import local_time
 from app.ui.components.markdown import inert_markdown
+from app.ui.components.message_tools import branch_prompt, edit_box, message_tools
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
 from app.ui.transcript import TranscriptMessage, TranscriptPart
@@ -299,9 +300,19 @@ def message_view(message: TranscriptMessage) -> rx.Component:
     return rx.box(
         rx.cond(
             message.role == "user",
-            rx.box(
-                rx.foreach(message.parts, _user_part),
-                class_name="user-bubble",
+            rx.cond(
+                message.id == ChatState.editing_message_id,
+                edit_box(),
+                rx.vstack(
+                    rx.box(
+                        rx.foreach(message.parts, _user_part),
+                        class_name="user-bubble",
+                    ),
+                    message_tools(message),
+                    align="end",
+                    spacing="1",
+                    width="100%",
+                ),
             ),
             rx.box(
                 rx.foreach(message.parts, _part),
@@ -311,7 +322,14 @@ def message_view(message: TranscriptMessage) -> rx.Component:
                 ),
                 _no_change(message),
                 _status_note(message),
-                rx.hstack(_answered_by(message), _rating(message), align="center", spacing="3"),
+                rx.hstack(
+                    _answered_by(message),
+                    _rating(message),
+                    message_tools(message),
+                    align="center",
+                    spacing="3",
+                    flex_wrap="wrap",
+                ),
                 _suggested(message),
                 class_name="assistant-body",
             ),
@@ -376,6 +394,7 @@ def transcript() -> rx.Component:
                 width="100%",
             ),
         ),
+        branch_prompt(),
         follow_key=ChatState.current_thread_id.to_string(),
         jump_to=ChatState.jump_to,
         class_name="transcript",

@@ -29,6 +29,7 @@ from app.ui.live_runs import (
 )
 from app.ui.state.attachments import Attachments, PendingFile
 from app.ui.state.auth import AuthState, signed_in
+from app.ui.state.branch_actions import BranchActions
 from app.ui.state.message_actions import MessageActions
 from app.ui.state.rooms import RoomsState
 from app.ui.state.thread_pages import ThreadPages
@@ -54,7 +55,7 @@ _ANSWERING_ANOTHER = (
 )
 
 
-class ChatState(ThreadPages, MessageActions, Attachments, AuthState):
+class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthState):
     """One thread as a person sees it, and the run streaming into it."""
 
     messages: list[TranscriptMessage] = []
@@ -68,7 +69,8 @@ class ChatState(ThreadPages, MessageActions, Attachments, AuthState):
     live_segment_key: str = ""
     # Between Send and the run being created (the composer is already clear).
     starting: bool = False
-    _pending: tuple[int, str, list[PendingFile]] | None = None
+    # (thread, text, its files, the message an edit or a regeneration replaces)
+    _pending: tuple[int, str, list[PendingFile], int | None] | None = None
     _user_id: int = 0
 
     @rx.var
@@ -112,18 +114,24 @@ class ChatState(ThreadPages, MessageActions, Attachments, AuthState):
         """Send a suggestion: a starter, or one a reply offers."""
         return await self._send_text(text)
 
-    async def _send_text(self, text: str):
-        """Clear the composer at once; the run is created and driven by `start_run`."""
+    async def _send_text(self, text: str, replacing: int | None = None):
+        """Clear the composer at once; the run is created and driven by `start_run` (an edit
+        or a regeneration of `replacing` leaves the composer as it is)."""
         if self.running_run_id or self.starting:
-            self.prompt = text
+            if replacing is None:
+                self.prompt = text
             if waits_for_approval(self.messages):
                 return rx.toast.info(
                     "Hearth is waiting for your approval above: approve or deny it first "
                     "(or press Stop)."
                 )
             return rx.toast.info("Hearth is still answering; press Stop (or Esc) first.")
-        self.prompt, self.starting = "", True
-        self._pending = (self.current_thread_id, text, self._take_files())
+        self.starting = True
+        if replacing is None:  # an edit or a regeneration leaves the composer as it is
+            self.prompt = ""
+            self._pending = (self.current_thread_id, text, self._take_files(), None)
+        else:
+            self._pending = (self.current_thread_id, text, [], replacing)
         starting_in_tab(self.router.session.client_token, True)
         return ChatState.start_run
 
@@ -141,7 +149,7 @@ class ChatState(ThreadPages, MessageActions, Attachments, AuthState):
                 token, first_shown = self.session_token, first_id(self.messages)
             if pending is None:
                 return
-            thread_id, text, files = pending
+            thread_id, text, files, replacing = pending
             services = get_services()
             async with services.sessions() as session:
                 user = await user_for_token(session, token)
@@ -154,6 +162,7 @@ class ChatState(ThreadPages, MessageActions, Attachments, AuthState):
                         text,
                         user_id=user.id or 0,
                         attachment_ids=[f.id for f in files],
+                        replacing=replacing,
                     )
                 except RunAlreadyActive as exc:
                     going = exc.run_id  # sent from another tab or device a moment before
@@ -230,6 +239,8 @@ class ChatState(ThreadPages, MessageActions, Attachments, AuthState):
                     yield ThreadsState.refresh
                 elif is_starting(token) and not change.gone:
                     continue  # this tab's own Send: it follows the run it creates
+                elif not change.run_id and not change.gone:
+                    yield ChatState.show_branch_heard  # another tab switched branches
                 else:
                     async with self:
                         # (Re)read here: what this tab's other handlers did meanwhile (a

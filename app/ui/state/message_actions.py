@@ -77,14 +77,8 @@ class MessageActions(rx.State, mixin=True):
         return None
 
     @rx.event
-    async def retry(self, message_id: int):
-        """Ask again what the user asked before a failed, cancelled or cut-off reply."""
-        asked = ""
-        for message in self.messages:
-            if message.id == message_id:
-                break
-            if message.role == "user":
-                asked = "".join(p.text for p in message.parts if p.kind == "text")
-        if not asked:
-            return rx.toast.error("There is no question before this reply to ask again.")
-        return await self._send_text(asked)
+    @signed_in
+    async def retry(self, user: User, message_id: int):
+        """Ask again in place: a failed, cancelled or cut-off reply regenerated (a new
+        version of it; the question is not repeated)."""
+        return await self._replace(user, message_id, "")

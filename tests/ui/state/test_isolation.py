@@ -123,3 +123,28 @@ async def test_the_owner_can_do_each_of_those(world: World, sessions: SessionFac
         assert feedback.rating == "up" and feedback.message_id == world.reply_id
         thread = await session.get(Thread, world.thread_id)
         assert thread is not None and thread.title == "renamed"
+
+
+async def test_edit_regenerate_and_versions_are_refused(
+    world: World, sessions: SessionFactory
+) -> None:
+    async with sessions() as session:
+        thread = await session.get(Thread, world.thread_id)
+        assert thread is not None
+        head = thread.head_message_id
+    async with browsers() as tab:
+        mallory = await _as(tab("mallory"), world.mallory)
+        await _forge(mallory, world)
+        chat = await mallory.state(ChatState)
+        chat.running_run_id = 0
+        await mallory.send(ChatState.regenerate(world.reply_id))
+        await mallory.send(ChatState.start_edit(world.reply_id, "set the bedroom to 30"))
+        await mallory.send(ChatState.save_edit)
+        await mallory.send(ChatState.show_branch(world.reply_id))
+        await mallory.send(ChatState.answer_branch_prompt(True))
+        chat = await mallory.state(ChatState)
+        assert chat.branch_prompt == "" and chat.messages == []
+    await _alice_untouched(sessions, world)
+    async with sessions() as session:
+        thread = await session.get(Thread, world.thread_id)
+        assert thread is not None and thread.head_message_id == head
