@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.accounts.sessions import start_session
 from app.assistant.search_query import MAX_QUERY_CHARS
-from app.db.models import Message, User
+from app.db.models import Message, Thread, User
 from app.db.session import SessionFactory
 from app.db.statuses import Role
 from app.ui.state.auth import AuthState, LoginState
@@ -77,12 +77,19 @@ async def test_a_hit_opens_its_thread_at_the_message_however_far_back(
     world: World, sessions: SessionFactory
 ) -> None:
     async with sessions() as session:
-        session.add_all(
-            Message(
-                thread_id=world.thread_id, role=Role.user, parts=[{"type": "text", "text": "x"}]
+        # A page of newer messages after the reply, on the branch on screen.
+        thread = await session.get(Thread, world.thread_id)
+        assert thread is not None
+        for _ in range(PAGE_SIZE):
+            message = Message(
+                thread_id=world.thread_id,
+                role=Role.user,
+                parts=[{"type": "text", "text": "x"}],
+                parent_id=thread.head_message_id,
             )
-            for _ in range(PAGE_SIZE)
-        )
+            session.add(message)
+            await session.flush()
+            thread.head_message_id = message.id
         await session.commit()
     async with browsers() as tab:
         alice = tab("alice")
