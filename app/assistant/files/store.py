@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete
 from sqlmodel import col, select
@@ -17,11 +18,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.errors import AttachmentNotFound, AttachmentTooLarge, UnreadableAttachment
 from app.assistant.files.kinds import file_kind
-from app.db.models import Attachment, Thread
+from app.db.models import Attachment, Thread, utcnow
 
 logger = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 200
+# How long a file attached but never sent is kept (deleted when its owner attaches another).
+UNSENT_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,21 @@ async def add_attachment(
     session: AsyncSession, user_id: int, name: str, data: bytes, limits: AttachmentLimits
 ) -> Attachment:
     """Store a file the person attached (pending until a message claims it), or
-    InvalidAttachment naming the limit or the types allowed."""
+    InvalidAttachment naming the limit or the types allowed; their files attached more than
+    a day ago and never sent are deleted."""
     name = clean_name(name)
     check_size(name, len(data), limits)
     if not data:
         raise UnreadableAttachment(f"{name} is empty; nothing was attached.")
     kind = file_kind(data, name)
+    # Files this person attached long ago and never sent go now: nothing else collects them.
+    await session.exec(
+        delete(Attachment).where(
+            Attachment.user_id == user_id,
+            col(Attachment.message_id).is_(None),
+            col(Attachment.created_at) < utcnow() - UNSENT_KEPT,
+        )
+    )
     attachment = Attachment(
         user_id=user_id,
         name=name,

@@ -4,6 +4,8 @@ the thread."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -18,7 +20,7 @@ from app.assistant.files.store import (
 from app.assistant.message_parts import AttachmentPart, TextPart, message_parts
 from app.assistant.runs import create_run
 from app.assistant.threads import delete_thread
-from app.db.models import Attachment, Message, Thread
+from app.db.models import Attachment, Message, Thread, utcnow
 from app.db.session import SessionFactory
 from tests.support.files import PNG, ROOM_TARGETS_CSV
 from tests.support.people import owned_thread, person
@@ -129,6 +131,22 @@ async def test_a_pending_file_can_be_removed_before_sending(sessions: SessionFac
         pending = await add_attachment(session, owner, "a.png", PNG, LIMITS)
         await remove_pending(session, pending.id or 0, owner)
         assert (await session.exec(select(Attachment))).all() == []
+
+
+async def test_files_never_sent_go_a_day_later_when_their_owner_attaches_another(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        owner = await person(session)
+        stranger = await person(session, "stranger")
+        old = await add_attachment(session, owner, "old.png", PNG, LIMITS)
+        theirs = await add_attachment(session, stranger, "theirs.png", PNG, LIMITS)
+        for row in (old, theirs):
+            row.created_at = utcnow() - timedelta(days=1, minutes=1)
+        await session.commit()
+        new = await add_attachment(session, owner, "new.png", PNG, LIMITS)
+        left = (await session.exec(select(Attachment.id).order_by(Attachment.id))).all()
+    assert left == [theirs.id, new.id]
 
 
 async def test_files_are_deleted_with_their_thread(sessions: SessionFactory) -> None:
