@@ -66,6 +66,21 @@ class FollowUps:
                 return [self._say("warmest"), self._say("all")]
         return []
 
+    def after_changes(
+        self, changes: Sequence[tuple[str, float, float]], rooms: Sequence[str]
+    ) -> list[str]:
+        """For a reply the offline assistant did not write (a model's): from what its run
+        changed alone, (room, before, after) in order; [] if it changed nothing. The room
+        is named, since the offline assistant cannot tell which one "it" was."""
+        changed = [(room, before, after) for room, before, after in changes if before != after]
+        if not changed:
+            return []
+        room, before, after = changed[-1]
+        forms = self._rooms.forms("room", room)
+        further = self._say("warmer_room" if after > before else "cooler_room", **forms)
+        discussed = [name for name, *_ in changed]
+        return [self._say("undo"), further, *self._ask(_other_room(discussed, rooms))]
+
     def _say(self, key: str, **fields: Any) -> str:
         return self._texts[key].format(**fields)
 

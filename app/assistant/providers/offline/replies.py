@@ -133,6 +133,13 @@ class Replies:
             return self.fallback(_said(turn), rooms)[1]
         return self._follow_ups.after(turn, done, rooms)
 
+    def follow_ups_after_changes(
+        self, changes: Sequence[tuple[str, float, float]], rooms: Sequence[str]
+    ) -> list[str]:
+        """Follow-ups for a reply the offline assistant did not write, from what its run
+        changed, (room, before, after) in order."""
+        return self._follow_ups.after_changes(changes, rooms)
+
     def fallback(self, utterance: Utterance, rooms: Sequence[str]) -> tuple[str, list[str]]:
         """Help for words not understood: short, and its examples fit what was said (the
         kind of message, the room it named). The examples come back apart too, for a client
