@@ -221,6 +221,12 @@ class ChatState(ThreadPages, MessageActions, AuthState):
                     yield RoomsState.refresh("" if change.gone else change.room)
                 elif change.topic != topics[0]:
                     yield ThreadsState.refresh
+                elif not change.run_id and not change.gone:
+                    # A reply changed after its run (follow-ups offered): read it again.
+                    page = await read_transcript(thread_id, first_id(self.messages), user_id)
+                    async with self:
+                        if self.current_thread_id == thread_id and not self.running_run_id:
+                            self.messages = merge_page(self.messages, page)
                 elif is_starting(token) and not change.gone:
                     continue  # this tab's own Send: it follows the run it creates
                 else:
