@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from app.assistant.providers.offline.replies import Replies
 from tests.fakes.echo_provider import ECHO_FOLLOW_UPS
 from tests.support.offline import help_examples
 from tests.ui.chat_page import ChatPage
@@ -55,6 +56,10 @@ def test_a_reply_not_understood_offers_its_examples_and_one_click_asks_one(
 
 def test_follow_ups_after_a_change_do_what_they_say(chat: ChatPage) -> None:
     chat.open_new_thread()
+    # The starters name the home's rooms, as the rooms panel lists them.
+    expect(chat.page.locator("[data-room]").first).to_be_attached()
+    rooms = chat.page.locator("[data-room]").evaluate_all("els => els.map(e => e.dataset.room)")
+    expect(chat.page.locator(".suggestion")).to_have_text(Replies("en").starters(rooms))
     reply = chat.ask("Set the bedroom to 24.5")
     buttons = reply.get_by_role("group", name="Suggested messages").get_by_role("button")
     further = re.compile(r"^Make it 1 degree (warmer|cooler)$")

@@ -133,6 +133,13 @@ class Replies:
             return self.fallback(_said(turn), rooms)[1]
         return self._follow_ups.after(turn, done, rooms)
 
+    def starters(self, rooms: Sequence[str]) -> list[str]:
+        """What an empty thread offers, for the home's first two rooms (by name)."""
+        first = rooms[0] if rooms else self._examples["default_room"]
+        second = rooms[1] if len(rooms) > 1 else first
+        fields = {**self._rooms.forms("room", first), **self._rooms.forms("second", second)}
+        return [template.format(**fields) for template in _catalogue(self.language)["starters"]]
+
     def follow_ups_after_changes(
         self, changes: Sequence[tuple[str, float, float]], rooms: Sequence[str]
     ) -> list[str]:

@@ -8,10 +8,12 @@ from sqlmodel import col, select
 
 from app.assistant.events import EffectRecorded, RunEvent, SuggestionsOffered, TextDelta
 from app.assistant.providers.offline.provider import OfflineProvider
+from app.assistant.providers.offline.replies import Replies
 from app.assistant.runner import Runner
 from app.db.models import Effect, Room
 from app.db.session import SessionFactory
 from app.db.statuses import EffectSource
+from app.home.rooms import list_rooms
 from app.services import build_provider
 from app.settings import Settings
 from tests.support.assistant import build_runner, run_in
@@ -153,6 +155,40 @@ async def test_which_room_offers_the_rooms_and_one_completes_the_request(
     assert chat.offered == ["bathroom", "bedroom", "home office"]
     await chat.send("bathroom")
     assert chat.changes == [("bathroom", 23, 20)]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                "What's the temperature in the bathroom?",
+                "Set the bathroom to 19",
+                "Make the bedroom 2 degrees warmer",
+                "Which room is warmest?",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Wie warm ist es in Bathroom?",
+                "Stell Bathroom auf 19 Grad",
+                "Mach Bedroom 2 Grad wärmer",
+                "Welcher Raum ist am wärmsten?",
+            ],
+        ),
+    ],
+)
+async def test_the_starters_name_the_homes_rooms_and_each_is_understood(
+    sessions: SessionFactory, language: str, expected: list[str]
+) -> None:
+    async with sessions() as session:
+        rooms = [room.name for room in await list_rooms(session)]
+    starters = Replies(language).starters(rooms)
+    assert starters == expected
+    for text in starters:
+        await (await _chat(sessions, language)).send(text)
 
 
 @pytest.mark.parametrize(
