@@ -181,7 +181,7 @@ class Settings(BaseSettings):
         ge=0,
         le=60,
         description="How long the model is given, after a reply it wrote, to suggest "
-        "follow-ups (the reply's end never waits; 0: no request, the offline rules only).",
+        "follow-ups (the reply's end never waits; 0: no follow-ups after a model's reply).",
     )
     admin_username: str = Field(
         default="", description="With HEARTH_ADMIN_PASSWORD: an admin created at start if missing."

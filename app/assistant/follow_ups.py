@@ -89,14 +89,19 @@ def follow_up_request(
     return TurnRequest(FOLLOW_UP_INSTRUCTIONS, (UserText(prompt),), (), run_id)
 
 
-async def ask_model(provider: Provider, request: TurnRequest) -> list[str]:
-    """The model's follow-ups: [] from a provider that is no model (`suggests_follow_ups`
-    unset: the offline assistant, which offers its own), or the hybrid's offline side."""
+async def model_side(provider: Provider, run_id: int) -> Provider | None:
+    """The model that answered the run, or None when no model did (`suggests_follow_ups`
+    unset: the offline assistant, which offers its own; the hybrid's offline side)."""
     side_for = getattr(provider, "side_for", None)
-    side: Provider = await side_for(request) if side_for is not None else provider
-    if not getattr(side, "suggests_follow_ups", False):
-        return []
-    pieces = [e.text async for e in side.stream_turn(request) if isinstance(e, ProviderText)]
+    side: Provider = provider
+    if side_for is not None:
+        side = await side_for(TurnRequest("", (), (), run_id))
+    return side if getattr(side, "suggests_follow_ups", False) else None
+
+
+async def ask_model(model: Provider, request: TurnRequest) -> list[str]:
+    """The model's follow-ups, as `parse_follow_ups` reads its answer."""
+    pieces = [e.text async for e in model.stream_turn(request) if isinstance(e, ProviderText)]
     return parse_follow_ups("".join(pieces))
 
 
@@ -111,8 +116,14 @@ class FollowUpOffer:
         self.timeout_s = timeout_s
 
     async def offer(self, run_id: int) -> tuple[str, ...]:
-        """Ask, store and announce the run's follow-ups; () when there are none (or the
-        reply has an offer already). Never raises for the model's sake."""
+        """Ask, store and announce the run's follow-ups; () when there are none (the reply
+        has an offer already, no model answered the run, or follow-ups are off). Never
+        raises for the model's sake."""
+        if self.timeout_s <= 0:
+            return ()
+        model = await model_side(self.provider, run_id)
+        if model is None:
+            return ()
         async with self.sessions() as session:
             run = await session.get(Run, run_id)
             query = select(Message).where(Message.run_id == run_id).order_by(col(Message.id))
@@ -129,10 +140,8 @@ class FollowUpOffer:
         request = follow_up_request(asked, message_text(reply.parts), effects, run_id)
         texts: list[str] = []
         try:
-            if self.timeout_s <= 0:
-                raise TimeoutError  # no request: the offline rules only
             async with asyncio.timeout(self.timeout_s):
-                texts = await ask_model(self.provider, request)
+                texts = await ask_model(model, request)
         except TimeoutError:
             logger.info("Run %s: no follow-ups from the model within %ss", run_id, self.timeout_s)
         except Exception as exc:  # a follow-up is a nicety: it never fails anything

@@ -202,8 +202,8 @@ class FakeOpenAI:
 
     def app_env(self) -> dict[str, str]:
         """The settings that point a running Hearth at this server (Chat Completions).
-        Follow-ups are not asked of it (a request after each run that a script would have
-        to answer); a test of them sets HEARTH_FOLLOW_UPS_TIMEOUT_S."""
+        Follow-ups after its replies are off (a request after each run that a script would
+        have to answer); a test of them sets HEARTH_FOLLOW_UPS_TIMEOUT_S."""
         return {
             "HEARTH_PROVIDER": "chat",
             "HEARTH_BASE_URL": self.base_url,
