@@ -186,6 +186,13 @@ class Settings(BaseSettings):
         description='How long an "ask first" tool waits for Approve or Deny before the run '
         "expires.",
     )
+    follow_ups_timeout_s: float = Field(
+        default=8,
+        ge=0,
+        le=60,
+        description="How long the model is given, after a reply it wrote, to suggest "
+        "follow-ups (the reply's end never waits; 0: no follow-ups after a model's reply).",
+    )
     admin_username: str = Field(
         default="", description="With HEARTH_ADMIN_PASSWORD: an admin created at start if missing."
     )

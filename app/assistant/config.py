@@ -27,6 +27,8 @@ class EngineConfig:
     max_message_chars: int
     max_context_chars: int
     approval_timeout_s: float
+    # How long a model is given to suggest follow-ups after its reply (assistant/follow_ups.py).
+    follow_ups_timeout_s: float
     # The language people write in: how a message is told to be a question or a command.
     language: str
     # Attachments: the largest file, and the most files one message carries.

@@ -9,17 +9,25 @@ cancels the driving task: at once in this process, within `stop_poll_interval_s`
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import aclosing
 from typing import Any
 
 from app.assistant.client_tools import ClientContext, ClientToolResult
 from app.assistant.engine import RunEngine
-from app.assistant.events import RunFinished, RunStarted
+from app.assistant.events import RunFinished, RunStarted, SuggestionsOffered
 from app.assistant.feed import Batch, RunFeed
+from app.assistant.follow_ups import FollowUpOffer
 from app.assistant.runs import request_stop
 from app.assistant.stops import StopWatcher, cancel_once
 from app.db.statuses import RunStatus
+
+logger = logging.getLogger(__name__)
+
+# Offers kept once done (see Runner._offering).
+_OFFERS_KEPT = 256
 
 
 class RunHandle:
@@ -50,6 +58,11 @@ class RunHandle:
         """Wait until the run's driving task has ended."""
         await asyncio.wait([self._task])
 
+    async def follow_ups(self) -> tuple[str, ...]:
+        """The follow-ups offered after the run's end (a model's reply offers none of its
+        own), once asked (bounded by `follow_ups_timeout_s`); () if none are being asked."""
+        return await self._runner.follow_ups(self.run_id)
+
 
 class Runner:
     """Starts runs and drives them in this process; follows and stops runs anywhere."""
@@ -59,6 +72,13 @@ class Runner:
         self._driving: dict[int, asyncio.Task[None]] = {}
         # Starts whose caller was cancelled finish here (a reference keeps each alive).
         self._starting: set[asyncio.Task[RunHandle]] = set()
+        # Follow-ups asked after a run's end, by run: the latest few kept once done, for an
+        # API stream that asks for them after the task has ended.
+        self._offering: OrderedDict[int, asyncio.Task[tuple[str, ...]]] = OrderedDict()
+        config = engine.config
+        self._follow_ups = FollowUpOffer(
+            engine.sessions, engine.provider, config.language, config.follow_ups_timeout_s
+        )
         self._stops = StopWatcher(
             engine.sessions, self._driving, engine.config.stop_poll_interval_s
         )
@@ -122,11 +142,19 @@ class Runner:
         return True
 
     async def idle(self) -> None:
-        """Wait until this process drives no run and its stop watcher has stopped (so no
-        query of its is left open when the event loop closes)."""
-        while self._starting or self._driving:
-            await asyncio.wait([*self._starting, *self._driving.values()])
+        """Wait until this process drives no run, offers no follow-ups, and its stop watcher
+        has stopped (so no query of its is left open when the event loop closes)."""
+        while self._starting or self._driving or self._offers_pending():
+            await asyncio.wait([*self._starting, *self._driving.values(), *self._offers_pending()])
         await self._stops.idle()
+
+    async def follow_ups(self, run_id: int) -> tuple[str, ...]:
+        """What is being offered after the run's end here (see `RunHandle.follow_ups`)."""
+        task = self._offering.get(run_id)
+        if task is None:
+            return ()
+        await asyncio.wait([task])
+        return () if task.cancelled() or task.exception() else task.result()
 
     def is_driving(self, run_id: int) -> bool:
         """Whether this process drives the run."""
@@ -154,15 +182,30 @@ class Runner:
         self._stops.wake()
         return RunHandle(self, started, task)
 
+    def _offers_pending(self) -> list[asyncio.Task[tuple[str, ...]]]:
+        return [task for task in self._offering.values() if not task.done()]
+
+    def _offer_follow_ups(self, run_id: int) -> None:
+        task = asyncio.create_task(self._follow_ups.offer(run_id))
+        task.add_done_callback(_log_offer_failure(run_id))
+        self._offering[run_id] = task
+        while len(self._offering) > _OFFERS_KEPT and next(iter(self._offering.values())).done():
+            self._offering.popitem(last=False)
+
     async def _run(self, started: RunStarted, client: ClientContext | None) -> None:
         """The run to its end, each event to its feed (which hands viewers what arrived at
         most every flush interval)."""
-        run_id, ended = started.run_id, False
+        run_id, ended, offered = started.run_id, False, False
         try:
             await self.feed.publish(run_id, [started])
             async with aclosing(self.engine.execute(started, client)) as events:
                 async for event in events:
                     ended = isinstance(event, RunFinished)
+                    offered = offered or isinstance(event, SuggestionsOffered)
+                    if ended and event.status == RunStatus.completed and not offered:
+                        # Asked from now on, before anyone hears of the end (who may wait
+                        # for them: an API stream), and never waited for here.
+                        self._offer_follow_ups(run_id)
                     await self.feed.publish(run_id, [event])
         finally:
             if self._driving.get(run_id) is asyncio.current_task():
@@ -170,6 +213,16 @@ class Runner:
             if not ended:
                 # Stopped: the engine kept the text and ended the run without a word.
                 await self.feed.publish(run_id, [RunFinished(run_id, RunStatus.cancelled)])
+
+
+def _log_offer_failure(run_id: int) -> Callable[[asyncio.Task], None]:
+    """An offer's error (a database gone) is logged, never raised."""
+
+    def log(task: asyncio.Task[tuple[str, ...]]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("Run %s: follow-ups not offered: %s", run_id, task.exception())
+
+    return log
 
 
 def _forget_start(starting: set[asyncio.Task[RunHandle]]) -> Callable[[asyncio.Task], None]:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.assistant.providers.base import ToolSpec
+from app.assistant.undo import undo_last_change
 from app.db.models import Effect
 from app.home.errors import HomeError, NoChange
 from app.home.rooms import EffectOrigin, get_room, list_rooms, set_room_temperature
@@ -177,6 +178,19 @@ async def _set_room_temperature(arguments: dict[str, Any], context: ToolContext)
     )
 
 
+async def _undo_last_change(arguments: dict[str, Any], context: ToolContext) -> ToolOutcome:
+    thread_id = context.origin.thread_id
+    if thread_id is None:
+        raise ToolArgumentError("undo_last_change works only in a thread, which this is not.")
+    undos = await undo_last_change(context.session, thread_id, context.origin)
+    undone = [
+        {"room": e.room_name, "celsius": e.new_celsius, "previous_celsius": e.old_celsius}
+        for e in undos
+    ]
+    rooms = ", ".join(f"{u['room']} back to {format_celsius(u['celsius'])}" for u in undone)
+    return ToolOutcome({"undone": undone, "message": f"Undone: {rooms}."}, effects=tuple(undos))
+
+
 def _set_summary(arguments: dict[str, Any]) -> str:
     room, celsius = arguments.get("room"), arguments.get("celsius")
     where = f"the {room}" if isinstance(room, str) and room.strip() else "a room"
@@ -229,6 +243,17 @@ HOME_TOOLS: tuple[Tool, ...] = (
         _set_room_temperature,
         '{"room": "kitchen", "celsius": 19}',
         change=_set_summary,
+    ),
+    Tool(
+        ToolSpec(
+            "undo_last_change",
+            "Undo the last change made in this conversation (every room its newest change "
+            "set goes back to the value before), unless a room changed again since.",
+            {"type": "object", "properties": {}, "additionalProperties": False},
+        ),
+        _undo_last_change,
+        "{}",
+        change=lambda _arguments: "undo the last change made in this conversation",
     ),
 )
 

@@ -52,6 +52,29 @@ class UndoConflict(HomeError):
             "since. Set it directly instead."
         )
 
+    def facts(self) -> dict[str, object]:
+        """The room, what it is at now, and what the change had set."""
+        return {
+            "problem": "undo_conflict",
+            "room": self.effect.room_name,
+            "celsius": self.current_celsius,
+            "set_celsius": self.effect.new_celsius,
+        }
+
+
+class NothingToUndo(HomeError):
+    """A thread with no change of its own left to undo."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "There is no change in this thread to undo: every change made here was undone "
+            "already, or none was made."
+        )
+
+    def facts(self) -> dict[str, object]:
+        """Only the problem: there is nothing to name."""
+        return {"problem": "nothing_to_undo"}
+
 
 @dataclass(frozen=True)
 class LedgerFilter:

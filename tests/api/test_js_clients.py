@@ -379,3 +379,54 @@ async def test_use_chat_regenerate_and_edit_make_branches(
     assert refused.status_code == 400
     assert refused.json()["error"]["field"] == "messageId"
     assert "not on the branch" in refused.json()["error"]["message"]
+
+
+async def test_follow_ups_after_a_change_reach_both_clients_and_undo_that_undoes_it(
+    offline_api: str, token: str, sessions: SessionFactory
+) -> None:
+    follow_ups = ["Undo that", "Make it 1 degree cooler", "How warm is the living room?"]
+    ui = run_client("use-chat", offline_api, token, "chat-f1", say="set the kitchen to 20")
+    assert ui["errors"] == [] and ui["chatStatus"] == "ready"
+    offered = [p for p in ui["messages"][-1]["parts"] if p["type"] == "data-suggestions"]
+    assert [p["data"] for p in offered] == [{"texts": follow_ups}]
+    # assistant-ui: in the message's data, and in the thread's suggestions through its
+    # runtime's suggestion adapter.
+    aui = run_client(
+        "assistant-ui-suggestions", offline_api, token, "chat-f2", say="set the kitchen to 21"
+    )
+    (data,) = aui["message"]["metadata"]["unstable_data"][-1:]
+    assert (data["type"], data["texts"][0]) == ("suggestions", "Undo that")
+    assert [s["prompt"] for s in aui["suggestions"]] == data["texts"]
+    # The offer, sent back as written, does what it says: the thread's change is undone.
+    again = run_client("use-chat", offline_api, token, "chat-f2", say="Undo that")
+    assert again["errors"] == []
+    async with sessions() as session:
+        kitchen = (await session.exec(select(Room).where(Room.name == "kitchen"))).one()
+    assert kitchen.celsius == 20
+
+
+@pytest.fixture
+def suggesting_api(database_url: str, fake: FakeOpenAI, tmp_path: Path) -> Iterator[str]:
+    """The API with a model that is asked for follow-ups after its replies."""
+    env = {"HEARTH_DATABASE_URL": database_url, **fake.app_env()}
+    env["HEARTH_FOLLOW_UPS_TIMEOUT_S"] = "10"
+    with serve_api(env, tmp_path / "api.log") as url:
+        yield url
+
+
+@pytest.mark.parametrize("client", ["use-chat", "assistant-ui"])
+async def test_a_models_follow_ups_reach_the_client_before_the_finish(
+    suggesting_api: str, token: str, fake: FakeOpenAI, client: str
+) -> None:
+    texts = ["Make it warmer", "How warm is the bedroom?"]
+    fake.script(Turn(text=["Hello there."]), Turn(text=[json.dumps({"follow_ups": texts})]))
+    out = run_client(client, suggesting_api, token, f"chat-m-{client}", say="hi")
+    if client == "use-chat":
+        assert out["errors"] == [] and out["chatStatus"] == "ready"
+        offered = [p for p in out["messages"][-1]["parts"] if p["type"] == "data-suggestions"]
+        assert [p["data"] for p in offered] == [{"texts": texts}]
+    else:
+        assert out["message"]["status"] == {"type": "complete", "reason": "stop"}
+        (data,) = out["message"]["metadata"]["unstable_data"]
+        assert (data["type"], data["texts"]) == ("suggestions", texts)
+    assert fake.requests[1]["body"]["messages"][0]["content"].startswith("You suggest")

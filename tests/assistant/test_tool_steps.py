@@ -71,7 +71,7 @@ async def test_several_tools_in_one_turn_run_in_call_order(sessions: SessionFact
         (
             ("x", "open_garage", "{}"),
             "Unknown tool 'open_garage'; available tools: "
-            "get_room_temperature, list_rooms, set_room_temperature.",
+            "get_room_temperature, list_rooms, set_room_temperature, undo_last_change.",
         ),
         (
             ("x", "set_room_temperature", '{"room": "attic", "celsius": 20}'),

@@ -45,9 +45,15 @@ async def _celsius(sessions: SessionFactory, room: str) -> float:
         return (await session.exec(select(Room).where(Room.name == room))).one().celsius
 
 
-def test_the_model_is_offered_the_three_home_tools_with_their_arguments() -> None:
+def test_the_model_is_offered_the_four_home_tools_with_their_arguments() -> None:
     specs = {spec.name: spec.parameters for spec in home_tool_registry().specs}
-    assert set(specs) == {"list_rooms", "get_room_temperature", "set_room_temperature"}
+    assert set(specs) == {
+        "list_rooms",
+        "get_room_temperature",
+        "set_room_temperature",
+        "undo_last_change",
+    }
+    assert specs["undo_last_change"].get("required", []) == []
     assert specs["list_rooms"].get("required", []) == []
     assert specs["get_room_temperature"]["required"] == ["room"]
     assert specs["set_room_temperature"]["required"] == ["room", "celsius"]
@@ -61,7 +67,7 @@ def test_the_model_is_offered_the_three_home_tools_with_their_arguments() -> Non
             "open_garage",
             "{}",
             "Unknown tool 'open_garage'; available tools: "
-            "get_room_temperature, list_rooms, set_room_temperature.",
+            "get_room_temperature, list_rooms, set_room_temperature, undo_last_change.",
         ),
         (
             "set_room_temperature",
@@ -224,7 +230,14 @@ async def test_a_tool_that_crashes_is_a_wiring_bug_and_raises(sessions: SessionF
 
 def test_only_tools_that_change_the_home_say_what_a_call_would_change() -> None:
     registry = home_tool_registry()
-    assert [t.name for t in HOME_TOOLS if t.changes_home] == ["set_room_temperature"]
+    assert [t.name for t in HOME_TOOLS if t.changes_home] == [
+        "set_room_temperature",
+        "undo_last_change",
+    ]
+    assert (
+        registry.change_summary("undo_last_change", "{}")
+        == "undo the last change made in this conversation"
+    )
     summary = registry.change_summary("set_room_temperature", '{"room": "kitchen", "celsius": 19}')
     assert summary == "change the kitchen to 19 °C"
     assert (

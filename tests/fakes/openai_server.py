@@ -201,12 +201,15 @@ class FakeOpenAI:
         self._thread: threading.Thread | None = None
 
     def app_env(self) -> dict[str, str]:
-        """The settings that point a running Hearth at this server (Chat Completions)."""
+        """The settings that point a running Hearth at this server (Chat Completions).
+        Follow-ups after its replies are off (a request after each run that a script would
+        have to answer); a test of them sets HEARTH_FOLLOW_UPS_TIMEOUT_S."""
         return {
             "HEARTH_PROVIDER": "chat",
             "HEARTH_BASE_URL": self.base_url,
             "HEARTH_API_KEY": "test-key",
             "HEARTH_MODEL": "fake-model",
+            "HEARTH_FOLLOW_UPS_TIMEOUT_S": "0",
         }
 
     def script(self, *turns: Turn) -> None:

@@ -22,6 +22,7 @@ import {
 } from "assistant-stream";
 import { asAsyncIterableStream } from "assistant-stream/utils";
 import { toLanguageModelMessages } from "@assistant-ui/react-data-stream";
+import { consumeSuggestionResult } from "@assistant-ui/core/internal";
 
 const [scenario, baseUrl, token, threadId] = process.argv.slice(2);
 // HEARTH_PROTOCOL: ask for a wire format by query parameter (else the body decides).
@@ -189,6 +190,30 @@ class Chat extends AbstractChat {
   constructor(init) {
     super({ ...init, state: new PlainState() });
   }
+}
+
+// assistant-ui's place for suggestions is its runtime's suggestion adapter: after each reply
+// its local runtime (LocalThreadRuntimeCore) calls `generate` and puts what comes back in the
+// thread's `suggestions`. Hearth's adapter makes no request: it reads the reply's own
+// `suggestions` data part, which the accumulator keeps in `metadata.unstable_data`.
+const hearthSuggestionAdapter = {
+  async generate({ messages }) {
+    const offers = (messages.at(-1)?.metadata?.unstable_data ?? []).filter(
+      (data) => data?.type === "suggestions",
+    );
+    return (offers.at(-1)?.texts ?? []).map((prompt) => ({ prompt }));
+  },
+};
+
+// One assistant-ui reply, then the thread's suggestions as its runtime fills them.
+async function assistantUiSuggestions(text) {
+  const out = await assistantUiTurn([userMessage(text)]);
+  let suggestions = [];
+  await consumeSuggestionResult(
+    hearthSuggestionAdapter.generate({ messages: [userMessage(text), out.message] }),
+    { signal: new AbortController().signal, onUpdate: (update) => { suggestions = update; } },
+  );
+  return { ...out, suggestions };
 }
 
 // With `withTools`, the frontend tool is declared in the request body (useChat sends no tool
@@ -384,6 +409,7 @@ const scenarios = {
   "use-chat-tool": async () =>
     useChatTurns([process.env.HEARTH_SAY ?? "where am I?"], { withTools: true }),
   "use-chat": async () => useChatTurns((process.env.HEARTH_SAY ?? "hello").split("||")),
+  "assistant-ui-suggestions": async () => assistantUiSuggestions(process.env.HEARTH_SAY ?? "hello"),
   "assistant-ui-approve": async () => assistantUiApproving(process.env.HEARTH_SAY ?? "hello"),
   "use-chat-approve": async () =>
     useChatTurns([process.env.HEARTH_SAY ?? "hello"], { approving: true }),

@@ -26,8 +26,13 @@ def _no_instructions(_rooms) -> str:
 
 def engine_config(**overrides: float | str) -> EngineConfig:
     """The default configuration; text is handed on as it comes (no merging), so tests see
-    each delta, and stops are looked for often."""
-    values = {"stream_flush_interval_s": 0.0, "stop_poll_interval_s": 0.02} | overrides
+    each delta, and stops are looked for often; follow-ups after a model's reply are off (a
+    request a script would have to answer) unless `follow_ups_timeout_s` says so."""
+    values = {
+        "stream_flush_interval_s": 0.0,
+        "stop_poll_interval_s": 0.02,
+        "follow_ups_timeout_s": 0.0,
+    } | overrides
     return EngineConfig.from_settings(None, **values)
 
 

@@ -1,5 +1,6 @@
 """Suggested next messages in a real browser: buttons under the newest reply that send their
-text, kept across a reload, gone once answered, and never wider than a phone."""
+text, kept across a reload, gone once answered, and never wider than a phone; follow-ups
+after every reply that do what they say, and a model's that arrive after its reply."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from app.assistant.providers.offline.replies import Replies
+from tests.fakes.echo_provider import ECHO_FOLLOW_UPS
 from tests.support.offline import help_examples
 from tests.ui.chat_page import ChatPage
 
@@ -43,9 +46,46 @@ def test_a_reply_not_understood_offers_its_examples_and_one_click_asks_one(
     answer = chat.wait_until_answered()
     # Whichever room earlier tests left warmest.
     expect(answer).to_contain_text(re.compile(r"The [a-z ]+ is the warmest room, at [\d.]+ °C\."))
-    # The older reply offers nothing now, and the answer suggests nothing.
-    expect(_offered(chat)).to_have_count(0)
+    # The older reply offers nothing now: only the answer does, its own follow-ups.
+    expect(_offered(chat)).to_have_count(1)
+    expect(_offered(chat).get_by_role("button")).to_have_text(
+        ["Which room is coldest?", "Show all the temperatures"]
+    )
     expect(chat.composer).to_have_value("")
+
+
+def test_follow_ups_after_a_change_do_what_they_say(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    # The starters name the home's rooms, as the rooms panel lists them.
+    expect(chat.page.locator("[data-room]").first).to_be_attached()
+    rooms = chat.page.locator("[data-room]").evaluate_all("els => els.map(e => e.dataset.room)")
+    expect(chat.page.locator(".suggestion")).to_have_text(Replies("en").starters(rooms))
+    reply = chat.ask("Set the bedroom to 24.5")
+    buttons = reply.get_by_role("group", name="Suggested messages").get_by_role("button")
+    further = re.compile(r"^Make it 1 degree (warmer|cooler)$")
+    expect(buttons).to_have_text(["Undo that", further, "How warm is the home office?"])
+    direction = buttons.nth(1).inner_text().rsplit(" ", 1)[-1]
+    buttons.nth(1).click()
+    answer = chat.wait_until_answered()
+    moved = "25.5" if direction == "warmer" else "23.5"
+    expect(answer).to_contain_text(f"the bedroom is now {moved} °C, 1 degree {direction}")
+    answer.get_by_role("button", name="Undo that", exact=True).click()
+    expect(chat.assistant_messages).to_have_count(3)
+    undone = chat.wait_until_answered()
+    expect(undone).to_contain_text(f"Undone: the bedroom is back at 24.5 °C (it was {moved} °C).")
+    expect(chat.page.locator('[data-room="bedroom"] .room-celsius')).to_contain_text("24.5")
+
+
+def test_a_models_follow_ups_appear_after_its_reply_has_ended(chat: ChatPage) -> None:
+    chat.open_new_thread()
+    reply = chat.ask("/offer Here you go.")
+    expect(reply).to_contain_text("Here you go.")
+    # Asked once the run ended (the composer is free already); shown when they come.
+    buttons = reply.get_by_role("group", name="Suggested messages").get_by_role("button")
+    expect(buttons).to_have_text(list(ECHO_FOLLOW_UPS))
+    buttons.first.click()
+    answer = chat.wait_until_answered()
+    expect(answer).to_contain_text("is the warmest room")
 
 
 def test_the_buttons_wrap_on_a_phone(browser: Browser, app_url: str) -> None:

@@ -38,6 +38,9 @@ class OpenAIClientProvider:
     """What both OpenAI providers share: where the server is, and the client that reaches it
     (`client` for tests that bring their own)."""
 
+    # A model: asked for follow-ups after its replies (app/assistant/follow_ups.py).
+    suggests_follow_ups = True
+
     def __init__(self, config: ClientConfig, client: openai.AsyncOpenAI | None = None) -> None:
         self.config = config
         self.client = client or make_client(config)

@@ -36,6 +36,7 @@ class RetryingProvider:
     ) -> None:
         self.inner = inner
         self.name = inner.name
+        self.suggests_follow_ups: bool = getattr(inner, "suggests_follow_ups", False)
         self.max_attempts = max_attempts
         self.base_delay_s = base_delay_s
         self.max_delay_s = max_delay_s

@@ -16,9 +16,10 @@ Action = Literal[
     "coldest_room",
     "compare",  # which of two rooms is warmer (`delta_celsius` > 0) or colder (< 0)
     "follow_up",  # names rooms; the rest comes from the turn before
+    "undo",  # undo the thread's last change (through the ledger's undo)
 ]
 
-CHANGES: frozenset[Action] = frozenset({"set", "adjust"})
+CHANGES: frozenset[Action] = frozenset({"set", "adjust", "undo"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Intent:
 
     def as_read(self) -> Intent:
         """What a question about this intent asks: the rooms' temperatures, nothing changed."""
-        if self.every_room or (self.action == "list_rooms"):
+        if self.every_room or self.action in ("list_rooms", "undo"):
             return Intent("list_rooms")
         return Intent("read", self.rooms, unknown_rooms=self.unknown_rooms)
 

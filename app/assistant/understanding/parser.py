@@ -41,6 +41,7 @@ _ACTIONS: dict[str, Action] = {
     "HearthSetTemperature": "set",
     "HearthAdjustTemperature": "adjust",
     "HearthFollowUp": "follow_up",
+    "HearthUndo": "undo",
     "HassClimateGetTemperature": "read",
     "HassClimateSetTemperature": "set",
 }

@@ -10,6 +10,7 @@ from app.ui.components.markdown import inert_markdown
 from app.ui.components.message_tools import branch_prompt, edit_box, message_tools
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
+from app.ui.state.rooms import RoomsState
 from app.ui.transcript import TranscriptMessage, TranscriptPart
 
 _STATUS_COLORS = {
@@ -340,29 +341,21 @@ def message_view(message: TranscriptMessage) -> rx.Component:
     )
 
 
-SUGGESTIONS = (
-    "What's the temperature in the kitchen?",
-    "Set the kitchen to 19",
-    "Make the bedroom 2 degrees warmer",
-    "Which room is warmest?",
-)
-
-
 def suggestions() -> rx.Component:
-    """Starter prompts for an empty thread."""
+    """Starter prompts for an empty thread, naming the home's rooms."""
     return rx.vstack(
         rx.heading("What can I do for your home?", size="5"),
         rx.text("I read and change room temperatures. Try one of these:", color_scheme="gray"),
         rx.grid(
-            *[
-                rx.button(
+            rx.foreach(
+                RoomsState.starters,
+                lambda text: rx.button(
                     text,
                     variant="surface",
                     on_click=ChatState.send_suggestion(text),
                     class_name="suggestion",
-                )
-                for text in SUGGESTIONS
-            ],
+                ),
+            ),
             columns="2",
             spacing="2",
         ),

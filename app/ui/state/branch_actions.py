@@ -167,15 +167,13 @@ class BranchActions(rx.State, mixin=True):
         await self._read_branch(user.id or 0)
         return None
 
-    @rx.event
-    @signed_in
-    async def show_branch_heard(self, user: User):
-        """Another tab switched branches: show what it shows (not while a run streams here)."""
-        if not self.running_run_id and not self.starting:
-            await self._read_branch(user.id or 0)
-
     async def _read_branch(self, user_id: int) -> None:
         async with get_services().sessions() as session:
             page = await load_transcript(session, self.current_thread_id, user_id=user_id)
         self.messages, self.has_earlier = page.messages, page.has_earlier
         self.editing_message_id, self.edit_text = 0, ""
+
+    def _stop_editing_if_gone(self) -> None:
+        """An edit of a message no longer on screen (another tab switched versions) ends."""
+        if self.editing_message_id not in {m.id for m in self.messages}:
+            self.editing_message_id, self.edit_text = 0, ""

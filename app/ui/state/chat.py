@@ -237,10 +237,17 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
                     yield RoomsState.refresh("" if change.gone else change.room)
                 elif change.topic != topics[0]:
                     yield ThreadsState.refresh
+                elif not change.run_id and not change.gone:
+                    # Follow-ups offered after a run, or another tab switched versions: read
+                    # the branch on screen again (not while a run streams here).
+                    page = await read_transcript(thread_id, first_id(self.messages), user_id)
+                    async with self:
+                        here = self.current_thread_id == thread_id
+                        if here and not self.running_run_id and not self.starting:
+                            self.messages = merge_page(self.messages, page)
+                            self._stop_editing_if_gone()
                 elif is_starting(token) and not change.gone:
                     continue  # this tab's own Send: it follows the run it creates
-                elif not change.run_id and not change.gone:
-                    yield ChatState.show_branch_heard  # another tab switched branches
                 else:
                     async with self:
                         # (Re)read here: what this tab's other handlers did meanwhile (a

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from app.assistant.providers.offline.replies import Replies
 from app.home.rooms import list_rooms
 from app.home.temperatures import format_celsius
 from app.services import get_services
@@ -21,10 +22,20 @@ class RoomRow:
     changed: bool = False
 
 
+# What an empty thread offers until the home's rooms are read (then: for its rooms).
+STARTERS = [
+    "What's the temperature in the kitchen?",
+    "Set the kitchen to 19",
+    "Make the bedroom 2 degrees warmer",
+    "Which room is warmest?",
+]
+
+
 class RoomsState(AuthState):
-    """The home's rooms and their temperatures."""
+    """The home's rooms and their temperatures, and the starters that name them."""
 
     rooms: list[RoomRow] = []
+    starters: list[str] = STARTERS
 
     @rx.event
     async def refresh(self, changed_room: str = "") -> None:
@@ -38,3 +49,5 @@ class RoomsState(AuthState):
             RoomRow(r.name, format_celsius(r.celsius), changed=r.name == changed_room)
             for r in rooms
         ]
+        language = get_services().settings.language
+        self.starters = Replies(language).starters([r.name for r in rooms])

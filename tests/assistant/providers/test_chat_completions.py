@@ -133,6 +133,7 @@ async def test_text_only(sessions: SessionFactory, fake: FakeOpenAI) -> None:
         "list_rooms",
         "get_room_temperature",
         "set_room_temperature",
+        "undo_last_change",
     }
     assert body["messages"] == [
         {"role": "system", "content": "You are Hearth."},

@@ -116,6 +116,7 @@ async def test_text_only(sessions: SessionFactory, fake: FakeOpenAI) -> None:
         "list_rooms",
         "get_room_temperature",
         "set_room_temperature",
+        "undo_last_change",
     }
     assert body["instructions"] == "You are Hearth."
     assert body["input"] == [{"role": "user", "content": "hi"}]

@@ -47,6 +47,8 @@ def first_round(turn: Turn | None, room_names: Sequence[str]) -> list[Call]:
                 for room in rooms_of(intent, room_names):
                     arguments = {"room": room, "celsius": intent.celsius}
                     calls.append(Call("set_room_temperature", arguments, index))
+            case "undo" if turn.kind == "command":
+                calls.append(Call("undo_last_change", {}, index))
     return calls
 
 

@@ -77,7 +77,7 @@ class OfflineProvider:
             if index and self.chunk_delay_s:
                 await asyncio.sleep(self.chunk_delay_s)
             yield ProviderText(chunk)
-        if offered := self.replies.offered(turn, rooms):
+        if offered := self.replies.offered(turn, done, rooms):
             yield ProviderSuggestions(tuple(offered))
         yield ProviderFinish("stop")
 

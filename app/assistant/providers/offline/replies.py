@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from app.assistant.providers.offline.follow_ups import FollowUps
 from app.assistant.providers.offline.plan import Call, Output
 from app.assistant.understanding.context import Turn
 from app.assistant.understanding.intents import Intent, Utterance, UtteranceKind
@@ -45,6 +46,7 @@ class Replies:
         self._examples: dict[str, Any] = catalogue["examples"]
         self._rooms = RoomForms(catalogue["rooms"])
         self._decimal_separator: str = catalogue["numbers"]["decimal_separator"]
+        self._follow_ups = FollowUps(catalogue["follow_ups"], self._rooms)
 
     def say(self, message_id: str, **fields: Any) -> str:
         """One message of the catalogue, its fields filled in; a room's name also in the
@@ -68,13 +70,18 @@ class Replies:
         template = f"problem_{output.get('problem')}"
         if template not in self._messages:
             return str(output["error"])
-        return self.say(
-            template,
-            room=output["room"],
-            celsius=self.degrees(output["celsius"]),
-            low=self.number(output["min_celsius"]),
-            high=self.number(output["max_celsius"]),
-        )
+        fields: dict[str, Any] = {}
+        if "room" in output:
+            fields["room"] = output["room"]
+        for name, field in (
+            ("celsius", "celsius"),
+            ("min_celsius", "low"),
+            ("max_celsius", "high"),
+        ):
+            if name in output:
+                value = float(output[name])
+                fields[field] = self.degrees(value) if name == "celsius" else self.number(value)
+        return self.say(template, **fields)
 
     def number(self, value: float) -> str:
         """19.5 -> '19.5', or '19,5' where the decimal separator is a comma."""
@@ -119,11 +126,26 @@ class Replies:
             parts.append(self.say("held", example=example))
         return " ".join(part for part in parts if part)
 
-    def offered(self, turn: Turn | None, rooms: Sequence[str]) -> list[str]:
-        """The messages a reply offers to send next: help's examples, as buttons."""
+    def offered(self, turn: Turn | None, done: Done, rooms: Sequence[str]) -> list[str]:
+        """The messages a reply offers to send next, as buttons: help's examples for words
+        not understood, else follow-ups that fit what the turn did."""
         if turn is None or not turn.intents:
             return self.fallback(_said(turn), rooms)[1]
-        return []
+        return self._follow_ups.after(turn, done, rooms)
+
+    def starters(self, rooms: Sequence[str]) -> list[str]:
+        """What an empty thread offers, for the home's first two rooms (by name)."""
+        first = rooms[0] if rooms else self._examples["default_room"]
+        second = rooms[1] if len(rooms) > 1 else first
+        fields = {**self._rooms.forms("room", first), **self._rooms.forms("second", second)}
+        return [template.format(**fields) for template in _catalogue(self.language)["starters"]]
+
+    def follow_ups_after_changes(
+        self, changes: Sequence[tuple[str, float, float]], rooms: Sequence[str]
+    ) -> list[str]:
+        """Follow-ups for a reply the offline assistant did not write, from what its run
+        changed, (room, before, after) in order."""
+        return self._follow_ups.after_changes(changes, rooms)
 
     def fallback(self, utterance: Utterance, rooms: Sequence[str]) -> tuple[str, list[str]]:
         """Help for words not understood: short, and its examples fit what was said (the
@@ -176,6 +198,8 @@ class Replies:
                 return self._compare(intent, results[0], results[1])
             case "set" | "adjust":
                 return self._changes(intent, results)
+            case "undo":
+                return self._undone(results)
         return ""
 
     def _read(self, output: Output) -> str:
@@ -253,6 +277,23 @@ class Replies:
             direction=self.say("warmer" if now > before else "cooler"),
             before=self.degrees(before),
         )
+
+    def _undone(self, results: list[Output]) -> str:
+        if not results or "error" in results[-1]:
+            return self.refused(results[-1]) if results else ""
+        undone = results[-1]["undone"]
+        fields = [
+            {
+                "room": u["room"],
+                "celsius": self.degrees(u["celsius"]),
+                "before": self.degrees(u["previous_celsius"]),
+            }
+            for u in undone
+        ]
+        if len(fields) == 1:
+            return self.say("undone", **fields[0])
+        lines = [self.say("undone_line", **f) for f in fields]
+        return self.say("undone_many") + "\n\n" + "\n".join(lines)
 
     def _change_line(self, output: Output) -> str:
         if "error" in output:

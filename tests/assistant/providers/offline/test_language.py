@@ -50,7 +50,8 @@ async def test_a_german_household_is_answered_in_german_through_the_apps_wiring(
     assert chat.suggested[0][:2] == offered
     for example in chat.suggested[0]:
         await chat.ask(example)
-        assert "set_room_temperature" in chat.tools and chat.suggested == [], example
+        assert "set_room_temperature" in chat.tools, example
+        assert chat.suggested[0][0] == "Mach das rückgängig", example
 
 
 async def test_a_german_refusal_says_the_range_in_german(german_services: Services) -> None:

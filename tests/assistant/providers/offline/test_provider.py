@@ -157,7 +157,7 @@ async def test_an_unknown_room_is_named_with_the_rooms_known(chat: Chat) -> None
     assert chat.suggested == []
 
 
-async def test_the_suggested_examples_are_understood_and_answers_suggest_nothing(
+async def test_the_suggested_examples_are_understood_and_answers_offer_follow_ups(
     chat: Chat,
 ) -> None:
     await chat.ask("hello")
@@ -165,7 +165,9 @@ async def test_the_suggested_examples_are_understood_and_answers_suggest_nothing
     assert offered == tuple(help_examples("hello"))
     for example in offered:
         await chat.ask(example)
-        assert chat.tools and chat.suggested == [], example
+        # Understood: the answer offers follow-ups (test_follow_ups.py), not the help again.
+        assert chat.tools and len(chat.suggested) == 1, example
+        assert set(chat.suggested[0]).isdisjoint(offered), example
 
 
 async def test_replies_stream_in_several_chunks(runner: Runner) -> None:
