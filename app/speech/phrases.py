@@ -17,7 +17,10 @@ _TEENS = (
     "ten | eleven | twelve | thirteen | fourteen | fifteen | sixteen | seventeen | eighteen "
     "| nineteen"
 )
-_TENS = "twenty | thirty | forty | fifty | sixty | seventy | eighty | ninety"
+# Room temperatures: up to the thirties in Celsius; forty and up only said as Fahrenheit
+# (which keeps "nineteen" from being heard as "ninety two").
+_CELSIUS_TENS = "twenty | thirty"
+_FAHRENHEIT_TENS = "forty | fifty | sixty | seventy | eighty | ninety"
 
 # Rooms any home has in words: every room at once (the understanding's {every}).
 _EVERY_ROOM = ("every room", "all the rooms", "the whole house")
@@ -44,9 +47,10 @@ public <utterance> = [<opening>] <sentence> [<closing>];
 <direction> = warmer | cooler | colder | hotter;
 <temp> = temperature | heating;
 <amount> = <value> | a bit | a little | a couple of degrees | half a degree | one degree;
-<value> = [minus] <number> [and a half | point <digit>] [<unit>];
+<value> = [minus] <number> [and a half | point <digit>] [<unit>]
+        | ({_FAHRENHEIT_TENS}) [<digit>] [degrees] fahrenheit;
 <unit> = degrees | degree | celsius | fahrenheit;
-<number> = zero | <digit> | {_TEENS} | ({_TENS}) [<digit>] | (a | one) hundred;
+<number> = zero | <digit> | {_TEENS} | ({_CELSIUS_TENS}) [<digit>];
 <digit> = {_DIGITS};
 """
 

@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from app.settings import get_settings
+from app.ui.components.speech import dictate_button
 from app.ui.state.chat import ChatState
 
 # The counter shows from this share of the limit on.
@@ -87,6 +88,7 @@ def composer() -> rx.Component:
                 width="100%",
                 id="composer",
             ),
+            dictate_button(),
             rx.cond(
                 ChatState.is_running,
                 rx.button(

@@ -7,6 +7,7 @@ import reflex as rx
 from app.ui.components.follow_scroll import follow_scroll
 from app.ui.components.local_time import local_time
 from app.ui.components.markdown import inert_markdown
+from app.ui.components.speech import read_aloud_button
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
 from app.ui.transcript import TranscriptMessage, TranscriptPart
@@ -229,6 +230,7 @@ def _rating(message: TranscriptMessage) -> rx.Component:
         rx.hstack(
             _thumb(message, "up", "thumbs-up", "Good reply"),
             _thumb(message, "down", "thumbs-down", "Bad reply"),
+            read_aloud_button(message),
             spacing="1",
             class_name="rating",
         ),
