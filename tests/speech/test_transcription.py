@@ -75,5 +75,7 @@ async def test_limits_are_checked_before_anything_is_sent(tmp_path: Path) -> Non
 
 
 async def test_switched_off_says_so() -> None:
-    with pytest.raises(TranscriptionUnavailable, match=r"\(HEARTH_DICTATION=off\); type the message"):
+    with pytest.raises(
+        TranscriptionUnavailable, match=r"\(HEARTH_DICTATION=off\); type the message"
+    ):
         await transcribe_wav(None, b"RIFF", [], max_seconds=15)
