@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from app.settings import get_settings
-from app.ui.components.speech import dictate_button
+from app.ui.components.speech import with_dictate_button
 from app.ui.state.chat import ChatState
 
 # The counter shows from this share of the limit on.
@@ -73,22 +73,23 @@ def composer() -> rx.Component:
             data_waiting=rx.cond(ChatState.is_waiting_for_approval, "approval", ""),
         ),
         rx.hstack(
-            rx.text_area(
-                name="message",
-                value=ChatState.prompt,
-                on_change=ChatState.set_prompt,
-                placeholder="Ask about the home… (Enter sends, Shift+Enter for a new line)",
-                aria_label="Message",
-                enter_key_submit=True,
-                auto_focus=True,
-                # No maxlength: it would cut a long paste silently; the counter says instead.
-                aria_describedby="composer-count",
-                rows="2",
-                resize="vertical",
-                width="100%",
-                id="composer",
+            with_dictate_button(
+                rx.text_area(
+                    name="message",
+                    value=ChatState.prompt,
+                    on_change=ChatState.set_prompt,
+                    placeholder="Ask about the home… (Enter sends, Shift+Enter for a new line)",
+                    aria_label="Message",
+                    enter_key_submit=True,
+                    auto_focus=True,
+                    # No maxlength: it would cut a long paste silently; the counter says instead.
+                    aria_describedby="composer-count",
+                    rows="2",
+                    resize="vertical",
+                    width="100%",
+                    id="composer",
+                )
             ),
-            dictate_button(),
             rx.cond(
                 ChatState.is_running,
                 rx.button(

@@ -32,16 +32,22 @@ class ReadAloudButton(rx.Component):
     lang: rx.Var[str]
 
 
-def dictate_button() -> rx.Component:
-    """The composer's microphone, where dictation is on."""
-    return rx.cond(
-        SpeechState.can_dictate,
-        DictateButton.create(
-            max_seconds=SpeechState.dictation_max_s,
-            busy=SpeechState.is_transcribing,
-            on_recorded=SpeechState.transcribe,
-            on_problem=SpeechState.tell_problem,
+def with_dictate_button(message_box: rx.Component) -> rx.Component:
+    """The composer's message box with the microphone in its corner (where dictation is on):
+    the box keeps its whole width, even on a phone."""
+    return rx.box(
+        message_box,
+        rx.cond(
+            SpeechState.can_dictate,
+            DictateButton.create(
+                max_seconds=SpeechState.dictation_max_s,
+                busy=SpeechState.is_transcribing,
+                on_recorded=SpeechState.transcribe,
+                on_problem=SpeechState.tell_problem,
+            ),
         ),
+        class_name=rx.cond(SpeechState.can_dictate, "composer-input dictation", "composer-input"),
+        width="100%",
     )
 
 
