@@ -218,6 +218,27 @@ class Settings(BaseSettings):
         le=1,
         description="Pause between the offline assistant's chunks.",
     )
+    dictation: Literal["auto", "offline", "server", "off"] = Field(
+        default="auto",
+        description="Who writes down what the microphone button hears: offline (PocketSphinx "
+        "on this machine, English), server (HEARTH_TRANSCRIPTION_BASE_URL, or OpenAI with "
+        "a key), off; auto = server when HEARTH_TRANSCRIPTION_BASE_URL is set, else offline.",
+    )
+    transcription_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible server with /audio/transcriptions (Whisper), e.g. "
+        "http://127.0.0.1:8000/v1.",
+    )
+    transcription_api_key: SecretStr | None = Field(
+        default=None, description="Its API key (default: HEARTH_API_KEY)."
+    )
+    transcription_model: str = Field(
+        default="whisper-1", min_length=1, description="Its transcription model."
+    )
+    # The recording crosses the websocket as base64, whose messages Reflex caps at 1 MB.
+    dictation_max_s: float = Field(
+        default=15, ge=1, le=20, description="Longest dictation, in seconds (at most 20)."
+    )
 
     @field_validator("redis_url")
     @classmethod
@@ -272,6 +293,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"HEARTH_PROVIDER={self.provider} needs HEARTH_API_KEY (or OPENAI_API_KEY), "
                 "or HEARTH_BASE_URL of a server that needs no key"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _transcription_server_is_reachable(self) -> Settings:
+        if (
+            self.dictation == "server"
+            and not self.transcription_base_url
+            and not (self.transcription_api_key or self.api_key)
+        ):
+            raise ValueError(
+                "HEARTH_DICTATION=server needs HEARTH_TRANSCRIPTION_BASE_URL, or an API key "
+                "(HEARTH_TRANSCRIPTION_API_KEY or HEARTH_API_KEY) for OpenAI's"
             )
         return self
 

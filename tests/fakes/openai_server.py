@@ -3,6 +3,8 @@
 It speaks `POST /v1/chat/completions` and `POST /v1/responses` with `stream: true` as
 OpenAI does (chunk shapes, tool-call argument fragments, usage, `[DONE]`), so the real
 `openai` client talks to it unchanged. Each request plays the next scripted `Turn`.
+`POST /v1/audio/transcriptions` takes the multipart upload OpenAI takes and answers the next
+scripted transcript (`script_transcripts`) as `{"text": ...}`.
 
     with FakeOpenAI() as fake:
         fake.script(Turn(text=["Hel", "lo"]))
@@ -197,6 +199,7 @@ class FakeOpenAI:
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self.requests: list[dict[str, Any]] = []
         self._turns: deque[Turn] = deque()
+        self._transcripts: deque[str | int] = deque()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -215,6 +218,28 @@ class FakeOpenAI:
     def script(self, *turns: Turn) -> None:
         """Queue turns; each request plays the next one."""
         self._turns.extend(turns)
+
+    def script_transcripts(self, *answers: str | int) -> None:
+        """Queue transcription answers: a text, or an HTTP status to fail with."""
+        self._transcripts.extend(answers)
+
+    async def _transcription(self, request: Request) -> Response:
+        async with request.form() as form:
+            upload = form.get("file")
+            fields = {k: v for k, v in form.items() if isinstance(v, str)}
+            if upload is None or isinstance(upload, str):
+                error = {"message": "file: required", "type": "invalid_request_error"}
+                return JSONResponse({"error": error}, 400)
+            audio = await upload.read()
+            fields.update(filename=upload.filename or "", content_type=upload.content_type or "")
+        self.requests.append({"path": request.url.path, "body": fields, "audio": audio})
+        if not self._transcripts:
+            return JSONResponse({"error": {"message": "no transcript is scripted"}}, 500)
+        answer = self._transcripts.popleft()
+        if isinstance(answer, int):
+            error = {"message": f"fake error {answer}", "type": "fake", "code": None}
+            return JSONResponse({"error": error}, answer)
+        return JSONResponse({"text": answer})
 
     @property
     def pending(self) -> int:
@@ -273,6 +298,7 @@ class FakeOpenAI:
             routes=[
                 Route("/v1/chat/completions", chat, methods=["POST"]),
                 Route("/v1/responses", responses, methods=["POST"]),
+                Route("/v1/audio/transcriptions", self._transcription, methods=["POST"]),
             ]
         )
 

@@ -27,6 +27,7 @@ from app.assistant.understanding.grammar import (
 )
 from app.assistant.understanding.intents import Action, Intent, Utterance
 from app.assistant.understanding.kinds import decide_kind, shape_of
+from app.assistant.understanding.spoken_numbers import with_digits
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class Understanding:
 
     def parse(self, text: str, room_names: Sequence[str]) -> tuple[Intent, ...]:
         """The intents of one message, or () if it is not understood."""
+        text = with_digits(text, self._language)  # as dictated: "nineteen and a half"
         rooms = _room_list(grammar(self._language), room_names)
         result = self._recognize(text, rooms, guessing=False)
         if result is not None:

@@ -7,6 +7,7 @@ from reflex.vars import Var
 
 from app.settings import get_settings
 from app.ui.components.attachments import attachments_row, drop_zone
+from app.ui.components.speech import with_dictate_button
 from app.ui.state.chat import ChatState
 
 # The counter shows from this share of the limit on.
@@ -78,20 +79,22 @@ def _form() -> rx.Component:
         ),
         attachments_row(),
         rx.hstack(
-            rx.text_area(
-                name="message",
-                value=ChatState.prompt,
-                on_change=ChatState.set_prompt,
-                placeholder="Ask about the home… (Enter sends, Shift+Enter for a new line)",
-                aria_label="Message",
-                enter_key_submit=True,
-                auto_focus=True,
-                # No maxlength: it would cut a long paste silently; the counter says instead.
-                aria_describedby="composer-count",
-                rows="2",
-                resize="vertical",
-                width="100%",
-                id="composer",
+            with_dictate_button(
+                rx.text_area(
+                    name="message",
+                    value=ChatState.prompt,
+                    on_change=ChatState.set_prompt,
+                    placeholder="Ask about the home… (Enter sends, Shift+Enter for a new line)",
+                    aria_label="Message",
+                    enter_key_submit=True,
+                    auto_focus=True,
+                    # No maxlength: it would cut a long paste silently; the counter says instead.
+                    aria_describedby="composer-count",
+                    rows="2",
+                    resize="vertical",
+                    width="100%",
+                    id="composer",
+                )
             ),
             rx.cond(
                 ChatState.is_running,

@@ -8,6 +8,7 @@ from app.ui.components.follow_scroll import follow_scroll
 from app.ui.components.local_time import local_time
 from app.ui.components.markdown import inert_markdown
 from app.ui.components.message_tools import branch_prompt, edit_box, message_tools
+from app.ui.components.speech import read_aloud_button
 from app.ui.components.stream import hearth_stream
 from app.ui.state.chat import ChatState
 from app.ui.state.rooms import RoomsState
@@ -245,6 +246,7 @@ def _rating(message: TranscriptMessage) -> rx.Component:
         rx.hstack(
             _thumb(message, "up", "thumbs-up", "Good reply"),
             _thumb(message, "down", "thumbs-down", "Bad reply"),
+            read_aloud_button(message),
             spacing="1",
             class_name="rating",
         ),
