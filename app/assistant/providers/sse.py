@@ -92,37 +92,27 @@ def _raise_if_error(data: Any, request: httpx2.Request) -> None:
 async def read_events(
     response: httpx2.Response, read_interval_s: float = 0.0
 ) -> AsyncIterator[EventBatch]:
-    """The response's events, a batch per network read, until `[DONE]` (or its end).
+    """The response's events until `[DONE]` (or its end), a batch for whatever was read while
+    this generator's consumer was busy.
 
-    With `read_interval_s`, the body is read at most that often after the first read: what
-    arrives meanwhile waits in the socket and comes as one read, so a token costs a share of
-    a read instead of a read of its own.
+    With `read_interval_s`, the socket is read at most that often while text flows: after a
+    read that had to wait for the network, the reader waits that long, so what arrives
+    meanwhile is taken in one read (a token costs a share of a read, not a read of its own).
     """
     splitter, done = SseSplitter(), False
-    loop = asyncio.get_running_loop()
-    next_read = 0.0
     try:
-        chunks = response.aiter_bytes()
-        while True:
-            if read_interval_s > 0 and next_read:
-                delay = next_read - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            try:
-                chunk = await anext(chunks)
-            except StopAsyncIteration:
-                break
-            next_read = loop.time() + read_interval_s
+        async for chunks in _chunk_batches(response, read_interval_s):
             if done:
                 continue  # after [DONE]: read to the end, so the connection can be reused
             batch: EventBatch = []
-            for name, data in splitter.feed(chunk):
-                if data.startswith(b"[DONE]"):
-                    done = True
+            for chunk in chunks:
+                for name, data in splitter.feed(chunk):
+                    if data.startswith(b"[DONE]"):
+                        done = True
+                        break
+                    batch.append((name, _checked(data, response.request)))
+                if done:
                     break
-                parsed = _parse(data)
-                _raise_if_error(parsed, response.request)
-                batch.append((name, parsed))
             if batch:
                 yield batch
         if not done:
@@ -130,12 +120,74 @@ async def read_events(
             for name, data in splitter.finish():
                 if data.startswith(b"[DONE]"):
                     break
-                parsed = _parse(data)
-                _raise_if_error(parsed, response.request)
-                batch.append((name, parsed))
+                batch.append((name, _checked(data, response.request)))
             if batch:
                 yield batch
     except _TIMEOUTS as exc:
         raise openai.APITimeoutError(request=response.request) from exc
     except _REQUEST_ERRORS as exc:
         raise openai.APIConnectionError(request=response.request) from exc
+
+
+def _checked(data: bytes, request: httpx2.Request) -> Any:
+    parsed = _parse(data)
+    _raise_if_error(parsed, request)
+    return parsed
+
+
+# A read that took longer than this waited for the network (one that the client's buffer
+# answers takes microseconds).
+_WAITED_S = 0.001
+
+
+async def _chunk_batches(
+    response: httpx2.Response, read_interval_s: float
+) -> AsyncIterator[list[bytes]]:
+    """The body's chunks, those read while the consumer was busy together."""
+    if read_interval_s <= 0:
+        async for chunk in response.aiter_bytes():
+            yield [chunk]
+        return
+    chunks: list[bytes] = []
+    arrived = asyncio.Event()
+    failure: list[BaseException] = []
+    ended: list[bool] = []
+    loop = asyncio.get_running_loop()
+
+    async def read() -> None:
+        try:
+            body = response.aiter_bytes()
+            while True:
+                started = loop.time()
+                try:
+                    chunk = await anext(body)
+                except StopAsyncIteration:
+                    return
+                chunks.append(chunk)
+                arrived.set()
+                if loop.time() - started > _WAITED_S:
+                    await asyncio.sleep(read_interval_s)
+        except Exception as exc:  # raised by the consumer, in its own task
+            failure.append(exc)
+        finally:
+            ended.append(True)
+            arrived.set()
+
+    reader = asyncio.create_task(read())
+    try:
+        while True:
+            if not chunks and not ended:
+                arrived.clear()
+                await arrived.wait()
+            if chunks:
+                taken = chunks[:]
+                chunks.clear()
+                yield taken
+            elif ended:
+                if failure:
+                    raise failure[0]
+                return
+    finally:
+        if not reader.done():
+            reader.cancel()
+        await asyncio.wait([reader])
