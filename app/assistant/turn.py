@@ -223,10 +223,13 @@ async def stream_turn(
             text_due = (
                 unsaved_since is not None and now - unsaved_since >= config.save_text_within_s
             )
-            if text_due or now - last_checkpoint >= config.checkpoint_interval_s:
+            if now - last_checkpoint >= config.checkpoint_interval_s:
                 last_checkpoint = now
                 if await recorder.beat(step_count=step):
                     unsaved_since = None
+            elif text_due and await recorder.save_text():
+                # The text alone: the heartbeat keeps its own rhythm.
+                unsaved_since = None
     # Saved by the checkpoint that follows every turn (the tool calls', or the run's end).
     recorder.defer(step_count=step)
     if finish is not None:
