@@ -95,9 +95,10 @@ async def read_events(
     """The response's events until `[DONE]` (or its end), a batch for whatever was read while
     this generator's consumer was busy.
 
-    With `read_interval_s`, the socket is read at most that often while text flows: after a
-    read that had to wait for the network, the reader waits that long, so what arrives
-    meanwhile is taken in one read (a token costs a share of a read, not a read of its own).
+    With `read_interval_s`, the socket is read at most that often while text flows (after its
+    first interval): after a read that had to wait for the network, the reader waits that
+    long, so what arrives meanwhile is taken in one read (a token costs a share of a read,
+    not a read of its own). Without, each chunk is passed on as it comes.
     """
     splitter, done = SseSplitter(), False
     try:
@@ -157,6 +158,8 @@ async def _chunk_batches(
     async def read() -> None:
         try:
             body = response.aiter_bytes()
+            # The first interval is read as it comes: the first words are never held back.
+            throttle_from = loop.time() + read_interval_s
             while True:
                 started = loop.time()
                 try:
@@ -165,7 +168,8 @@ async def _chunk_batches(
                     return
                 chunks.append(chunk)
                 arrived.set()
-                if loop.time() - started > _WAITED_S:
+                now = loop.time()
+                if now - started > _WAITED_S and now >= throttle_from:
                     await asyncio.sleep(read_interval_s)
         except Exception as exc:  # raised by the consumer, in its own task
             failure.append(exc)
