@@ -146,10 +146,12 @@ class RunRecorder:
             return True
         try:
             async with self.sessions() as session:
+                # A session of its own holds no rows to keep in step: no ORM synchronising.
                 await session.exec(
                     update(Message)
                     .where(col(Message.id) == self.message_id)
                     .values(parts=parts, updated_at=utcnow())
+                    .execution_options(synchronize_session=False)
                 )
                 await session.commit()
         except OperationalError as exc:
