@@ -33,7 +33,7 @@ from app.accounts.api_tokens import create_api_token  # noqa: E402
 from app.accounts.users import create_user  # noqa: E402
 from app.db.migrate import upgrade_to_head  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
-from bench.scripted import prompt, token  # noqa: E402
+from bench.scripted import paced_tokens, prompt, token  # noqa: E402
 from tests.support.api_server import serve_api  # noqa: E402
 from tests.support.app_server import database_url_for, free_port  # noqa: E402
 
@@ -141,6 +141,20 @@ def one_reply(url: str, secret: str, tokens: int, pace_ms: float) -> tuple[float
     return time.monotonic() - started, len(received)
 
 
+def scripted_alone_s(tokens: int, pace_ms: float, replies: int) -> float:
+    """CPU of the scripted provider by itself (its timed wake-ups, nothing consuming them),
+    median over `replies` runs in this process: the part of the scripted figure that is the
+    fake model's, not Hearth's."""
+
+    async def one() -> float:
+        started = time.process_time()
+        async for _ in paced_tokens(tokens, pace_ms / 1000):
+            pass
+        return time.process_time() - started
+
+    return statistics.median(asyncio.run(one()) for _ in range(replies))
+
+
 def measure(
     provider: str, base_url: str, folder: Path, postgres_url: str, args: argparse.Namespace
 ) -> dict[str, object]:
@@ -197,6 +211,7 @@ def main() -> None:
         finally:
             model.terminate()
             model.wait(10)
+    alone = scripted_alone_s(args.tokens, args.pace_ms, 3) if "scripted" in providers else None
     load_after = os.getloadavg()
     database = "postgres" if args.postgres_url else "sqlite"
     print(
@@ -209,6 +224,11 @@ def main() -> None:
         print(
             f"{r['provider']:<11}{r['cpu_median_s']:>8.3f}{r['wall_median_s']:>8.2f}"
             f"{r['others_cores']:>13.2f}  {every}"
+        )
+    if alone is not None:
+        print(
+            f"the scripted provider alone (its {args.tokens} timed wake-ups, in this process): "
+            f"{alone:.3f} s of the scripted figure"
         )
     print(
         "load average before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f}".format(
