@@ -159,7 +159,7 @@ async def _chunk_batches(
         try:
             body = response.aiter_bytes()
             # The first interval is read as it comes: the first words are never held back.
-            throttle_from = loop.time() + read_interval_s
+            throttle_from = rested_at = loop.time() + read_interval_s
             while True:
                 started = loop.time()
                 try:
@@ -169,8 +169,12 @@ async def _chunk_batches(
                 chunks.append(chunk)
                 arrived.set()
                 now = loop.time()
-                if now - started > _WAITED_S and now >= throttle_from:
+                # After a read that waited for the network, or a fifth of an interval of
+                # reads that each came at once (a busy machine's short waits look alike).
+                waited = now - started > _WAITED_S or now - rested_at >= read_interval_s / 5
+                if waited and now >= throttle_from:
                     await asyncio.sleep(read_interval_s)
+                    rested_at = loop.time()
         except Exception as exc:  # raised by the consumer, in its own task
             failure.append(exc)
         finally:

@@ -88,7 +88,8 @@ async def test_a_read_interval_reads_a_paced_stream_in_batches(fake: FakeOpenAI,
     texts = _texts(events)
     assert "".join(texts) == "".join(WORDS)
     assert len(texts) <= len(WORDS) / 2, f"{len(texts)} pieces for {len(WORDS)} chunks"
-    assert texts[0] == WORDS[0]  # the first words are not held back
+    # The first words are not held back for an interval (a busy machine may read two at once).
+    assert texts[0].startswith(WORDS[0]) and len(texts[0].split()) <= 3, texts[0]
 
 
 @pytest.mark.parametrize("api", [_chat, _responses])
