@@ -94,6 +94,7 @@ def client_config(settings: Settings) -> ClientConfig:
         base_url=settings.base_url,
         request_timeout_s=settings.request_timeout_s,
         connect_timeout_s=settings.connect_timeout_s,
+        read_interval_s=settings.model_read_interval_s,
     )
 
 

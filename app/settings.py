@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     model: str = Field(default="gpt-4.1-mini", min_length=1, description="Model name.")
     request_timeout_s: float = Field(default=60, gt=0, description="Per request, in seconds.")
     connect_timeout_s: float = Field(default=10, gt=0, description="To connect, in seconds.")
+    model_read_interval_s: float = Field(
+        default=0.02,
+        ge=0,
+        le=0.5,
+        description="How often a model's streamed answer is read off the socket once it flows "
+        "(0: as it comes); what arrives meanwhile is read, decoded and passed on at once.",
+    )
     retry_attempts: int = Field(
         default=3, ge=1, le=10, description="Tries per model turn before a failure is final."
     )

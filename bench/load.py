@@ -35,6 +35,14 @@ of the machine to be quiet, since anything else running on the two cores skews e
     python bench/load.py --users 10,50,100,200 [--json load.json] [--keep-logs DIR]
     python bench/load.py --quick            # a smoke run: 5 users, 100 tokens
 
+`--providers scripted,chat,responses` runs Hearth's rounds with each provider: `scripted` is
+the in-app provider above; `chat` and `responses` are the real providers (the `openai` client,
+Hearth's SSE reader) reading bench/model_server.py, the fake OpenAI-compatible server, which
+runs in a process of its own (its CPU is the `model` column, not Hearth's) and records when it
+sent each token. The naive app runs with `scripted` only. The machine's other load is
+printed with every round (load average before and after, CPU of everything else), and the
+capacity of each pattern and provider: the largest N with p95 <= 250 ms and nothing lost.
+
 Each app is restarted (with its production build) for every round, so a round's memory and
 CPU are its own; a full run takes about 20 minutes on 2 cores. One client process keeps up
 with 200 users here (see the client and lag columns); --client-procs spreads them out.
@@ -53,7 +61,9 @@ import os
 import random
 import re
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -90,6 +100,7 @@ from bench.load_client import (  # noqa: E402
 from bench.naive_project import naive_project  # noqa: E402
 from tests.support.app_server import (  # noqa: E402
     database_url_for,
+    free_port,
     separate_web_dir,
     start_app,
     stop_app,
@@ -123,6 +134,9 @@ class Round:
     pattern: str
     users: int
     tokens: int
+    # Who answered: the scripted provider in the app, or the model server through the real
+    # Chat Completions or Responses provider.
+    provider: str = "scripted"
     connected: int = 0
     finished: int = 0
     errors: int = 0
@@ -158,6 +172,10 @@ class Round:
     client_lag_max_ms: float = 0.0
     settle_s: float = 0.0
     others_before_cores: float = 0.0
+    model_cores: float = 0.0
+    # os.getloadavg() (1, 5, 15 min) just before and just after the round's streaming.
+    load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 # ---- the machine: CPU and memory from /proc ------------------------------------------------
@@ -194,7 +212,12 @@ def _ours_in_postgres(pid: str, database: str) -> bool:
     return database in title or not _PG_CLIENT.search(title)
 
 
-def usage(groups: dict[str, int], client_pids: set[int], database: str = "") -> Usage:
+def usage(
+    groups: dict[str, int],
+    client_pids: set[int],
+    database: str = "",
+    model_pids: frozenset[int] = frozenset(),
+) -> Usage:
     """CPU and RSS of each backend process group, Postgres, Redis and the client processes.
 
     Postgres counts the server's own processes and the connections to `database`; Redis is
@@ -221,6 +244,8 @@ def usage(groups: dict[str, int], client_pids: set[int], database: str = "") -> 
                 name = "redis"
             elif int(entry.name) in client_pids:
                 name = "clients"
+            elif int(entry.name) in model_pids:
+                name = "model"
             else:
                 continue
         seconds = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
@@ -249,9 +274,15 @@ def redis_session_bytes(client: redis.Redis, tokens: set[str]) -> int:
 class Sampler(threading.Thread):
     """Takes `usage` every second while the users stream."""
 
-    def __init__(self, groups: dict[str, int], client_pids: set[int], database: str) -> None:
+    def __init__(
+        self,
+        groups: dict[str, int],
+        client_pids: set[int],
+        database: str,
+        model_pids: frozenset[int] = frozenset(),
+    ) -> None:
         super().__init__(daemon=True)
-        self.args = (groups, client_pids, database)
+        self.args = (groups, client_pids, database, model_pids)
         self.samples = [usage(*self.args)]
         self.stopping = threading.Event()
 
@@ -523,9 +554,11 @@ def run_round(
     clients: Clients,
     redis_client: redis.Redis,
     times_dir: Path,
+    provider: str = "scripted",
+    model_pids: frozenset[int] = frozenset(),
 ) -> Round:
     """Connect n users, stream n replies at once, and measure."""
-    round_ = Round(app.pattern, n, plan.tokens)
+    round_ = Round(app.pattern, n, plan.tokens, provider)
     groups = {app.pattern: app.proc.pid}
     round_.settle_s = settle(groups)
     round_.others_before_cores = wait_for_quiet_machine(plan.quiet_cores, plan.quiet_wait_s)
@@ -558,10 +591,12 @@ def run_round(
         # Postgres reports an idle backend's statistics late.
         time.sleep(max(0.0, signed_in + STATS_DELAY_S - time.monotonic()))
     transactions = db_transactions(database_url) if app.pattern == "hearth" else 0
-    sampler = Sampler(groups, clients.pids, database)
+    sampler = Sampler(groups, clients.pids, database, model_pids)
+    round_.load_before = os.getloadavg()
     sampler.start()
     reports: list[GoReport] = clients.ask("go", [(0.5, deadline_s)] * parts)
     samples = sampler.stop()
+    round_.load_after = os.getloadavg()
     clients.ask("close", [None] * parts)
     users = _merge([r.users for r in reports])
 
@@ -584,7 +619,8 @@ def run_round(
     round_.backend_process_cores = sorted((c for c in per_process if c >= 0.01), reverse=True)
     round_.postgres_cores, round_.redis_cores = cores("postgres"), cores("redis")
     round_.client_cores = cores("clients")
-    known = sum(cores(name) for name in (*groups, "postgres", "redis", "clients"))
+    round_.model_cores = cores("model")
+    known = sum(cores(name) for name in (*groups, "postgres", "redis", "clients", "model"))
     round_.other_cores = (after.busy - before.busy) / window - known
     round_.steal_cores = (after.steal - before.steal) / window
     round_.client_lag_p99_ms = max(r.loop_lag_p99_ms for r in reports)
@@ -616,8 +652,12 @@ def _kinds(r: Round) -> str:
 
 
 # (header, width, cell) per column; a negative width aligns left.
+def _who(r: Round) -> str:
+    return r.pattern if r.provider == "scripted" else f"{r.pattern}/{r.provider}"
+
+
 MAIN_COLUMNS: list[tuple[str, int, Callable[[Round], str]]] = [
-    ("pattern", -8, lambda r: r.pattern),
+    ("pattern", -17, _who),
     ("users", 6, lambda r: f"{r.users}"),
     ("p50 ms", 8, lambda r: f"{r.latency_p50_ms:.0f}"),
     ("p95 ms", 8, lambda r: f"{r.latency_p95_ms:.0f}"),
@@ -628,6 +668,7 @@ MAIN_COLUMNS: list[tuple[str, int, Callable[[Round], str]]] = [
     ("pg", 6, lambda r: f"{r.postgres_cores:.2f}"),
     ("redis", 6, lambda r: f"{r.redis_cores:.2f}"),
     ("client", 7, lambda r: f"{r.client_cores:.2f}"),
+    ("model", 6, lambda r: f"{r.model_cores:.2f}"),
     ("other", 6, lambda r: f"{r.other_cores:.2f}"),
     ("steal", 6, lambda r: f"{r.steal_cores:.2f}"),
     ("KB/session", 11, lambda r: f"{r.rss_kb_per_session:.0f}"),
@@ -635,7 +676,7 @@ MAIN_COLUMNS: list[tuple[str, int, Callable[[Round], str]]] = [
     ("errors", 7, lambda r: f"{r.errors}"),
 ]
 DETAIL_COLUMNS: list[tuple[str, int, Callable[[Round], str]]] = [
-    ("pattern", -8, lambda r: r.pattern),
+    ("pattern", -17, _who),
     ("users", 6, lambda r: f"{r.users}"),
     ("sched max", 10, lambda r: f"{r.schedule_max_ms:.0f}"),
     ("prov behind", 12, lambda r: f"{r.provider_behind_max_ms:.0f}"),
@@ -646,6 +687,7 @@ DETAIL_COLUMNS: list[tuple[str, int, Callable[[Round], str]]] = [
     ("window", 8, lambda r: f"{r.window_s:.0f}s"),
     ("lag p99/max", 12, lambda r: f"{r.client_lag_p99_ms:.0f}/{r.client_lag_max_ms:.0f}"),
     ("busy before", 12, lambda r: f"{r.others_before_cores:.2f}"),
+    ("load before/after", 18, lambda r: f"{r.load_before[0]:.1f}/{r.load_after[0]:.1f}"),
     ("ms cpu/token", 13, lambda r: f"{r.backend_cpu_ms_per_token:.2f}"),
     ("db tx/reply", 12, lambda r: f"{r.db_transactions_per_reply:.0f}"),
     ("locks slow/exp", 15, lambda r: f"{r.lock_warnings}/{r.lock_expired}"),
@@ -670,14 +712,16 @@ LEGEND = """\
 ms: added latency, provider emission to client receipt. sched: receipt against the provider's
   schedule (start + i x pace), which also counts a provider its consumer holds back (prov behind).
 cpu: cores of {cores} while streaming; pg = our database's connections and the server's own
-  processes; client = {procs} client process(es); other = the rest of the machine; steal = what
+  processes; client = {procs} client process(es); model = the fake model server (its own
+  process, not Hearth's); other = the rest of the machine; steal = what
   the hypervisor took from this VM. ms cpu/token: backend CPU per token delivered.
 KB/session: backend RSS growth per signed-in user; redis KB: MEMORY USAGE of the users' keys.
 lost: tokens expected minus received in order; lost unfin.: the part of it in replies still
   unfinished at the deadline (--grace-s past their due end). live gaps: replies whose live text
   stopped short and whose final message showed the rest (received late, not lost).
 window: first send to the last finished reply (what cpu is averaged over). busy before: cores
-  the machine was busy just before the round. lag: the client loop's wake-up delay (ms).
+  the machine was busy just before the round; load: os.getloadavg() (1 min) just before and
+  after streaming. lag: the client loop's wake-up delay (ms).
 db tx/reply: Postgres transactions in Hearth's database per reply while streaming.
 locks slow/exp: Reflex's "lock held too long" (> 1 s) warnings and expired state locks (> 10 s:
   the handler's changes are dropped) in the app's log. by process: cores of the busiest backend
@@ -690,7 +734,29 @@ def print_tables(rounds: list[Round], client_procs: int, setup: str) -> None:
     _table(rounds, MAIN_COLUMNS)
     _table(rounds, DETAIL_COLUMNS)
     print("\n" + LEGEND.format(cores=CORES, procs=client_procs))
+    for line in capacity_lines(rounds):
+        print(line)
     print(target_line(rounds))
+
+
+def capacity_lines(rounds: list[Round]) -> list[str]:
+    """Per pattern and provider: the largest N measured with p95 <= the target and nothing
+    lost (no errors either)."""
+    lines = []
+    for who in dict.fromkeys(_who(r) for r in rounds):
+        mine = [r for r in rounds if _who(r) == who]
+        good = [
+            r.users
+            for r in mine
+            if r.latency_p95_ms <= TARGET_P95_MS and r.lost == 0 and r.errors == 0
+        ]
+        tried = ", ".join(str(r.users) for r in mine)
+        best = f"{max(good)} users" if good else "none of the sizes"
+        lines.append(
+            f"Capacity {who}: {best} (largest N with p95 <= {TARGET_P95_MS:.0f} ms and nothing "
+            f"lost; tried {tried})."
+        )
+    return lines
 
 
 def target_line(rounds: list[Round]) -> str:
@@ -698,16 +764,71 @@ def target_line(rounds: list[Round]) -> str:
     hearth = [r for r in rounds if r.pattern == "hearth" and r.users == TARGET_USERS]
     if not hearth:
         return f"Target ({TARGET_USERS} concurrent streams): not measured in this run."
-    r = hearth[0]
-    met = r.latency_p95_ms <= TARGET_P95_MS and r.lost == 0 and r.errors == 0
-    return (
-        f"Target {TARGET_USERS} concurrent streams, p95 added latency <= {TARGET_P95_MS:.0f} ms, "
-        f"nothing lost: {'MET' if met else 'NOT MET'} by Hearth (p95 {r.latency_p95_ms:.0f} ms, "
-        f"lost {r.lost}, errors {r.errors})."
-    )
+    lines = []
+    for r in hearth:
+        met = r.latency_p95_ms <= TARGET_P95_MS and r.lost == 0 and r.errors == 0
+        lines.append(
+            f"Target {TARGET_USERS} concurrent streams, p95 added latency <= "
+            f"{TARGET_P95_MS:.0f} ms, nothing lost: {'MET' if met else 'NOT MET'} by {_who(r)} "
+            f"(p95 {r.latency_p95_ms:.0f} ms, lost {r.lost}, errors {r.errors})."
+        )
+    return "\n".join(lines)
 
 
 # ---- main ------------------------------------------------------------------------------------
+
+
+PROVIDERS = ("scripted", "chat", "responses")
+
+
+def _who_of(pattern: str, provider: str) -> str:
+    return pattern if provider == "scripted" else f"{pattern}/{provider}"
+
+
+def _lanes(providers: list[str], patterns: list[Pattern]) -> list[tuple[str, Pattern]]:
+    """(provider, pattern) of every round at one N: the naive app has no real provider."""
+    return [
+        (provider, pattern)
+        for provider in providers
+        for pattern in patterns
+        if provider == "scripted" or pattern == "hearth"
+    ]
+
+
+def provider_env(provider: str, model_url: str) -> dict[str, str]:
+    """The settings that make Hearth answer with this provider."""
+    if provider == "scripted":
+        return {}
+    return {
+        "HEARTH_PROVIDER_FACTORY": "",
+        "HEARTH_PROVIDER": provider,
+        "HEARTH_BASE_URL": model_url,
+        "HEARTH_API_KEY": "bench-key",
+        "HEARTH_MODEL": "bench-model",
+    }
+
+
+def start_model_server(log: Path, times_dir: Path) -> tuple[str, subprocess.Popen]:
+    """bench/model_server.py in a process (and process group) of its own; its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.model_server", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "BENCH_TIMES_DIR": str(times_dir), "PYTHONPATH": str(ROOT)},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return base_url, proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"the model server did not start:\n{log.read_text()[-2000:]}")
 
 
 def _pace(text: str) -> tuple[float, float]:
@@ -724,6 +845,13 @@ def main() -> None:
     parser.add_argument("--ramp-s", type=float, default=2.0, help="users send within this")
     parser.add_argument("--grace-s", type=float, default=180.0, help="past a reply's due end")
     parser.add_argument("--patterns", default="hearth,naive")
+    parser.add_argument(
+        "--providers",
+        default="scripted",
+        help="who answers Hearth: scripted (in the app), chat and/or responses (the real "
+        "providers reading bench/model_server.py in a process of its own); the naive app "
+        "runs with scripted only",
+    )
     parser.add_argument("--client-procs", type=int, default=1)
     parser.add_argument("--connect-concurrency", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="smoke run: 5 users, 100 tokens")
@@ -739,6 +867,10 @@ def main() -> None:
     if args.quick:
         args.users, args.tokens, args.ramp_s = "5", 100, 0.5
     counts = [int(n) for n in args.users.split(",")]
+    providers = [p for p in args.providers.split(",") if p]
+    for name in providers:
+        if name not in PROVIDERS:
+            parser.error(f"--providers: {name!r} is not one of {', '.join(PROVIDERS)}")
     patterns: list[Pattern] = [p for p in ("hearth", "naive") if p in args.patterns.split(",")]
     plan = Plan(
         args.tokens,
@@ -769,16 +901,23 @@ def main() -> None:
         redis_client = redis.Redis.from_url(args.redis_url)
         clients = Clients(args.client_procs)
         people = []
+        model: subprocess.Popen | None = None
+        model_url = ""
         try:
+            if any(p != "scripted" for p in providers):
+                model_url, model = start_model_server(tmp / "model.log", times_dir)
             if "hearth" in patterns:
                 upgrade_to_head(database_url)
                 print(f"signing up {max(counts)} people...", flush=True)
                 people = asyncio.run(_sign_up(database_url, max(counts)))
+            model_pids = frozenset({model.pid}) if model is not None else frozenset()
             for n in counts:
-                for pattern in patterns:
-                    print(f"{pattern}, {n} users: starting the app...", flush=True)
-                    folder = tmp / f"{pattern}-{n}"
-                    app = start(pattern, folder, envs[pattern], projects[pattern])
+                for provider, pattern in _lanes(providers, patterns):
+                    name = pattern if provider == "scripted" else f"{pattern}-{provider}"
+                    print(f"{name}, {n} users: starting the app...", flush=True)
+                    folder = tmp / f"{name}-{n}"
+                    env = {**envs[pattern], **provider_env(provider, model_url)}
+                    app = start(pattern, folder, env, projects[pattern])
                     try:
                         rounds.append(
                             run_round(
@@ -790,18 +929,24 @@ def main() -> None:
                                 clients,
                                 redis_client,
                                 times_dir,
+                                provider,
+                                model_pids,
                             )
                         )
                     finally:
                         stop_app(app.proc)
-                        if rounds and rounds[-1].users == n and rounds[-1].pattern == pattern:
+                        last = rounds[-1] if rounds else None
+                        if last and (last.users, _who(last)) == (n, _who_of(pattern, provider)):
                             trouble = count_lock_trouble(folder / "app.log")
                             rounds[-1].lock_warnings, rounds[-1].lock_expired = trouble
                         if args.keep_logs:
                             args.keep_logs.mkdir(parents=True, exist_ok=True)
-                            shutil.copy(folder / "app.log", args.keep_logs / f"{pattern}-{n}.log")
+                            shutil.copy(folder / "app.log", args.keep_logs / f"{name}-{n}.log")
         finally:
             clients.close()
+            if model is not None:
+                model.terminate()
+                model.wait(10)
     wall = time.monotonic() - began
     setup = (
         f"{args.tokens} tokens per user at {args.pace_ms} ms/token, sent within {args.ramp_s:g} s; "

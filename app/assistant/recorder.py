@@ -136,6 +136,30 @@ class RunRecorder:
             return False
         return True
 
+    async def save_text(self) -> bool:
+        """Save the reply's parts alone (no heartbeat: that has a rhythm of its own), or with
+        the run columns deferred if there are any; False if the database was too busy."""
+        if self._deferred:
+            return await self.beat()
+        parts = dump_parts(self.stored_parts)
+        if parts == self._committed_parts:
+            return True
+        try:
+            async with self.sessions() as session:
+                # A session of its own holds no rows to keep in step: no ORM synchronising.
+                await session.exec(
+                    update(Message)
+                    .where(col(Message.id) == self.message_id)
+                    .values(parts=parts, updated_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+                await session.commit()
+        except OperationalError as exc:
+            logger.warning("Run %s: text not saved, the database is busy: %s", self.run_id, exc)
+            return False
+        self._committed_parts = parts
+        return True
+
     async def set_status(self, status: RunStatus, **run_values: Any) -> None:
         """Move to a non-terminal status, saving the text with it."""
         await self.checkpoint(status=status, **run_values)

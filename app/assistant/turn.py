@@ -73,33 +73,67 @@ async def _stop(producer: asyncio.Task[None]) -> None:
 
 
 async def ticking(
-    source: AsyncIterator[T], interval_s: float | Callable[[], float]
+    source: AsyncIterator[T],
+    interval_s: float | Callable[[], float],
+    *,
+    merge_text_s: float = 0.0,
 ) -> AsyncIterator[T | None]:
     """The source's items, plus None whenever `interval_s` (or what it returns now) passes
-    without one."""
+    without one. With `merge_text_s`, text is handed on at most that often: the pieces that
+    arrive meanwhile come as one `ProviderText` (what follows them keeps its place), so the
+    engine, the feed and the writers work per batch, not per token."""
     wait_s = interval_s if callable(interval_s) else lambda: interval_s
     queue: asyncio.Queue[object] = asyncio.Queue()
     producer = _pump(source, queue)
+    loop = asyncio.get_running_loop()
+    held: object = _NOTHING  # taken while merging text; handed on next
+    text_due = 0.0  # text that arrives before this waits for the pieces after it
     try:
         while True:
-            try:
-                # What is already there first: a zero timeout would never wait for it.
-                item = queue.get_nowait()
-            except asyncio.QueueEmpty:
+            if held is not _NOTHING:
+                item, held = held, _NOTHING
+            else:
                 try:
-                    # asyncio.timeout, not wait_for: no task per item (this runs per token).
-                    async with asyncio.timeout(wait_s()):
-                        item = await queue.get()
-                except TimeoutError:
-                    yield None
-                    continue
+                    # What is already there first: a zero timeout would never wait for it.
+                    item = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    try:
+                        # asyncio.timeout, not wait_for: no task per item.
+                        async with asyncio.timeout(wait_s()):
+                            item = await queue.get()
+                    except TimeoutError:
+                        yield None
+                        continue
             if item is _END:
                 return
             if isinstance(item, _Failure):
                 raise item.error
+            if merge_text_s > 0 and isinstance(item, ProviderText):
+                if (early_s := text_due - loop.time()) > 0:
+                    await asyncio.sleep(early_s)
+                item, held = _merged(item, queue)
+                text_due = loop.time() + merge_text_s
             yield item  # type: ignore[misc]
     finally:
         await _stop(producer)
+
+
+_NOTHING = object()
+
+
+def _merged(first: ProviderText, queue: asyncio.Queue[object]) -> tuple[ProviderText, object]:
+    """The text queued after `first`, joined to it; and the first other item (if any)."""
+    texts = [first.text]
+    while True:
+        try:
+            item = queue.get_nowait()
+        except asyncio.QueueEmpty:
+            item = _NOTHING
+            break
+        if not isinstance(item, ProviderText):
+            break
+        texts.append(item.text)
+    return (first if len(texts) == 1 else ProviderText("".join(texts))), item
 
 
 async def turn_request(run: RunContext) -> TurnRequest:
@@ -159,7 +193,11 @@ async def stream_turn(
 
     # Ticks come while the provider is silent, so the heartbeat and the saving of text
     # already shown do not wait for its next chunk.
-    stream = ticking(run.provider.stream_turn(request), next_tick_s)
+    stream = ticking(
+        run.provider.stream_turn(request),
+        next_tick_s,
+        merge_text_s=config.stream_flush_interval_s,
+    )
     async with aclosing(stream):
         async for event in stream:
             now = clock()
@@ -189,10 +227,13 @@ async def stream_turn(
             text_due = (
                 unsaved_since is not None and now - unsaved_since >= config.save_text_within_s
             )
-            if text_due or now - last_checkpoint >= config.checkpoint_interval_s:
+            if now - last_checkpoint >= config.checkpoint_interval_s:
                 last_checkpoint = now
                 if await recorder.beat(step_count=step):
                     unsaved_since = None
+            elif text_due and await recorder.save_text():
+                # The text alone: the heartbeat keeps its own rhythm.
+                unsaved_since = None
     # Saved by the checkpoint that follows every turn (the tool calls', or the run's end).
     recorder.defer(step_count=step)
     if finish is not None:

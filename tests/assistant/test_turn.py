@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 from sqlmodel import select
 
 from app.assistant.conversation import UserText
-from app.assistant.events import EffectRecorded
+from app.assistant.events import EffectRecorded, TextDelta
 from app.assistant.instructions import build_instructions
+from app.assistant.providers.base import ProviderText
 from app.assistant.providers.offline.provider import OfflineProvider
 from app.assistant.turn import ticking
 from app.assistant.understanding.parser import Understanding
@@ -194,3 +195,42 @@ async def test_the_instructions_are_built_from_the_rooms_the_turn_read(
     room_lists = [s for s in seen if s.startswith("SELECT") and "FROM room ORDER BY" in s]
     assert len(room_lists) == 2, room_lists  # one per turn, the prompt's rooms included
     assert "kitchen: 5–35" in provider.requests[0].instructions
+
+
+async def test_text_is_handed_on_at_most_every_merge_interval() -> None:
+    # 40 pieces 5 ms apart (0.2 s) handed on at most every 50 ms: a handful of pieces, the
+    # first at once, what follows the text in its place.
+    items: list[str | float] = []
+    for index in range(40):
+        items += [f"{index:02d} ", 0.005]
+    source = _paced(items)
+
+    async def texts_then_end() -> AsyncIterator[object]:
+        async for piece in source:
+            yield ProviderText(piece)
+        yield "end"
+
+    seen = [e async for e in ticking(texts_then_end(), interval_s=5, merge_text_s=0.05)]
+    texts = [e.text for e in seen if isinstance(e, ProviderText)]
+    assert "".join(texts) == "".join(f"{i:02d} " for i in range(40))
+    assert texts[0] == "00 " and len(texts) <= 8, texts
+    assert seen[-1] == "end"
+
+
+async def test_a_streamed_reply_saves_its_text_without_beating_every_time(
+    sessions: SessionFactory,
+) -> None:
+    # Text is saved within 0.05 s; the heartbeat (with the run row) once a second.
+    provider = ScriptedProvider([text_turn(*(f"{i:03d} " for i in range(60)))], delay_s=0.01)
+    runner = build_runner(sessions, provider, save_text_within_s=0.05, stream_flush_interval_s=0.05)
+    thread_id = await new_thread(sessions)
+    with statements(sessions) as seen:
+        events = await ask(runner, thread_id, "talk")
+    assert events[-1].status == "completed"
+    deltas = [e for e in events if isinstance(e, TextDelta)]
+    assert "".join(d.text for d in deltas) == "".join(f"{i:03d} " for i in range(60))
+    assert len(deltas) <= 20, f"{len(deltas)} text events for 60 pieces"
+    message_saves = [s for s in seen if s.startswith("UPDATE message")]
+    run_saves = [s for s in seen if s.startswith("UPDATE run")]
+    assert len(message_saves) >= 5, "the text was not saved as it streamed"
+    assert len(run_saves) < len(message_saves) / 2, (len(run_saves), len(message_saves))

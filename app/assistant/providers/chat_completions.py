@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from app.assistant.providers.base import (
 )
 from app.assistant.providers.file_inputs import chat_user_content
 from app.assistant.providers.openai_client import OpenAIClientProvider, provider_errors
+from app.assistant.providers.sse import read_events
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +69,29 @@ class _PartialCall:
     arguments: list[str] = field(default_factory=list)
 
 
+def _usage(usage: dict[str, Any]) -> Usage:
+    return Usage(usage.get("prompt_tokens") or 0, usage.get("completion_tokens") or 0)
+
+
+def _fragment(calls: dict[int, _PartialCall], fragment: dict[str, Any]) -> ProviderToolInput | None:
+    """Fold one tool-call fragment into its call; the arguments it adds, if any."""
+    index = fragment.get("index") or 0
+    call = calls.setdefault(index, _PartialCall())
+    call.call_id = fragment.get("id") or call.call_id or f"call_{index}"
+    function = fragment.get("function")
+    if function is None:
+        return None
+    call.name = function.get("name") or call.name
+    arguments = function.get("arguments")
+    if not arguments:
+        return None
+    call.arguments.append(arguments)
+    return ProviderToolInput(call.call_id, call.name, arguments)
+
+
 class ChatCompletionsProvider(OpenAIClientProvider):
-    """Streams a turn from `/chat/completions`: text and tool arguments as they arrive."""
+    """Streams a turn from `/chat/completions`: text and tool arguments as they arrive (the
+    chunks read as JSON off the client's raw stream: `sse.py`)."""
 
     name = "chat"
 
@@ -96,27 +119,35 @@ class ChatCompletionsProvider(OpenAIClientProvider):
         finish: FinishReason | None = None
         usage = Usage()
         async with provider_errors(self.config.model):
-            stream = await self.client.chat.completions.create(**kwargs)
-            async for chunk in stream:
-                if chunk.usage is not None:
-                    usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
-                for choice in chunk.choices:
-                    if choice.delta.content:
-                        yield ProviderText(choice.delta.content)
-                    # Arguments arrive in fragments keyed by index: shown as they come, used
-                    # only once complete.
-                    for fragment in choice.delta.tool_calls or []:
-                        call = calls.setdefault(fragment.index, _PartialCall())
-                        call.call_id = fragment.id or call.call_id or f"call_{fragment.index}"
-                        if fragment.function is not None:
-                            call.name = fragment.function.name or call.name
-                            if fragment.function.arguments:
-                                call.arguments.append(fragment.function.arguments)
-                                yield ProviderToolInput(
-                                    call.call_id, call.name, fragment.function.arguments
-                                )
-                    if choice.finish_reason:
-                        finish = _FINISH.get(choice.finish_reason, "stop")
+            create = self.client.chat.completions.with_streaming_response.create
+            async with (
+                create(**kwargs) as response,
+                aclosing(
+                    read_events(response.http_response, self.config.read_interval_s)
+                ) as events,
+            ):
+                async for batch in events:
+                    # A read's text is passed on as one piece (tool input comes between).
+                    text: list[str] = []
+                    for _name, chunk in batch:
+                        if chunk.get("usage"):
+                            usage = _usage(chunk["usage"])
+                        for choice in chunk.get("choices") or ():
+                            delta = choice.get("delta") or {}
+                            if content := delta.get("content"):
+                                text.append(content)
+                            # Arguments arrive in fragments keyed by index: shown as they
+                            # come, used only once complete.
+                            for fragment in delta.get("tool_calls") or ():
+                                if text:
+                                    yield ProviderText("".join(text))
+                                    text = []
+                                if (piece := _fragment(calls, fragment)) is not None:
+                                    yield piece
+                            if reason := choice.get("finish_reason"):
+                                finish = _FINISH.get(reason, "stop")
+                    if text:
+                        yield ProviderText("".join(text))
         if finish is None:
             raise ProviderError("The model's stream ended before the reply was finished.")
         for index in sorted(calls):

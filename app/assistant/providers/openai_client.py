@@ -22,6 +22,9 @@ class ClientConfig:
     base_url: str | None = None
     request_timeout_s: float = 60.0
     connect_timeout_s: float = 10.0
+    # The response body is read at most this often once it streams (0: as it comes); what
+    # arrives meanwhile comes as one read, its text as one piece.
+    read_interval_s: float = 0.0
 
 
 def make_client(config: ClientConfig) -> openai.AsyncOpenAI:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 from app.assistant.conversation import AssistantText, ToolCallItem, ToolResultItem, UserText
@@ -19,6 +20,7 @@ from app.assistant.providers.base import (
 )
 from app.assistant.providers.file_inputs import responses_user_content
 from app.assistant.providers.openai_client import OpenAIClientProvider, provider_errors
+from app.assistant.providers.sse import read_events
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,8 @@ def response_input(request: TurnRequest) -> list[dict[str, Any]]:
 
 
 class ResponsesProvider(OpenAIClientProvider):
-    """Streams a turn from `/responses` with `store=False`: no server-side objects."""
+    """Streams a turn from `/responses` with `store=False`: no server-side objects (the events
+    read as JSON off the client's raw stream: `sse.py`)."""
 
     name = "responses"
 
@@ -77,29 +80,50 @@ class ResponsesProvider(OpenAIClientProvider):
         opened: dict[str, tuple[str, str]] = {}
         finished: ProviderFinish | None = None
         async with provider_errors(self.config.model):
-            stream = await self.client.responses.create(**kwargs)
-            async for event in stream:
-                match event.type:
-                    case "response.output_text.delta":
-                        yield ProviderText(event.delta)
-                    case "response.output_item.added" if event.item.type == "function_call":
-                        opened[event.item.id or ""] = (event.item.call_id, event.item.name)
-                    case "response.function_call_arguments.delta" if event.delta:
-                        call_id, name = opened.get(event.item_id, ("", ""))
-                        if call_id:
-                            yield ProviderToolInput(call_id, name, event.delta)
-                    case "response.output_item.done" if event.item.type == "function_call":
-                        item = event.item
-                        calls.append(ProviderToolCall(item.call_id, item.name, item.arguments))
-                    case "response.completed" | "response.incomplete":
-                        response = event.response
-                        usage = Usage()
-                        if response.usage is not None:
-                            usage = Usage(response.usage.input_tokens, response.usage.output_tokens)
-                        reason = "length" if event.type == "response.incomplete" else "stop"
-                        finished = ProviderFinish("tool_calls" if calls else reason, usage)
-                    case "response.failed" | "error":
-                        raise ProviderError(f"The model failed to answer: {_error_text(event)}")
+            create = self.client.responses.with_streaming_response.create
+            async with (
+                create(**kwargs) as response,
+                aclosing(
+                    read_events(response.http_response, self.config.read_interval_s)
+                ) as events,
+            ):
+                async for batch in events:
+                    # A read's text is passed on as one piece (anything else comes between).
+                    text: list[str] = []
+                    for _name, event in batch:
+                        kind = event.get("type")
+                        if kind == "response.output_text.delta":
+                            text.append(event.get("delta") or "")
+                            continue
+                        if text:
+                            yield ProviderText("".join(text))
+                            text = []
+                        item = event.get("item") or {}
+                        match kind:
+                            case "response.output_item.added" if (
+                                item.get("type") == "function_call"
+                            ):
+                                opened[item.get("id") or ""] = (item["call_id"], item["name"])
+                            case "response.function_call_arguments.delta" if event.get("delta"):
+                                call_id, name = opened.get(event.get("item_id") or "", ("", ""))
+                                if call_id:
+                                    yield ProviderToolInput(call_id, name, event["delta"])
+                            case "response.output_item.done" if item.get("type") == "function_call":
+                                calls.append(
+                                    ProviderToolCall(
+                                        item["call_id"], item["name"], item["arguments"]
+                                    )
+                                )
+                            case "response.completed" | "response.incomplete":
+                                usage = _usage(event.get("response") or {})
+                                reason = "length" if kind == "response.incomplete" else "stop"
+                                finished = ProviderFinish("tool_calls" if calls else reason, usage)
+                            case "response.failed" | "error":
+                                raise ProviderError(
+                                    f"The model failed to answer: {_error_text(event)}"
+                                )
+                    if text:
+                        yield ProviderText("".join(text))
         if finished is None:
             raise ProviderError("The model's stream ended before the reply was finished.")
         for call in calls:
@@ -107,6 +131,11 @@ class ResponsesProvider(OpenAIClientProvider):
         yield finished
 
 
-def _error_text(event: Any) -> str:
-    error = getattr(getattr(event, "response", None), "error", None) or event
-    return str(getattr(error, "message", None) or "unknown error")
+def _usage(response: dict[str, Any]) -> Usage:
+    usage = response.get("usage") or {}
+    return Usage(usage.get("input_tokens") or 0, usage.get("output_tokens") or 0)
+
+
+def _error_text(event: dict[str, Any]) -> str:
+    error = (event.get("response") or {}).get("error") or event
+    return str(error.get("message") or "unknown error")
