@@ -197,6 +197,49 @@ _THREAD = {
         },
     },
 }
+_TRANSCRIPTIONS = {
+    "post": {
+        "operationId": "transcribe",
+        "summary": "The words said in a WAV recording (dictation), as OpenAI's endpoint answers",
+        "description": "The same shape as OpenAI's `/audio/transcriptions`: any client of that "
+        "API can dictate through Hearth's transcriber (offline, or the server "
+        "`HEARTH_TRANSCRIPTION_BASE_URL` names). `model` and the form's other fields are "
+        "read and ignored. The recording: 16-bit PCM WAV, mono or stereo, 8,000-48,000 Hz, "
+        "at most `HEARTH_DICTATION_MAX_S` seconds.",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "model": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {"text": {"type": "string"}},
+                },
+                "The words said (empty when nothing was understood).",
+            ),
+            "400": _error("No `file`, or one that is not a WAV recording Hearth can read."),
+            "401": _UNAUTHORIZED,
+            "411": _error("No Content-Length header."),
+            "413": _error("Longer than dictation allows (the limit is named)."),
+            "415": _error("Not sent as multipart/form-data."),
+            "502": _error("The transcription server failed or refused."),
+            "503": _error("Dictation is switched off here, or has no model for the language."),
+        },
+    }
+}
 _SEARCH = {
     "get": {
         "operationId": "search",
@@ -305,6 +348,7 @@ def openapi_document(max_body_bytes: int, own_tools: Sequence[str] = ()) -> dict
             "/api/threads": _THREADS,
             "/api/threads/{thread_id}": _THREAD,
             "/api/search": _SEARCH,
+            "/api/audio/transcriptions": _TRANSCRIPTIONS,
             "/api/approvals/{approval_id}": _APPROVAL,
             "/api/health": _HEALTH,
             "/api/openapi.json": _OPENAPI,

@@ -22,6 +22,7 @@ from app.api.health import health
 from app.api.openapi import openapi_endpoint
 from app.api.search import search_endpoint
 from app.api.threads import delete_endpoint, list_endpoint, read_endpoint
+from app.api.transcriptions import transcription_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def build_api() -> Starlette:
         Route("/api/threads", list_endpoint, methods=["GET"]),
         Route("/api/threads/{thread_id}", _thread_endpoint, methods=["GET", "DELETE"]),
         Route("/api/search", search_endpoint, methods=["GET"]),
+        Route("/api/audio/transcriptions", transcription_endpoint, methods=["POST"]),
     ]
     api = Starlette(
         routes=[*endpoints, _fallback(endpoints)],
