@@ -64,9 +64,11 @@ class Tree:
     head_id: int | None
 
     def path(self) -> list[int]:
-        """The ids of the branch on screen, first message first."""
+        """The ids of the branch on screen, first message first: to the head, and on to the
+        newest message after it (one a writer added without naming its place follows the
+        message before it, so a thread written that way shows all of it)."""
         head = self.head_id if self.head_id in self.nodes else max(self.nodes, default=None)
-        return self.path_to(head) if head is not None else []
+        return self.path_to(self.newest_leaf(head)) if head is not None else []
 
     def path_to(self, message_id: int) -> list[int]:
         """The ids from the thread's first message down to `message_id`."""

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 
 from app.assistant.branches import (
+    Node,
+    Tree,
     branch_messages,
     changes_left_behind,
+    parents,
     show_branch,
     thread_tree,
 )
@@ -165,3 +168,14 @@ async def test_the_changes_a_replaced_turn_made_are_found(sessions: SessionFacto
         )
     assert [(e.room_name, e.new_celsius) for e in left] == [("kitchen", 19.0)]
     assert [e.id for e in edited_away] == [e.id for e in left]
+
+
+def test_messages_written_without_a_place_after_the_head_are_on_screen() -> None:
+    """A writer that knows nothing of branches (an import, a repair, an older version) adds
+    messages with no parent: each follows the message before it, and the branch on screen
+    runs on from the head to them; another version stays off screen."""
+    recorded = [(1, None), (2, None), (3, None), (4, 1)]
+    nodes = {i: Node(i, parent, "user", None) for i, parent in parents(recorded).items()}
+    assert Tree(nodes, head_id=2).path() == [1, 2, 3]
+    assert Tree(nodes, head_id=4).path() == [1, 4]
+    assert Tree(nodes, head_id=None).path() == [1, 4]

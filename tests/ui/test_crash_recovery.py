@@ -107,6 +107,6 @@ def test_a_killed_worker_is_replaced_and_the_open_page_recovers(
 
         model.script(Turn(text=["The ", "end."]))
         reply.get_by_role("button", name="Retry").click()
-        expect(chat.wait_until_answered()).to_have_text("The end.")
+        expect(chat.wait_until_answered().locator(".markdown")).to_have_text("The end.")
     finally:
         stop_app(proc)
