@@ -16,7 +16,9 @@ from reflex_base.event.processor import BaseStateEventProcessor
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
 
-SETTLE_S = 1.0
+# How long a chain that goes on (a watcher) runs before it is cut off: long enough for the
+# event's own work on a busy machine (two cores shared with everything else).
+SETTLE_S = 2.0
 
 
 class _Frontend:

@@ -12,7 +12,7 @@ from app.home.rooms import list_rooms
 from app.services import get_services
 from app.speech.audio import decode_base64
 from app.speech.errors import SpeechError
-from app.speech.transcription import get_transcriber, transcribe_wav
+from app.speech.transcription import chosen_transcriber, get_transcriber, transcribe_wav
 from app.ui.state.auth import AuthState
 from app.ui.state.chat import ChatState
 
@@ -56,7 +56,9 @@ class SpeechState(AuthState):
     @rx.var
     def can_dictate(self) -> bool:
         """Whether the microphone button is offered (HEARTH_DICTATION is not off)."""
-        return get_transcriber() is not None
+        # From the settings alone: no transcriber is built (nor PocketSphinx imported) for a
+        # page that only shows the button.
+        return chosen_transcriber(get_services().settings) is not None
 
     @rx.var
     def dictation_max_s(self) -> float:
