@@ -87,6 +87,9 @@ def provider_env(provider: str, base_url: str) -> dict[str, str]:
         "HEARTH_BASE_URL": base_url,
         "HEARTH_API_KEY": "bench-key",
         "HEARTH_MODEL": "bench-model",
+        # No follow-ups request after the reply: the model server answers bench prompts
+        # only, and over the API a follow-ups request holds the stream's end (up to 8 s).
+        "HEARTH_FOLLOW_UPS_TIMEOUT_S": "0",
     }
 
 

@@ -805,6 +805,9 @@ def provider_env(provider: str, model_url: str) -> dict[str, str]:
         "HEARTH_BASE_URL": model_url,
         "HEARTH_API_KEY": "bench-key",
         "HEARTH_MODEL": "bench-model",
+        # No follow-ups request after the reply: the model server answers bench prompts
+        # only, and over the API a follow-ups request holds the stream's end (up to 8 s).
+        "HEARTH_FOLLOW_UPS_TIMEOUT_S": "0",
     }
 
 
