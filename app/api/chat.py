@@ -66,7 +66,7 @@ async def _start_run(services: Services, user_id: int, chat: ChatRequest) -> Run
     starts)."""
     if chat.replacing is not None:
         # An edit keeps the files of the message it replaces (a client sends them again).
-        return await _start_branch(services, user_id, chat, ClientContext(chat.tools, chat.system))
+        return await _start_branch(services, user_id, chat)
     files = await store_files(services, user_id, chat.files)
     try:
         return await _start_run_with(services, user_id, chat, files)
@@ -109,9 +109,7 @@ async def _start_run_with(
     raise ThreadNotFound(ref)
 
 
-async def _start_branch(
-    services: Services, user_id: int, chat: ChatRequest, client: ClientContext
-) -> RunHandle:
+async def _start_branch(services: Services, user_id: int, chat: ChatRequest) -> RunHandle:
     """An edit or a regeneration in a thread the client named before."""
     assert chat.replacing is not None
     async with services.sessions() as session:
@@ -119,7 +117,11 @@ async def _start_branch(
         replaced = await replaced_message_id(session, thread, chat.replacing)
     text = chat.text if chat.replacing.edit else ""
     return await services.runner.start_run(
-        thread.id or 0, text, user_id=user_id, client=client, replacing=replaced
+        thread.id or 0,
+        text,
+        user_id=user_id,
+        client=ClientContext(chat.tools, chat.system),
+        replacing=replaced,
     )
 
 
