@@ -36,7 +36,7 @@ from app.assistant.errors import (
     ThreadNotFound,
     ThreadRefTaken,
 )
-from app.assistant.events import RunFinished, SuggestionsOffered
+from app.assistant.events import RunFinished
 from app.assistant.runner import RunHandle
 from app.assistant.threads import get_thread, thread_for_ref, thread_ref
 from app.db.ids import is_number
@@ -179,11 +179,9 @@ async def _stream(
                     yield out
                 if ended:
                     break
-        # A model's follow-ups come after the run's end (within their time limit): the
-        # client gets them before the finish, as the same data part an offline reply has.
-        if ended and (offered := await run.follow_ups()):
-            event = SuggestionsOffered(run.run_id, run.started.assistant_message_id, offered)
-            yield "".join(writer.write(p) for p in narrator.take(event))
+        # The finish goes out at the run's end: a model's follow-ups, asked after it, are
+        # read from `GET /api/threads/{id}/suggestions` (the offline assistant's came above,
+        # inside the reply).
         yield "".join(writer.write(p) for p in narrator.end()) + writer.closing()
     finally:
         if not ended:

@@ -197,6 +197,25 @@ _THREAD = {
         },
     },
 }
+_SUGGESTIONS = {
+    "parameters": [_THREAD_ID],
+    "get": {
+        "operationId": "readSuggestions",
+        "summary": "The follow-ups offered after the thread's latest reply",
+        "description": "What the person might send next, as buttons. The offline assistant "
+        "offers them inside its reply (a `suggestions` data part); a model is asked for them "
+        "once its reply has ended, so the reply's stream does not wait: ask here after the "
+        "finish (assistant-ui: its suggestion adapter; useChat: `onFinish`). This waits while "
+        "they are being asked, at most `HEARTH_FOLLOW_UPS_TIMEOUT_S` (8 s) past the reply's "
+        "end, and answers an empty list when none are offered.",
+        "responses": {
+            "200": _json(_ref("Suggestions"), "The reply's id and its follow-ups."),
+            "400": _error("A thread id no thread can have."),
+            "401": _UNAUTHORIZED,
+            "404": _NOT_FOUND,
+        },
+    },
+}
 _TRANSCRIPTIONS = {
     "post": {
         "operationId": "transcribe",
@@ -347,6 +366,7 @@ def openapi_document(max_body_bytes: int, own_tools: Sequence[str] = ()) -> dict
             "/api/chat": {"post": _chat_operation(max_body_bytes)},
             "/api/threads": _THREADS,
             "/api/threads/{thread_id}": _THREAD,
+            "/api/threads/{thread_id}/suggestions": _SUGGESTIONS,
             "/api/search": _SEARCH,
             "/api/audio/transcriptions": _TRANSCRIPTIONS,
             "/api/approvals/{approval_id}": _APPROVAL,

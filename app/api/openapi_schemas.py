@@ -16,7 +16,7 @@ from app.api.chat_messages import FollowingMessage, UserMessage
 from app.api.errors import Error
 from app.api.refusals import COMPONENTS
 from app.api.search import SearchResults
-from app.api.threads import Thread, ThreadList, ThreadMessages
+from app.api.threads import Suggestions, Thread, ThreadList, ThreadMessages
 from app.api.wire.ui_message_stream import CHUNK_TYPES
 
 MODELS: tuple[type[BaseModel], ...] = (
@@ -30,6 +30,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Thread,
     ThreadList,
     ThreadMessages,
+    Suggestions,
     SearchResults,
 )
 

@@ -21,7 +21,12 @@ from app.api.errors import ApiError, answer_api_error, not_found
 from app.api.health import health
 from app.api.openapi import openapi_endpoint
 from app.api.search import search_endpoint
-from app.api.threads import delete_endpoint, list_endpoint, read_endpoint
+from app.api.threads import (
+    delete_endpoint,
+    list_endpoint,
+    read_endpoint,
+    suggestions_endpoint,
+)
 from app.api.transcriptions import transcription_endpoint
 
 logger = logging.getLogger(__name__)
@@ -97,6 +102,7 @@ def build_api() -> Starlette:
         Route("/api/approvals/{approval_id}", approval_endpoint, methods=["POST"]),
         Route("/api/threads", list_endpoint, methods=["GET"]),
         Route("/api/threads/{thread_id}", _thread_endpoint, methods=["GET", "DELETE"]),
+        Route("/api/threads/{thread_id}/suggestions", suggestions_endpoint, methods=["GET"]),
         Route("/api/search", search_endpoint, methods=["GET"]),
         Route("/api/audio/transcriptions", transcription_endpoint, methods=["POST"]),
     ]

@@ -1,4 +1,5 @@
-"""`/api/threads`: the caller's threads, listed, read and deleted (another person's is 404)."""
+"""`/api/threads`: the caller's threads, listed, read and deleted (another person's is 404),
+and the follow-ups offered after a thread's latest reply."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from app.api.auth import authenticated
 from app.api.errors import bad_request, not_found
 from app.api.refusals import ApiAnswer, Described
-from app.api.wire.messages import content_message, ui_message
+from app.api.wire.messages import content_message, message_ref, ui_message
 from app.assistant.branches import branch_messages
 from app.assistant.errors import AssistantError, ThreadNotFound
 from app.assistant.files.message import files_of
@@ -82,6 +83,15 @@ class ThreadList(ApiAnswer):
     threads: list[Thread]
 
 
+class Suggestions(ApiAnswer):
+    """What the person might send next, offered after the reply at the end of the thread's
+    branch (the offline assistant's inside its reply; a model's asked once the reply has
+    ended, which this waits for, within `HEARTH_FOLLOW_UPS_TIMEOUT_S`)."""
+
+    message_id: str | None = Field(description="The reply they follow (`msg-12`); null if none.")
+    texts: list[str] = Field(description="At most three; empty when none are offered.")
+
+
 class ThreadMessages(ApiAnswer):
     """A thread and its messages."""
 
@@ -135,6 +145,21 @@ async def read_endpoint(request: Request, user: User) -> Response:
         for m in messages
     ]
     return _json(ThreadMessages(thread=Thread.of(thread), messages=shaped))
+
+
+@authenticated
+async def suggestions_endpoint(request: Request, user: User) -> Response:
+    """`GET /api/threads/{id}/suggestions`: the follow-ups after the thread's latest reply,
+    once they are offered (or known not to be)."""
+    services = get_services()
+    async with services.sessions() as session:
+        thread = await _thread(session, user.id or 0, request.path_params["thread_id"])
+        messages = await branch_messages(session, thread)
+    reply = next((m for m in reversed(messages) if m.role == Role.assistant), None)
+    if reply is None or reply.id is None or reply.run_id is None:
+        return _json(Suggestions(message_id=None, texts=[]))
+    texts = await services.runner.follow_ups(reply.id, reply.run_id)
+    return _json(Suggestions(message_id=message_ref(reply.id), texts=list(texts)))
 
 
 @authenticated

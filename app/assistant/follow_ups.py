@@ -3,7 +3,8 @@ model for two or three short messages the person might send next (JSON), within 
 limit; whatever it gives that is unusable, or nothing in time, falls back to the offline
 assistant's rules for what the run changed (its effects). The reply's end never waits for
 it, and it never fails the run: the offer is stored with the reply when it comes, and every
-tab showing the thread is told to read it again.
+tab showing the thread is told to read it again. An API client asks for them once the
+reply's stream has ended (`FollowUpOffer.offered`, which waits while they are being asked).
 
 The offline assistant offers its follow-ups inside its own reply (`SuggestionsOffered`), so
 this is asked only for runs that ended without one.
@@ -16,6 +17,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -30,9 +32,9 @@ from app.assistant.message_parts import (
 from app.assistant.providers.base import Provider, ProviderText, TurnRequest
 from app.assistant.providers.offline.replies import Replies
 from app.db.changes import Change, note_change, thread_topic
-from app.db.models import Effect, Message, Run
+from app.db.models import Effect, Message, Run, utcnow
 from app.db.session import SessionFactory
-from app.db.statuses import Role
+from app.db.statuses import Role, RunStatus
 from app.home.rooms import list_rooms
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,11 @@ FOLLOW_UP_INSTRUCTIONS = (
     "written as the person would type them, in the language of their message, each one "
     "something Hearth can do next."
 )
+
+# Waiting for an offer being asked in another process: how often the reply is read again,
+# and how long past the offer's time limit (its fallback and its save).
+_POLL_S = 0.2
+_SAVE_SLACK_S = 2.0
 
 # The JSON may come wrapped in prose or a code fence: the outermost object or list is read.
 _JSON = re.compile(r"\{.*\}|\[.*\]", re.DOTALL)
@@ -99,6 +106,13 @@ async def model_side(provider: Provider, run_id: int) -> Provider | None:
     return side if getattr(side, "suggests_follow_ups", False) else None
 
 
+def offered_in(message: Message | None) -> tuple[str, ...]:
+    """The follow-ups stored with a reply (the last offer), or ()."""
+    parts = message_parts(message) if message else []
+    offers = [p for p in parts if isinstance(p, SuggestionsPart)]
+    return tuple(offers[-1].texts) if offers else ()
+
+
 async def ask_model(model: Provider, request: TurnRequest) -> list[str]:
     """The model's follow-ups, as `parse_follow_ups` reads its answer."""
     pieces = [e.text async for e in model.stream_turn(request) if isinstance(e, ProviderText)]
@@ -134,7 +148,7 @@ class FollowUpOffer:
         reply = next((m for m in reversed(messages) if m.role == Role.assistant), None)
         if run is None or reply is None or not message_text(reply.parts).strip():
             return ()
-        if any(isinstance(part, SuggestionsPart) for part in message_parts(reply)):
+        if offered_in(reply):
             return ()
         asked = next((message_text(m.parts) for m in messages if m.role == Role.user), "")
         request = follow_up_request(asked, message_text(reply.parts), effects, run_id)
@@ -152,6 +166,33 @@ class FollowUpOffer:
         if texts:
             await self._store(run.thread_id, reply.id or 0, tuple(texts))
         return tuple(texts)
+
+    async def offered(self, message_id: int, run_id: int) -> tuple[str, ...]:
+        """The follow-ups stored with a reply; while they may still be coming (its run
+        completed and a model is asked, within the time limit of the run's end), read again
+        until they are there. For a process that does not ask them itself."""
+        deadline = None
+        while True:
+            async with self.sessions() as session:
+                message = await session.get(Message, message_id)
+                run = await session.get(Run, run_id)
+            if (texts := offered_in(message)) or message is None or run is None:
+                return texts
+            if deadline is None:
+                if not await self._may_offer(run):
+                    return ()
+                ended = run.ended_at or utcnow()
+                ended = ended if ended.tzinfo else ended.replace(tzinfo=UTC)
+                deadline = ended + timedelta(seconds=self.timeout_s + _SAVE_SLACK_S)
+            if utcnow() >= deadline:
+                return ()
+            await asyncio.sleep(_POLL_S)
+
+    async def _may_offer(self, run: Run) -> bool:
+        """Whether follow-ups are asked after this run (see `offer`)."""
+        if self.timeout_s <= 0 or run.status != RunStatus.completed:
+            return False
+        return await model_side(self.provider, run.id or 0) is not None
 
     async def _store(self, thread_id: int, message_id: int, texts: tuple[str, ...]) -> None:
         """Add the offer to the reply, and tell the thread's viewers to read it again."""

@@ -58,11 +58,6 @@ class RunHandle:
         """Wait until the run's driving task has ended."""
         await asyncio.wait([self._task])
 
-    async def follow_ups(self) -> tuple[str, ...]:
-        """The follow-ups offered after the run's end (a model's reply offers none of its
-        own), once asked (bounded by `follow_ups_timeout_s`); () if none are being asked."""
-        return await self._runner.follow_ups(self.run_id)
-
 
 class Runner:
     """Starts runs and drives them in this process; follows and stops runs anywhere."""
@@ -73,7 +68,7 @@ class Runner:
         # Starts whose caller was cancelled finish here (a reference keeps each alive).
         self._starting: set[asyncio.Task[RunHandle]] = set()
         # Follow-ups asked after a run's end, by run: the latest few kept once done, for an
-        # API stream that asks for them after the task has ended.
+        # API client that asks for them after the task has ended.
         self._offering: OrderedDict[int, asyncio.Task[tuple[str, ...]]] = OrderedDict()
         config = engine.config
         self._follow_ups = FollowUpOffer(
@@ -148,13 +143,16 @@ class Runner:
             await asyncio.wait([*self._starting, *self._driving.values(), *self._offers_pending()])
         await self._stops.idle()
 
-    async def follow_ups(self, run_id: int) -> tuple[str, ...]:
-        """What is being offered after the run's end here (see `RunHandle.follow_ups`)."""
+    async def follow_ups(self, message_id: int, run_id: int) -> tuple[str, ...]:
+        """The follow-ups offered after a reply (its run's), waited for while they are
+        being asked: here, until the offer's task ends; in another process, until they are
+        stored or the offer's time limit has passed (`follow_ups_timeout_s`)."""
         task = self._offering.get(run_id)
-        if task is None:
-            return ()
-        await asyncio.wait([task])
-        return () if task.cancelled() or task.exception() else task.result()
+        if task is not None:
+            await asyncio.wait([task])
+            if not task.cancelled() and task.exception() is None:
+                return task.result()
+        return await self._follow_ups.offered(message_id, run_id)
 
     def is_driving(self, run_id: int) -> bool:
         """Whether this process drives the run."""
@@ -203,8 +201,8 @@ class Runner:
                     ended = isinstance(event, RunFinished)
                     offered = offered or isinstance(event, SuggestionsOffered)
                     if ended and event.status == RunStatus.completed and not offered:
-                        # Asked from now on, before anyone hears of the end (who may wait
-                        # for them: an API stream), and never waited for here.
+                        # Asked from now on, before anyone hears of the end (who may ask
+                        # for them: an API client), and never waited for here.
                         self._offer_follow_ups(run_id)
                     await self.feed.publish(run_id, [event])
         finally:

@@ -415,18 +415,49 @@ def suggesting_api(database_url: str, fake: FakeOpenAI, tmp_path: Path) -> Itera
 
 
 @pytest.mark.parametrize("client", ["use-chat", "assistant-ui"])
-async def test_a_models_follow_ups_reach_the_client_before_the_finish(
+async def test_a_models_follow_ups_come_after_the_finish_from_their_endpoint(
     suggesting_api: str, token: str, fake: FakeOpenAI, client: str
 ) -> None:
+    """The reply's stream ends with the run (the model takes 3 s to suggest anything), and
+    the client reads the follow-ups afterwards: assistant-ui through its suggestion adapter,
+    useChat as an app's `onFinish` would."""
     texts = ["Make it warmer", "How warm is the bedroom?"]
-    fake.script(Turn(text=["Hello there."]), Turn(text=[json.dumps({"follow_ups": texts})]))
-    out = run_client(client, suggesting_api, token, f"chat-m-{client}", say="hi")
+    offer = Turn(text=[json.dumps({"follow_ups": texts})], first_delay_s=3)
+    fake.script(Turn(text=["Hello there."]), offer)
+    out = run_client(f"{client}-suggestions", suggesting_api, token, f"chat-m-{client}", say="hi")
     if client == "use-chat":
         assert out["errors"] == [] and out["chatStatus"] == "ready"
-        offered = [p for p in out["messages"][-1]["parts"] if p["type"] == "data-suggestions"]
-        assert [p["data"] for p in offered] == [{"texts": texts}]
+        parts = out["messages"][-1]["parts"]
+        assert [p for p in parts if p["type"] == "data-suggestions"] == []
+        reply_id = out["messages"][-1]["id"]
+        assert out["offered"] == {"messageId": reply_id, "texts": texts}
     else:
         assert out["message"]["status"] == {"type": "complete", "reason": "stop"}
-        (data,) = out["message"]["metadata"]["unstable_data"]
-        assert (data["type"], data["texts"]) == ("suggestions", texts)
+        assert out["message"]["metadata"]["unstable_data"] == []
+        assert [s["prompt"] for s in out["suggestions"]] == texts
+    # The endpoint waited for them (they came about 3 s after the finish).
+    assert out["suggestionsAfterMs"] > 1500
     assert fake.requests[1]["body"]["messages"][0]["content"].startswith("You suggest")
+    # Read again once offered: at once, the same.
+    again = httpx.get(
+        f"{suggesting_api}/api/threads/chat-m-{client}/suggestions",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert again.status_code == 200 and again.json()["texts"] == texts
+
+
+async def test_suggestions_of_a_thread_without_a_reply_or_of_another_person(
+    offline_api: str, token: str, sessions: SessionFactory
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with sessions() as session:
+        bob = await person(session, "bob")
+        bobs = await create_thread(session, bob)
+    other = httpx.get(f"{offline_api}/api/threads/{bobs.id}/suggestions", headers=headers)
+    assert other.status_code == 404
+    missing = httpx.get(f"{offline_api}/api/threads/no-such-chat/suggestions", headers=headers)
+    assert missing.status_code == 404
+    # The offline assistant's, read back after its reply.
+    ui = run_client("use-chat-suggestions", offline_api, token, "chat-s3", say="hello")
+    assert ui["offered"]["texts"] == list(EXAMPLES)
+    assert ui["offered"]["messageId"] == ui["messages"][-1]["id"]

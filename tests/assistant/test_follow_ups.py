@@ -10,7 +10,7 @@ import time
 import pytest
 
 from app.assistant.events import RunFinished, SuggestionsOffered
-from app.assistant.follow_ups import FOLLOW_UP_INSTRUCTIONS, parse_follow_ups
+from app.assistant.follow_ups import FOLLOW_UP_INSTRUCTIONS, FollowUpOffer, parse_follow_ups
 from app.assistant.message_parts import SuggestionsPart, message_parts
 from app.assistant.providers.chat_completions import ChatCompletionsProvider
 from app.assistant.providers.hybrid import HybridProvider, understood_offline
@@ -115,10 +115,43 @@ async def test_the_runs_end_never_waits_for_the_follow_ups(
         if batch and isinstance(batch[-1], RunFinished):
             ended_at = time.monotonic()
             break
-    assert await run.follow_ups() == ("Undo that", "Show all the temperatures")
+    reply_id = run.started.assistant_message_id
+    offered = await harness.runner.follow_ups(reply_id, run.run_id)
+    assert offered == ("Undo that", "Show all the temperatures")
     offered_at = time.monotonic()
     # The end came a second before the offer did (the model took that long).
     assert offered_at - ended_at > 0.8
+    await harness.runner.idle()
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (Turn(text=['{"follow_ups": ["Undo that"]}'], first_delay_s=1.0), ("Undo that",)),
+        (Turn(text=["no JSON here"], first_delay_s=1.0), ()),
+    ],
+    ids=["offered", "none"],
+)
+async def test_another_process_waits_for_the_offer_until_it_is_stored_or_over(
+    sessions: SessionFactory, fake: FakeOpenAI, answer: Turn, expected: tuple[str, ...]
+) -> None:
+    """A worker that did not drive the run (an API request on another worker) reads the
+    offer from the database once it is stored, or answers () once its time is up."""
+    fake.script(Turn(text=["Hello!"]), answer)
+    harness = Harness(sessions, fake, "chat", follow_ups_timeout_s=1.5)
+    elsewhere = FollowUpOffer(sessions, harness.provider, "en", 1.5)
+    async with sessions() as session:
+        thread = await owned_thread(session)
+    run = await harness.runner.start_run(thread.id or 0, "hi", user_id=thread.user_id or 0)
+    await run.finished()
+    reply_id = run.started.assistant_message_id
+    assert not harness.runner.is_driving(run.run_id)
+    started = time.monotonic()
+    assert await elsewhere.offered(reply_id, run.run_id) == expected
+    waited = time.monotonic() - started
+    # It waited for the model's second (not answering at once), and no longer than the
+    # offer's limit and the slack for its save when nothing came.
+    assert 0.5 < waited < 1.5 + 2.0 + 0.5
     await harness.runner.idle()
 
 

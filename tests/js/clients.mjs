@@ -192,28 +192,55 @@ class Chat extends AbstractChat {
   }
 }
 
+// What Hearth offers after a thread's latest reply, once offered: a model's follow-ups are
+// asked after its reply has ended, so they are not in its stream.
+async function offeredSuggestions(thread) {
+  const answer = await fetch(`${baseUrl}/api/threads/${encodeURIComponent(thread)}/suggestions`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return answer.json();
+}
+
 // assistant-ui's place for suggestions is its runtime's suggestion adapter: after each reply
 // its local runtime (LocalThreadRuntimeCore) calls `generate` and puts what comes back in the
-// thread's `suggestions`. Hearth's adapter makes no request: it reads the reply's own
-// `suggestions` data part, which the accumulator keeps in `metadata.unstable_data`.
-const hearthSuggestionAdapter = {
+// thread's `suggestions`. Hearth's adapter reads the reply's own `suggestions` data part (the
+// offline assistant's, which the accumulator keeps in `metadata.unstable_data`), or else asks
+// Hearth for the thread's.
+const hearthSuggestionAdapter = (thread) => ({
   async generate({ messages }) {
     const offers = (messages.at(-1)?.metadata?.unstable_data ?? []).filter(
       (data) => data?.type === "suggestions",
     );
-    return (offers.at(-1)?.texts ?? []).map((prompt) => ({ prompt }));
+    const texts = offers.length ? offers.at(-1).texts : (await offeredSuggestions(thread)).texts;
+    return texts.map((prompt) => ({ prompt }));
   },
-};
+});
 
 // One assistant-ui reply, then the thread's suggestions as its runtime fills them.
 async function assistantUiSuggestions(text) {
   const out = await assistantUiTurn([userMessage(text)]);
+  const finished = Date.now();
   let suggestions = [];
   await consumeSuggestionResult(
-    hearthSuggestionAdapter.generate({ messages: [userMessage(text), out.message] }),
+    hearthSuggestionAdapter(out.threadId).generate({ messages: [userMessage(text), out.message] }),
     { signal: new AbortController().signal, onUpdate: (update) => { suggestions = update; } },
   );
-  return { ...out, suggestions };
+  return { ...out, suggestions, suggestionsAfterMs: Date.now() - finished };
+}
+
+// One useChat turn; then, as an app's `onFinish` would, the follow-ups the reply's stream did
+// not carry (a model's), from Hearth.
+async function useChatSuggestions(text) {
+  const started = Date.now();
+  const out = await useChatTurns([text]);
+  const finished = Date.now();
+  const offered = await offeredSuggestions(out.threadId);
+  return {
+    ...out,
+    offered,
+    streamMs: finished - started,
+    suggestionsAfterMs: Date.now() - finished,
+  };
 }
 
 // With `withTools`, the frontend tool is declared in the request body (useChat sends no tool
@@ -410,6 +437,7 @@ const scenarios = {
     useChatTurns([process.env.HEARTH_SAY ?? "where am I?"], { withTools: true }),
   "use-chat": async () => useChatTurns((process.env.HEARTH_SAY ?? "hello").split("||")),
   "assistant-ui-suggestions": async () => assistantUiSuggestions(process.env.HEARTH_SAY ?? "hello"),
+  "use-chat-suggestions": async () => useChatSuggestions(process.env.HEARTH_SAY ?? "hello"),
   "assistant-ui-approve": async () => assistantUiApproving(process.env.HEARTH_SAY ?? "hello"),
   "use-chat-approve": async () =>
     useChatTurns([process.env.HEARTH_SAY ?? "hello"], { approving: true }),
