@@ -22,6 +22,7 @@ from app.assistant.providers.base import Provider, ProviderError, ProviderToolCa
 from app.assistant.recorder import RunRecorder
 from app.assistant.run_context import Instructions, RunContext
 from app.assistant.runs import create_run, validate_message_text
+from app.assistant.saves import SaveRounds
 from app.assistant.tool_steps import ApprovalExpired, run_tool_calls
 from app.assistant.tools import ToolRegistry
 from app.assistant.turn import stream_turn
@@ -65,6 +66,13 @@ class RunEngine:
         self.instructions = instructions
         self.config = config or EngineConfig.from_settings()
         self.clock = clock
+        # The saves of every run streaming here, written together (see saves.py).
+        self.saves = SaveRounds(
+            sessions,
+            clock,
+            take_text_after_s=self.config.save_text_within_s / 2,
+            take_beat_after_s=self.config.checkpoint_interval_s / 2,
+        )
 
     async def start(
         self,
@@ -140,6 +148,7 @@ class RunEngine:
             started.thread_id,
             started.assistant_message_id,
             user_id=started.user_id,
+            rounds=self.saves,
         )
         return RunContext(
             self.sessions,

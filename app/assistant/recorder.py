@@ -19,6 +19,7 @@ from app.assistant.message_parts import (
     dump_parts,
 )
 from app.assistant.runs import UNFINISHED_CALLS
+from app.assistant.saves import Save, SaveRounds
 from app.db.models import Message, Run, ToolCall, utcnow
 from app.db.session import SessionFactory
 from app.db.statuses import TERMINAL_RUN_STATUSES, MessageStatus, RunStatus, ToolCallStatus
@@ -37,8 +38,11 @@ class RunRecorder:
         message_id: int,
         *,
         user_id: int | None = None,
+        rounds: SaveRounds | None = None,
     ) -> None:
         self.sessions = sessions
+        # Where saves while streaming go: with those of the process's other runs.
+        self._rounds = rounds or SaveRounds(sessions)
         self.run_id = run_id
         self.thread_id = thread_id
         self.user_id = user_id
@@ -53,14 +57,67 @@ class RunRecorder:
         # a checkpoint of parts already committed writes only the run row.
         self._committed_parts: list[dict[str, Any]] | None = None
         self._written_parts: list[dict[str, Any]] | None = None
+        # When the oldest text not saved yet arrived (the run's clock), and that of the text
+        # a round took along, until it is written.
+        self.unsaved_since: float | None = None
+        # When its heart last beat while streaming (the run's clock; set as it starts).
+        self.last_beat: float | None = None
+        self._taken: tuple[float | None, float | None] = (None, None)
 
-    def append_text(self, text: str) -> None:
-        """Add streamed text to the open text part (opening one after a tool call)."""
+    def append_text(self, text: str, at: float) -> None:
+        """Add streamed text, arrived `at`, to the open text part (opening one after a tool
+        call); it is saved with this run's next save, or taken along by another's."""
         last = self.parts[-1] if self.parts else None
         if isinstance(last, TextPart):
             self.parts[-1] = TextPart(last.text + text)
         else:
             self.parts.append(TextPart(text))
+        if self.unsaved_since is None:
+            self.unsaved_since = at
+
+    def streaming(self, now: float) -> None:
+        """A turn streams from now: its heart beats from now, with rounds taking along its
+        text and heartbeat when half due."""
+        self.last_beat = now
+        self._rounds.streaming(self)
+
+    def streamed(self) -> None:
+        """The turn has ended."""
+        self._rounds.forget(self)
+
+    def take_unsaved(self, now: float, text_age_s: float, beat_age_s: float) -> Save | None:
+        """For a round of another run's save to take along: the text unsaved for
+        `text_age_s`, with a heartbeat if the last is `beat_age_s` old (None: neither yet, or
+        run columns deferred, which this run's own save writes)."""
+        if self._deferred:
+            return None
+        since = self.unsaved_since
+        text = since is not None and now - since >= text_age_s
+        beat = self.last_beat is not None and now - self.last_beat >= beat_age_s
+        parts = dump_parts(self.stored_parts) if text else None
+        if parts is not None and parts == self._committed_parts:
+            parts = None
+        if parts is None and not beat:
+            return None
+        self._taken = (since if parts is not None else None, self.last_beat)
+        if parts is not None:
+            self.unsaved_since = None
+        if beat:
+            self.last_beat = now
+        return Save(self.message_id, self.run_id, parts, {} if beat else None)
+
+    def taken(self, save: Save, saved: bool) -> None:
+        """The round that took the text or heartbeat along has ended."""
+        (since, beaten), self._taken = self._taken, (None, None)
+        if saved:
+            if save.parts is not None:
+                self._committed_parts = save.parts
+            return
+        # Not written: due as soon as it would have been.
+        if since is not None:
+            self.unsaved_since = min(since, self.unsaved_since or since)
+        if save.run_values is not None:
+            self.last_beat = beaten
 
     def suggest(self, texts: tuple[str, ...]) -> None:
         """Offer these messages to send next, in place of any earlier offer."""
@@ -87,6 +144,7 @@ class RunRecorder:
         """The caller committed the transaction of this recorder's last checkpoint."""
         self._committed_parts = self._written_parts
         self._deferred = {}
+        self.unsaved_since = None
 
     async def checkpoint(
         self,
@@ -97,6 +155,8 @@ class RunRecorder:
     ) -> None:
         """Save the message so far (with any `message_values`) and beat the heart (plus any
         run columns given, and those deferred)."""
+        # After any round holding this run's text: none may land after this, with older text.
+        await self._rounds.settle(self.run_id)
         if session is None:
             async with self.sessions() as own:
                 await self.checkpoint(own, message_values=message_values, **run_values)
@@ -127,37 +187,42 @@ class RunRecorder:
         )
 
     async def beat(self, **run_values: Any) -> bool:
-        """A checkpoint while streaming or waiting; a database too busy to take it now (a lock
-        not granted in time) does not end the run: False, and the next beat carries the text."""
-        try:
-            await self.checkpoint(**run_values)
-        except OperationalError as exc:
-            logger.warning("Run %s: checkpoint skipped, the database is busy: %s", self.run_id, exc)
-            return False
-        return True
+        """A checkpoint while streaming or waiting, written with the other runs' saves; a
+        database too busy to take it now (a lock not granted in time) does not end the run:
+        False, and the next beat carries the text."""
+        values = self._deferred | run_values
+        if values.get("status") in TERMINAL_RUN_STATUSES:
+            try:
+                await self.checkpoint(**run_values)
+            except OperationalError as exc:
+                logger.warning(
+                    "Run %s: checkpoint skipped, the database is busy: %s", self.run_id, exc
+                )
+                return False
+            return True
+        return await self._save(values)
 
     async def save_text(self) -> bool:
         """Save the reply's parts alone (no heartbeat: that has a rhythm of its own), or with
         the run columns deferred if there are any; False if the database was too busy."""
         if self._deferred:
             return await self.beat()
+        return await self._save(None)
+
+    async def _save(self, run_values: dict[str, Any] | None) -> bool:
+        """The parts if changed (and, for a heartbeat, `run_values`), in the next round."""
         parts = dump_parts(self.stored_parts)
-        if parts == self._committed_parts:
+        changed = parts != self._committed_parts
+        if not changed and run_values is None:
             return True
-        try:
-            async with self.sessions() as session:
-                # A session of its own holds no rows to keep in step: no ORM synchronising.
-                await session.exec(
-                    update(Message)
-                    .where(col(Message.id) == self.message_id)
-                    .values(parts=parts, updated_at=utcnow())
-                    .execution_options(synchronize_session=False)
-                )
-                await session.commit()
-        except OperationalError as exc:
-            logger.warning("Run %s: text not saved, the database is busy: %s", self.run_id, exc)
+        save = Save(self.message_id, self.run_id, parts if changed else None, run_values)
+        if not await self._rounds.save(save):
             return False
+        # This run's task waited here: nothing was added or deferred meanwhile.
         self._committed_parts = parts
+        self.unsaved_since = None
+        if run_values is not None:
+            self._deferred = {}
         return True
 
     async def set_status(self, status: RunStatus, **run_values: Any) -> None:
@@ -220,4 +285,5 @@ class RunRecorder:
             )
             await session.commit()
         self.committed()
+        self._rounds.forget(self)
         logger.info("Run %s ended %s%s", self.run_id, status, f": {error}" if error else "")

@@ -142,6 +142,7 @@ class Runner:
         while self._starting or self._driving or self._offers_pending():
             await asyncio.wait([*self._starting, *self._driving.values(), *self._offers_pending()])
         await self._stops.idle()
+        await self.engine.saves.idle()
 
     async def follow_ups(self, message_id: int, run_id: int) -> tuple[str, ...]:
         """The follow-ups offered after a reply (its run's), waited for while they are

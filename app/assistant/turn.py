@@ -181,14 +181,13 @@ async def stream_turn(
     `save_text_within_s`; the tool calls it ends with are appended to `calls`."""
     config, recorder, clock = run.config, run.recorder, run.clock
     request = await turn_request(run)
-    last_checkpoint = clock()
-    unsaved_since: float | None = None  # when the oldest text not yet saved arrived
     finish: ProviderFinish | None = None
 
     def next_tick_s() -> float:
-        if unsaved_since is None:
+        # (Text another run's save took along is saved: not due.)
+        if recorder.unsaved_since is None:
             return config.checkpoint_interval_s
-        due = unsaved_since + config.save_text_within_s - clock()
+        due = recorder.unsaved_since + config.save_text_within_s - clock()
         return max(0.0, min(due, config.checkpoint_interval_s))
 
     # Ticks come while the provider is silent, so the heartbeat and the saving of text
@@ -198,42 +197,46 @@ async def stream_turn(
         next_tick_s,
         merge_text_s=config.stream_flush_interval_s,
     )
-    async with aclosing(stream):
-        async for event in stream:
-            now = clock()
-            if isinstance(event, ProviderText) and event.text:
-                recorder.append_text(event.text)
-                if unsaved_since is None:
-                    unsaved_since = now
-                yield TextDelta(recorder.run_id, recorder.message_id, event.text)
-            elif isinstance(event, ProviderToolInput):
-                yield ToolInputDelta(recorder.run_id, event.call_id, event.name, event.delta)
-            elif isinstance(event, ProviderToolCall):
-                calls.append(event)
-            elif isinstance(event, ProviderSuggestions):
-                # Each is sent as a message when chosen: blank ones could not be.
-                texts = tuple(t.strip() for t in event.texts if t.strip())
-                if texts:
-                    recorder.suggest(texts)
-                    yield SuggestionsOffered(recorder.run_id, recorder.message_id, texts)
-            elif isinstance(event, ProviderFinish):
-                finish = event
-            elif isinstance(event, ProviderChosen):
-                recorder.defer(provider=event.provider)
-            elif isinstance(event, ProviderRetry):
-                yield RunRetrying(
-                    recorder.run_id, event.attempt, event.max_attempts, event.delay_s, event.reason
-                )
-            text_due = (
-                unsaved_since is not None and now - unsaved_since >= config.save_text_within_s
-            )
-            if now - last_checkpoint >= config.checkpoint_interval_s:
-                last_checkpoint = now
-                if await recorder.beat(step_count=step):
-                    unsaved_since = None
-            elif text_due and await recorder.save_text():
-                # The text alone: the heartbeat keeps its own rhythm.
-                unsaved_since = None
+    recorder.streaming(clock())
+    try:
+        async with aclosing(stream):
+            async for event in stream:
+                now = clock()
+                if isinstance(event, ProviderText) and event.text:
+                    recorder.append_text(event.text, now)
+                    yield TextDelta(recorder.run_id, recorder.message_id, event.text)
+                elif isinstance(event, ProviderToolInput):
+                    yield ToolInputDelta(recorder.run_id, event.call_id, event.name, event.delta)
+                elif isinstance(event, ProviderToolCall):
+                    calls.append(event)
+                elif isinstance(event, ProviderSuggestions):
+                    # Each is sent as a message when chosen: blank ones could not be.
+                    texts = tuple(t.strip() for t in event.texts if t.strip())
+                    if texts:
+                        recorder.suggest(texts)
+                        yield SuggestionsOffered(recorder.run_id, recorder.message_id, texts)
+                elif isinstance(event, ProviderFinish):
+                    finish = event
+                elif isinstance(event, ProviderChosen):
+                    recorder.defer(provider=event.provider)
+                elif isinstance(event, ProviderRetry):
+                    yield RunRetrying(
+                        recorder.run_id,
+                        event.attempt,
+                        event.max_attempts,
+                        event.delay_s,
+                        event.reason,
+                    )
+                since = recorder.unsaved_since
+                text_due = since is not None and now - since >= config.save_text_within_s
+                if now - (recorder.last_beat or now) >= config.checkpoint_interval_s:
+                    recorder.last_beat = now
+                    await recorder.beat(step_count=step)
+                elif text_due:
+                    # The text alone: the heartbeat keeps its own rhythm.
+                    await recorder.save_text()
+    finally:
+        recorder.streamed()
     # Saved by the checkpoint that follows every turn (the tool calls', or the run's end).
     recorder.defer(step_count=step)
     if finish is not None:

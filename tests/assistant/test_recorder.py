@@ -43,7 +43,7 @@ async def test_the_end_marks_the_message_and_every_unfinished_call(
     run_id, message_id = await _run(sessions)
     recorder = RunRecorder(sessions, run_id, thread_id=0, message_id=message_id)
     if text:
-        recorder.append_text(text)
+        recorder.append_text(text, 0.0)
     await recorder.finish(RunStatus(status), "why" if status == "failed" else None)
     async with sessions() as session:
         message = await session.get(Message, message_id)

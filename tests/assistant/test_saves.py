@@ -1,0 +1,83 @@
+"""Saves while runs stream go together: one statement per round for every run of the
+process, each run's text whole at its end and its heart beating."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import event
+from sqlmodel import col, select
+
+from app.assistant.saves import Save, SaveRounds
+from app.db.models import Message, Run
+from app.db.session import SessionFactory
+from app.db.statuses import RunStatus
+from tests.assistant.test_runs import _run
+from tests.fakes.scripted_provider import ScriptedProvider, text_turn
+from tests.support.assistant import build_runner
+from tests.support.people import owned_thread
+
+RUNS = 12
+CHUNKS = 40
+
+
+def _count_statements(sessions: SessionFactory, prefix: str) -> list[int]:
+    """How many times a statement starting with `prefix` reached the database (a list, so the
+    listener can add to it): an executemany counts once."""
+    seen = [0]
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().upper().startswith(prefix):
+            seen[0] += 1
+
+    event.listen(sessions.kw["bind"].sync_engine, "before_cursor_execute", count)
+    return seen
+
+
+async def test_runs_streaming_at_once_save_their_text_together(sessions: SessionFactory) -> None:
+    chunks = [f"{i:03d} " for i in range(CHUNKS)]
+    provider = ScriptedProvider([text_turn(*chunks)] * RUNS, delay_s=0.01)
+    runner = build_runner(sessions, provider, save_text_within_s=0.03, checkpoint_interval_s=0.1)
+    async with sessions() as session:
+        threads = [await owned_thread(session) for _ in range(RUNS)]
+    updates = _count_statements(sessions, "UPDATE MESSAGE")
+    runs = [await runner.start_run(t.id or 0, "go", user_id=t.user_id or 0) for t in threads]
+    await asyncio.gather(*(run.finished() for run in runs))
+    await runner.idle()
+    # Alone, each run would save its text about a dozen times (0.4 s of streaming, saved
+    # within 0.03 s) and write its end once: 150 statements or more. Together, a round
+    # writes them all.
+    assert updates[0] < RUNS * 5, updates[0]
+    async with sessions() as session:
+        replies = (
+            await session.exec(
+                select(Message).where(
+                    col(Message.id).in_([r.started.assistant_message_id for r in runs])
+                )
+            )
+        ).all()
+        finished = (await session.exec(select(Run))).all()
+    assert [m.parts for m in replies] == [[{"type": "text", "text": "".join(chunks)}]] * RUNS
+    assert {r.status for r in finished} == {RunStatus.completed}
+    assert all(r.heartbeat_at is not None for r in finished)
+
+
+async def test_a_round_keeps_a_stop_recorded_meanwhile(sessions: SessionFactory) -> None:
+    """A heartbeat carrying a deferred status (`in_progress`) never undoes a Stop."""
+    run_id, message_id = await _run(sessions)
+    async with sessions() as session:
+        run = await session.get(Run, run_id)
+        assert run is not None
+        run.status = RunStatus.cancelling
+        session.add(run)
+        await session.commit()
+    rounds = SaveRounds(sessions)
+    parts = [{"type": "text", "text": "Hello"}]
+    saved = await rounds.save(Save(message_id, run_id, parts, {"status": RunStatus.in_progress}))
+    assert saved
+    async with sessions() as session:
+        run = await session.get(Run, run_id)
+        message = await session.get(Message, message_id)
+    assert run is not None and run.status == RunStatus.cancelling
+    assert run.heartbeat_at is not None
+    assert message is not None and message.parts == parts
