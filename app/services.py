@@ -120,7 +120,7 @@ def build_services(settings: Settings) -> Services:
             redis_interval_s=settings.redis_send_interval_s,
         ),
     )
-    return Services(settings, sessions, engine, feed, Runner(engine, feed), changes)
+    return Services(settings, sessions, engine, feed, Runner(engine, feed, changes), changes)
 
 
 @lru_cache(maxsize=1)

@@ -100,11 +100,12 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(default=60, gt=0, description="Per request, in seconds.")
     connect_timeout_s: float = Field(default=10, gt=0, description="To connect, in seconds.")
     model_read_interval_s: float = Field(
-        default=0.02,
+        default=0.05,
         ge=0,
         le=0.5,
         description="How often a model's streamed answer is read off the socket once it flows "
-        "(0: as it comes); what arrives meanwhile is read, decoded and passed on at once.",
+        "(0: as it comes); what arrives meanwhile is read, decoded and passed on at once. "
+        "The default is the flush interval's: text reaches the page at most that often anyway.",
     )
     retry_attempts: int = Field(
         default=3, ge=1, le=10, description="Tries per model turn before a failure is final."
@@ -145,6 +146,13 @@ class Settings(BaseSettings):
         le=5,
         description="How often a worker asks the database whether a run it drives was "
         "stopped (from another worker) or an approval answered.",
+    )
+    stop_fallback_poll_s: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="A Stop recorded on another worker is heard at once on the change feed; "
+        "the database is still asked this often, for a notice lost on the way.",
     )
     redis_send_interval_s: float = Field(
         default=0.2, gt=0, le=5, description="How often a run's events go to other workers."

@@ -33,7 +33,8 @@ from app.accounts.api_tokens import create_api_token  # noqa: E402
 from app.accounts.users import create_user  # noqa: E402
 from app.db.migrate import upgrade_to_head  # noqa: E402
 from app.db.session import create_engine_async, create_session_factory  # noqa: E402
-from bench.scripted import paced_tokens, prompt, token  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from bench.scripted import due_tokens, prompt, token  # noqa: E402
 from tests.support.api_server import serve_api  # noqa: E402
 from tests.support.app_server import database_url_for, free_port  # noqa: E402
 
@@ -45,6 +46,22 @@ def process_cpu_s(pid: int) -> float:
     """User + system CPU seconds of a process (and its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def wake_ups(pid: int) -> dict[str, int]:
+    """Voluntary context switches of each of the process's threads, by thread name: each is
+    a sleep that ended (an event loop's wait for I/O or a timer, a worker thread's queue)."""
+    counts: dict[str, int] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            status = (task / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        name = fields["Name"].strip()
+        name = "main" if task.name == str(pid) else name
+        counts[name] = counts.get(name, 0) + int(fields["voluntary_ctxt_switches"])
+    return counts
 
 
 def other_cpu_s(exclude: set[int]) -> float:
@@ -148,10 +165,11 @@ def scripted_alone_s(tokens: int, pace_ms: float, replies: int) -> float:
     """CPU of the scripted provider by itself (its timed wake-ups, nothing consuming them),
     median over `replies` runs in this process: the part of the scripted figure that is the
     fake model's, not Hearth's."""
+    read_interval_s = Settings.model_construct().model_read_interval_s
 
     async def one() -> float:
         started = time.process_time()
-        async for _ in paced_tokens(tokens, pace_ms / 1000):
+        async for _ in due_tokens(tokens, pace_ms / 1000, read_interval_s):
             pass
         return time.process_time() - started
 
@@ -170,13 +188,17 @@ def measure(
     with serve_api(env, folder / f"api-{provider}.log") as url:
         pid = api_pid(folder)
         one_reply(url, secret, 50, args.pace_ms)  # warm-up: imports, pools, first queries
-        cpu, walls, others = [], [], []
+        cpu, walls, others, wakes, threads = [], [], [], [], []
         for _ in range(args.replies):
             time.sleep(0.3)
             before, other_before = process_cpu_s(pid), other_cpu_s({pid})
+            woken = wake_ups(pid)
             wall, _size = one_reply(url, secret, args.tokens, args.pace_ms)
             time.sleep(0.3)  # what the run does after its last event (nothing, normally)
             cpu.append(process_cpu_s(pid) - before)
+            now_woken = wake_ups(pid)
+            wakes.append(now_woken.get("main", 0) - woken.get("main", 0))
+            threads.append(sum(now_woken.values()) - sum(woken.values()) - wakes[-1])
             others.append((other_cpu_s({pid}) - other_before) / (wall + 0.3))
             walls.append(wall)
     return {
@@ -185,6 +207,8 @@ def measure(
         "cpu_median_s": statistics.median(cpu),
         "wall_median_s": statistics.median(walls),
         "others_cores": statistics.median(others),
+        "loop_wake_ups": statistics.median(wakes),
+        "thread_wake_ups": statistics.median(threads),
     }
 
 
@@ -221,16 +245,24 @@ def main() -> None:
         f"\nbackend CPU per {args.tokens}-token reply at {args.pace_ms:g} ms a token, "
         f"POST /api/chat, {database}, {args.replies} replies each (median; every reply)"
     )
-    print(f"{'provider':<11}{'cpu s':>8}{'wall s':>8}{'other cores':>13}  every reply")
+    print(
+        f"{'provider':<11}{'cpu s':>8}{'wall s':>8}{'other cores':>13}"
+        f"{'wake-ups loop':>15}{'threads':>9}  every reply"
+    )
     for r in results:
         every = " ".join(f"{c:.2f}" for c in r["cpu_s"])  # type: ignore[union-attr]
         print(
             f"{r['provider']:<11}{r['cpu_median_s']:>8.3f}{r['wall_median_s']:>8.2f}"
-            f"{r['others_cores']:>13.2f}  {every}"
+            f"{r['others_cores']:>13.2f}{r['loop_wake_ups']:>15.0f}{r['thread_wake_ups']:>9.0f}"
+            f"  {every}"
         )
+    print(
+        "wake-ups: voluntary context switches during a reply, of the event loop's thread and "
+        "of the others (the database's)"
+    )
     if alone is not None:
         print(
-            f"the scripted provider alone (its {args.tokens} timed wake-ups, in this process): "
+            f"the scripted provider alone (its timed wake-ups, in this process): "
             f"{alone:.3f} s of the scripted figure"
         )
     print(

@@ -53,9 +53,18 @@ def record_times(times: list[float], tag: str = "") -> None:
 
 
 class BenchProvider:
-    """Answers "stream N every P ms" with N paced tokens; anything else with one sentence."""
+    """Answers "stream N every P ms" with N paced tokens; anything else with one sentence.
+
+    Like a model's socket, it is read at most every `read_interval_s` (Hearth's
+    `HEARTH_MODEL_READ_INTERVAL_S`): each wake hands on every token due by then as one piece,
+    so a token costs the process a share of a wake-up, not one of its own. A token's
+    emission time is when it was due, so what the grouping holds it back counts as latency.
+    """
 
     name = "bench"
+
+    def __init__(self, read_interval_s: float = 0.0) -> None:
+        self.read_interval_s = read_interval_s
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[ProviderEvent]:
         """Stream the tokens the last user message asks for."""
@@ -65,15 +74,35 @@ class BenchProvider:
             yield ProviderText("Say 'stream N every P ms'.")
             yield ProviderFinish("stop")
             return
-        times: list[float] = []
         count, interval_s = int(match.group(1)), float(match.group(2)) / 1000
-        async for _index, text, emitted_at in paced_tokens(count, interval_s):
-            times.append(emitted_at)
-            yield ProviderText(text)
+        times: list[float] = []
+        async for due in due_tokens(count, interval_s, self.read_interval_s):
+            times += [at for _index, _text, at in due]
+            yield ProviderText("".join(text for _index, text, _at in due))
         record_times(times, match.group(3) or "")
         yield ProviderFinish("stop")
 
 
-def build(_settings: Any, _sessions: Any) -> BenchProvider:
+async def due_tokens(
+    count: int, interval_s: float, read_interval_s: float
+) -> AsyncIterator[list[tuple[int, str, float]]]:
+    """The tokens of `paced_tokens`' schedule, those due by each wake together (a wake at
+    most every `read_interval_s` once the first token is out); (index, token, due time)."""
+    start_wall, start = time.time(), time.monotonic()
+    index = 0
+    while index < count:
+        delay = start + index * interval_s - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        elapsed = time.monotonic() - start
+        last = min(count - 1, max(index, int(elapsed / interval_s))) if interval_s else count - 1
+        yield [(i, token(i), start_wall + i * interval_s) for i in range(index, last + 1)]
+        index = last + 1
+        if index < count and read_interval_s > 0:
+            await asyncio.sleep(read_interval_s)
+
+
+def build(settings: Any, _sessions: Any) -> BenchProvider:
     """The factory named by HEARTH_PROVIDER_FACTORY=bench.scripted:build."""
-    return BenchProvider()
+    # (A Hearth from before the setting existed reads it as often as today's default.)
+    return BenchProvider(getattr(settings, "model_read_interval_s", 0.05))

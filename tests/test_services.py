@@ -120,14 +120,14 @@ def test_the_client_config_comes_from_the_settings(monkeypatch: pytest.MonkeyPat
         model="llama3",
         request_timeout_s=5,
         connect_timeout_s=2,
-        model_read_interval_s=0.05,
+        model_read_interval_s=0.02,
     )
     # A local server needs no key, but the client insists on one.
     assert client_config(local) == ClientConfig(
-        "not-needed", "llama3", "http://127.0.0.1:11434/v1", 5, 2, 0.05
+        "not-needed", "llama3", "http://127.0.0.1:11434/v1", 5, 2, 0.02
     )
     monkeypatch.setenv("HEARTH_API_KEY", "sk-test")
-    assert client_config(Settings()) == ClientConfig("sk-test", "gpt-4.1-mini", None, 60, 10, 0.02)
+    assert client_config(Settings()) == ClientConfig("sk-test", "gpt-4.1-mini", None, 60, 10, 0.05)
 
 
 async def test_a_provider_factory_replaces_the_provider(sessions: SessionFactory) -> None:

@@ -20,6 +20,8 @@ class EngineConfig:
     save_text_within_s: float
     # How often the database is asked whether a driven run was stopped or an approval answered.
     stop_poll_interval_s: float
+    # With the change feed heard (Stops come as notices), how often it is still asked.
+    stop_fallback_poll_s: float
     # Text is merged and handed to viewers at most this often.
     stream_flush_interval_s: float
     # A viewer that hears nothing from a run's feed for this long asks the database.

@@ -3,7 +3,7 @@
 A run is driven by a task in the process that started it, so whoever started it (an event
 handler, an HTTP response) can end without ending it. Its events go to the run's feed, which
 every viewer follows wherever it is connected. A Stop is recorded in the database and
-cancels the driving task: at once in this process, within `stop_poll_interval_s` elsewhere.
+cancels the driving task: at once in this process, as the change feed tells it elsewhere.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import aclosing
 from typing import Any
 
+from app.assistant.change_feed import ChangeFeed
 from app.assistant.client_tools import ClientContext, ClientToolResult
 from app.assistant.engine import RunEngine
 from app.assistant.events import RunFinished, RunStarted, SuggestionsOffered
@@ -62,7 +63,9 @@ class RunHandle:
 class Runner:
     """Starts runs and drives them in this process; follows and stops runs anywhere."""
 
-    def __init__(self, engine: RunEngine, feed: RunFeed) -> None:
+    def __init__(self, engine: RunEngine, feed: RunFeed, changes: ChangeFeed | None = None) -> None:
+        """`changes`: where this process hears Stops recorded elsewhere (without it, the
+        database is asked for them every `stop_poll_interval_s`)."""
         self.engine, self.feed = engine, feed
         self._driving: dict[int, asyncio.Task[None]] = {}
         # Starts whose caller was cancelled finish here (a reference keeps each alive).
@@ -75,7 +78,11 @@ class Runner:
             engine.sessions, engine.provider, config.language, config.follow_ups_timeout_s
         )
         self._stops = StopWatcher(
-            engine.sessions, self._driving, engine.config.stop_poll_interval_s
+            engine.sessions,
+            self._driving,
+            config.stop_poll_interval_s,
+            changes,
+            config.stop_fallback_poll_s,
         )
 
     async def start_run(
@@ -209,6 +216,8 @@ class Runner:
         finally:
             if self._driving.get(run_id) is asyncio.current_task():
                 del self._driving[run_id]
+                if not self._driving:
+                    self._stops.rest()
             if not ended:
                 # Stopped: the engine kept the text and ended the run without a word.
                 await self.feed.publish(run_id, [RunFinished(run_id, RunStatus.cancelled)])

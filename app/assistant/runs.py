@@ -19,7 +19,7 @@ from app.assistant.files.message import attach_files
 from app.assistant.files.store import DEFAULT_LIMITS, AttachmentLimits
 from app.assistant.message_parts import TextPart, dump_parts
 from app.assistant.threads import DEFAULT_TITLE, add_thread, get_thread, title_from_text
-from app.db.changes import Change, note_change, thread_topic, threads_topic
+from app.db.changes import STOPS_TOPIC, Change, note_change, thread_topic, threads_topic
 from app.db.models import Message, Run, Thread, ToolCall, utcnow
 from app.db.statuses import TERMINAL_RUN_STATUSES, MessageStatus, Role, RunStatus, ToolCallStatus
 from app.db.text import text_problem
@@ -199,6 +199,8 @@ async def request_stop(session: AsyncSession, run_id: int, user_id: int) -> bool
         )
         .values(status=RunStatus.cancelling)
     )
+    if result.rowcount == 1:
+        note_change(session, Change(STOPS_TOPIC, run_id=run_id))
     await session.commit()
     return result.rowcount == 1
 

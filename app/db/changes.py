@@ -19,6 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 # The home: every room's temperature, and the ledger of effects.
 HOME_TOPIC = "home"
 
+# Stops recorded for runs (`run_id`): whichever worker drives one ends it at once.
+STOPS_TOPIC = "stops"
+
 _NOTED = "hearth_changes"
 
 

@@ -1,13 +1,20 @@
-"""Stops from other workers: one query finds the runs marked `cancelling`, and only their
-tasks are cancelled, once."""
+"""Stops from other workers: heard as they commit on the change feed (in one process, and
+through real Redis between two), or found by one query for the runs marked `cancelling`; only
+their tasks are cancelled, once."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 
+import pytest
+
+from app.assistant.change_feed import ChangeFeed, LocalChanges, RedisChanges
 from app.assistant.runs import create_run, request_stop
 from app.assistant.stops import StopWatcher, cancel_once
-from app.db.session import SessionFactory
+from app.db.session import SessionFactory, create_session_factory
+from tests.conftest import REDIS_URL
 from tests.support.people import owned_thread
 
 
@@ -56,3 +63,44 @@ async def test_a_task_being_cancelled_is_not_cancelled_again() -> None:
     cancel_once(task)
     await asyncio.wait([task])
     assert cleaned.is_set()
+
+
+@pytest.mark.parametrize("feed", ["local", "redis"])
+async def test_a_stop_committed_elsewhere_is_heard_at_once_not_at_the_next_poll(
+    sessions: SessionFactory, feed: str
+) -> None:
+    """The worker that records a Stop tells it on the change feed as it commits; the one
+    driving the run cancels it at once, though it asks the database only every minute."""
+    prefix = f"hearth-test:{uuid.uuid4().hex[:8]}:"
+    here: ChangeFeed
+    there: ChangeFeed
+    if feed == "local":
+        here = there = LocalChanges()
+    else:
+        here, there = RedisChanges(REDIS_URL, prefix), RedisChanges(REDIS_URL, prefix)
+    # The other worker's sessions: what commits there is told on its feed.
+    elsewhere = create_session_factory(sessions.kw["bind"], there.publish)
+    stopped, owner = await _run(sessions)
+    going, _ = await _run(sessions)
+    forever = asyncio.Event()
+    driving = {
+        stopped: asyncio.create_task(forever.wait()),
+        going: asyncio.create_task(forever.wait()),
+    }
+    watcher = StopWatcher(sessions, driving, interval_s=60, changes=here, fallback_s=60)
+    watcher.wake()
+    if isinstance(here, RedisChanges):
+        await asyncio.wait_for(here.wait_listening(), 5)
+    await asyncio.sleep(0.2)  # the watcher's first look at the database is behind it
+    started = time.monotonic()
+    async with elsewhere() as session:
+        assert await request_stop(session, stopped, owner)
+    await asyncio.wait_for(asyncio.wait([driving[stopped]]), 5)
+    assert time.monotonic() - started < 2
+    assert driving[stopped].cancelled() and not driving[going].done()
+    driving[going].cancel()
+    driving.clear()
+    watcher.rest()
+    await asyncio.wait_for(watcher.idle(), 5)
+    await here.close()
+    await there.close()
