@@ -165,7 +165,7 @@ def scripted_alone_s(tokens: int, pace_ms: float, replies: int) -> float:
     """CPU of the scripted provider by itself (its timed wake-ups, nothing consuming them),
     median over `replies` runs in this process: the part of the scripted figure that is the
     fake model's, not Hearth's."""
-    read_interval_s = Settings.model_construct().model_read_interval_s
+    read_interval_s = getattr(Settings.model_construct(), "model_read_interval_s", 0.05)
 
     async def one() -> float:
         started = time.process_time()
