@@ -70,7 +70,9 @@ class RunEngine:
         self.saves = SaveRounds(
             sessions,
             clock,
-            take_text_after_s=self.config.save_text_within_s / 2,
+            # Text nearly due (taking fresher text would write each reply more often), and
+            # heartbeats half due (a row's timestamp: cheap to take along).
+            take_text_after_s=self.config.save_text_within_s * 0.75,
             take_beat_after_s=self.config.checkpoint_interval_s / 2,
         )
 

@@ -77,7 +77,7 @@ class RunRecorder:
 
     def streaming(self, now: float) -> None:
         """A turn streams from now: its heart beats from now, with rounds taking along its
-        text and heartbeat when half due."""
+        text and heartbeat when nearly due."""
         self.last_beat = now
         self._rounds.streaming(self)
 

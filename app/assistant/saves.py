@@ -3,9 +3,9 @@
 A streaming run saves its text within `save_text_within_s` and beats its heart every
 `checkpoint_interval_s`. Each run writing its own transaction costs a hundred runs about a
 thousand transactions a second. Here a run's save goes with the next round, and a round
-takes along the text and heartbeats of the other runs streaming here that are half due
-(which then are not due again for a while): a few rounds a second however many runs
-stream, each one transaction with an `executemany` per table, in Core (no ORM unit of
+takes along the text of the other runs streaming here that is nearly due, and their
+heartbeats that are half due (which then are not due again for a while): a few rounds a
+second however many runs stream, each one transaction with an `executemany` per table, in Core (no ORM unit of
 work), rows in id order. A round starts as soon as none is being written, so a lone run
 waits no longer than it would alone.
 
