@@ -57,16 +57,19 @@ class RunRecorder:
         # a checkpoint of parts already committed writes only the run row.
         self._committed_parts: list[dict[str, Any]] | None = None
         self._written_parts: list[dict[str, Any]] | None = None
-        # When the oldest text not saved yet arrived (the run's clock), and that of the text
-        # a round took along, until it is written.
+        # When the oldest text not saved yet arrived (the run's clock).
         self.unsaved_since: float | None = None
         # When its heart last beat while streaming (the run's clock; set as it starts).
         self.last_beat: float | None = None
+        # A save asked for (`request_save`) and not yet taken by a round.
+        self.save_requested = False
+        # What the round writing this run's save took: the text's age and the last beat,
+        # restored if the round fails.
         self._taken: tuple[float | None, float | None] = (None, None)
 
     def append_text(self, text: str, at: float) -> None:
         """Add streamed text, arrived `at`, to the open text part (opening one after a tool
-        call); it is saved with this run's next save, or taken along by another's."""
+        call); a round writes it (`request_save`, or taken along)."""
         last = self.parts[-1] if self.parts else None
         if isinstance(last, TextPart):
             self.parts[-1] = TextPart(last.text + text)
@@ -76,21 +79,28 @@ class RunRecorder:
             self.unsaved_since = at
 
     def streaming(self, now: float) -> None:
-        """A turn streams from now: its heart beats from now, with rounds taking along its
-        text and heartbeat when nearly due."""
+        """A turn streams from now: its heart beats from now, and rounds take along its text
+        and heartbeat when nearly due."""
         self.last_beat = now
         self._rounds.streaming(self)
 
     def streamed(self) -> None:
         """The turn has ended."""
         self._rounds.forget(self)
+        self.save_requested = False
+
+    def request_save(self) -> None:
+        """The text (or the heartbeat) is due: the next round writes it. Returns at once:
+        the stream never waits for the database."""
+        if not self.save_requested:
+            self.save_requested = True
+            self._rounds.due(self)
 
     def take_unsaved(self, now: float, text_age_s: float, beat_age_s: float) -> Save | None:
-        """For a round of another run's save to take along: the text unsaved for
-        `text_age_s`, with a heartbeat if the last is `beat_age_s` old (None: neither yet, or
-        run columns deferred, which this run's own save writes)."""
-        if self._deferred:
-            return None
+        """For a round: the text unsaved for `text_age_s`, and a heartbeat (with the run
+        columns deferred) if the last is `beat_age_s` old or columns are deferred; None if
+        neither."""
+        self.save_requested = False
         since = self.unsaved_since
         text = since is not None and now - since >= text_age_s
         beat = self.last_beat is not None and now - self.last_beat >= beat_age_s
@@ -102,22 +112,27 @@ class RunRecorder:
         self._taken = (since if parts is not None else None, self.last_beat)
         if parts is not None:
             self.unsaved_since = None
-        if beat:
+        # A heartbeat, with the deferred columns (never a terminal status: those are written
+        # directly); deferred columns make one too.
+        values = dict(self._deferred) if beat or self._deferred else None
+        if values is not None:
             self.last_beat = now
-        return Save(self.message_id, self.run_id, parts, {} if beat else None)
+        return Save(self.message_id, self.run_id, parts, values)
 
     def taken(self, save: Save, saved: bool) -> None:
-        """The round that took the text or heartbeat along has ended."""
+        """The round that wrote this run's save has ended."""
         (since, beaten), self._taken = self._taken, (None, None)
         if saved:
             if save.parts is not None:
                 self._committed_parts = save.parts
+            for name, value in (save.run_values or {}).items():
+                if self._deferred.get(name) == value:
+                    del self._deferred[name]
             return
         # Not written: due as soon as it would have been.
         if since is not None:
             self.unsaved_since = min(since, self.unsaved_since or since)
-        if save.run_values is not None:
-            self.last_beat = beaten
+        self.last_beat = beaten
 
     def suggest(self, texts: tuple[str, ...]) -> None:
         """Offer these messages to send next, in place of any earlier offer."""
@@ -187,42 +202,14 @@ class RunRecorder:
         )
 
     async def beat(self, **run_values: Any) -> bool:
-        """A checkpoint while streaming or waiting, written with the other runs' saves; a
-        database too busy to take it now (a lock not granted in time) does not end the run:
-        False, and the next beat carries the text."""
-        values = self._deferred | run_values
-        if values.get("status") in TERMINAL_RUN_STATUSES:
-            try:
-                await self.checkpoint(**run_values)
-            except OperationalError as exc:
-                logger.warning(
-                    "Run %s: checkpoint skipped, the database is busy: %s", self.run_id, exc
-                )
-                return False
-            return True
-        return await self._save(values)
-
-    async def save_text(self) -> bool:
-        """Save the reply's parts alone (no heartbeat: that has a rhythm of its own), or with
-        the run columns deferred if there are any; False if the database was too busy."""
-        if self._deferred:
-            return await self.beat()
-        return await self._save(None)
-
-    async def _save(self, run_values: dict[str, Any] | None) -> bool:
-        """The parts if changed (and, for a heartbeat, `run_values`), in the next round."""
-        parts = dump_parts(self.stored_parts)
-        changed = parts != self._committed_parts
-        if not changed and run_values is None:
-            return True
-        save = Save(self.message_id, self.run_id, parts if changed else None, run_values)
-        if not await self._rounds.save(save):
+        """A checkpoint while waiting (not streaming); a database too busy to take it now (a
+        lock not granted in time) does not end the run: False, and the next beat carries
+        the text."""
+        try:
+            await self.checkpoint(**run_values)
+        except OperationalError as exc:
+            logger.warning("Run %s: checkpoint skipped, the database is busy: %s", self.run_id, exc)
             return False
-        # This run's task waited here: nothing was added or deferred meanwhile.
-        self._committed_parts = parts
-        self.unsaved_since = None
-        if run_values is not None:
-            self._deferred = {}
         return True
 
     async def set_status(self, status: RunStatus, **run_values: Any) -> None:

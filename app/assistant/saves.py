@@ -1,17 +1,18 @@
-"""Saves while runs stream, grouped: one transaction for every run of this process at once.
+"""Saves while runs stream: written in rounds, one transaction for every run of the process,
+and never waited for by the stream.
 
 A streaming run saves its text within `save_text_within_s` and beats its heart every
-`checkpoint_interval_s`. Each run writing its own transaction costs a hundred runs about a
-thousand transactions a second. Here a run's save goes with the next round, and a round
-takes along the text of the other runs streaming here that is nearly due, and their
-heartbeats that are half due (which then are not due again for a while): a few rounds a
-second however many runs stream, each one transaction with an `executemany` per table, in Core (no ORM unit of
-work), rows in id order. A round starts as soon as none is being written, so a lone run
-waits no longer than it would alone.
+`checkpoint_interval_s`. Each run writing its own transaction, and waiting for it before it
+hands on its next words, costs a hundred runs about a thousand transactions a second, and
+every reply stalls while the database is slow. Here a run says its save is due (`due`) and
+streams on; a writer task writes the next round: the text and heartbeat of every run that
+said so, and of the other runs streaming here whose text is nearly due or whose heartbeat
+is half due (which then are not due again for a while). One transaction, an `executemany`
+per table, in Core (no ORM unit of work), rows in id order; a round starts as soon as none
+is being written, so a lone run's save is written as soon as it would have been alone.
 
-A run's own task waits for its save. Its other writes (a status change, its end) first wait
-for a round that took its text along (`settle`), so no round holding older text can land
-after them.
+A run's other writes (a status change, its end) first `settle`: they wait for a round
+holding its text, so none holding older text lands after them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, case, update
@@ -38,8 +39,8 @@ _RUN = Run.__table__  # type: ignore[attr-defined]
 
 @dataclass
 class Save:
-    """One run's save: its reply's parts (None: unchanged) and, for a heartbeat, the run's
-    columns to write with it (None: no heartbeat; a status must not be a terminal one)."""
+    """One run's part of a round: its reply's parts (None: unchanged) and, for a heartbeat,
+    the run's columns to write with it (None: no heartbeat; never a terminal status)."""
 
     message_id: int
     run_id: int
@@ -48,29 +49,22 @@ class Save:
 
 
 class Streaming(Protocol):
-    """A run whose unsaved text a round may take along (the run's recorder)."""
+    """A run streaming here (its recorder), whose saves rounds write."""
 
     run_id: int
 
     def take_unsaved(self, now: float, text_age_s: float, beat_age_s: float) -> Save | None:
         """Its text unsaved for `text_age_s` or more, and a heartbeat if its last is
-        `beat_age_s` old, now being saved (None: neither)."""
+        `beat_age_s` old (with the run columns it defers), now being written (None: none)."""
         ...
 
     def taken(self, save: Save, saved: bool) -> None:
-        """The round that took `save` along has ended: written, or not."""
+        """The round that wrote `save` has ended: written, or not."""
         ...
 
 
-@dataclass
-class _Round:
-    saves: list[Save] = field(default_factory=list)
-    done: asyncio.Future[bool] | None = None
-    taken: list[tuple[Streaming, Save]] = field(default_factory=list)
-
-
 class SaveRounds:
-    """Writes the saves of every run this process drives, a round at a time."""
+    """Writes the saves of every run streaming in this process, a round at a time."""
 
     def __init__(
         self,
@@ -79,85 +73,84 @@ class SaveRounds:
         take_text_after_s: float = 0.0,
         take_beat_after_s: float = float("inf"),
     ) -> None:
-        """A round takes along text unsaved for `take_text_after_s` and heartbeats last
-        written `take_beat_after_s` ago (the runs' clock): half their limits, so what a
-        round takes along is not due again for at least as long."""
+        """A round takes along the text other runs have had unsaved for
+        `take_text_after_s`, and their heartbeats last written `take_beat_after_s` ago (the
+        runs' clock)."""
         self._sessions, self._clock = sessions, clock
         self._take_after = (take_text_after_s, take_beat_after_s)
-        self._next = _Round()
-        self._writing: _Round | None = None
+        self._streaming: dict[int, Streaming] = {}
+        self._due: set[int] = set()
         self._writer: asyncio.Task[None] | None = None
-        # The runs streaming here, by run id.
-        self._unsaved: dict[int, Streaming] = {}
+        # The runs in the round being written, and its end.
+        self._writing: set[int] = set()
+        self._written: asyncio.Event | None = None
 
     def streaming(self, run: Streaming) -> None:
         """The run streams here: rounds take its text and heartbeat along when due."""
-        self._unsaved[run.run_id] = run
+        self._streaming[run.run_id] = run
 
     def forget(self, run: Streaming) -> None:
-        """The run has ended: nothing of it is taken along any more."""
-        self._unsaved.pop(run.run_id, None)
+        """The run's turn has ended (a round being written still ends for it)."""
+        self._streaming.pop(run.run_id, None)
+        self._due.discard(run.run_id)
 
-    async def save(self, save: Save) -> bool:
-        """Write this save with the next round; False if the database was too busy to take
-        that round (a lock not granted in time: the next save carries the text)."""
+    def due(self, run: Streaming) -> None:
+        """The run's text or heartbeat is due: the next round writes it (and starts now,
+        unless one is being written). Returns at once."""
+        self._streaming[run.run_id] = run
+        self._due.add(run.run_id)
         loop = asyncio.get_running_loop()
-        if self._next.done is None or self._next.done.get_loop() is not loop:
-            self._next = _Round(done=loop.create_future())
-        self._next.saves.append(save)
-        done = self._next.done
-        assert done is not None
-        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+        writer = self._writer
+        if writer is None or writer.done() or writer.get_loop() is not loop:
             self._writer = loop.create_task(self._write_rounds())
-        return await asyncio.shield(done)
 
     async def settle(self, run_id: int) -> None:
-        """Wait until no round being written, or waiting to be, holds the run's save."""
-        for round_ in (self._writing, self._next):
-            if round_ is None or round_.done is None:
-                continue
-            if any(save.run_id == run_id for save in round_.saves):
-                await asyncio.wait([round_.done])
+        """Wait until no round being written holds the run's save (none is started for it
+        after this: the caller writes the run itself now)."""
+        self._due.discard(run_id)
+        written = self._written
+        if written is not None and run_id in self._writing:
+            await written.wait()
 
     async def idle(self) -> None:
-        """Wait until no round is being written."""
+        """Wait until no round is being written or due."""
         writer = self._writer
         if writer is not None and writer.get_loop() is asyncio.get_running_loop():
             await asyncio.wait([writer])
 
     async def _write_rounds(self) -> None:
-        while self._next.saves:
-            round_, self._next = self._next, _Round()
-            self._take_along(round_)
-            self._writing = round_
-            done = round_.done
-            assert done is not None
+        while self._due:
+            due, self._due = self._due, set()
+            taken = self._take(due)
+            if not taken:
+                continue
+            self._writing = {save.run_id for _run, save in taken}
+            self._written = asyncio.Event()
+            saved = False
             try:
-                await self._write(round_.saves)
+                await self._write([save for _run, save in taken])
+                saved = True
             except OperationalError as exc:
-                logger.warning(
-                    "%d saves not written, the database is busy: %s", len(round_.saves), exc
-                )
-                _end(round_, result=False)
-            except Exception as exc:  # each run waiting hears it, as from its own transaction
-                _end(round_, error=exc)
-            else:
-                _end(round_, result=True)
+                logger.warning("%d saves not written, the database is busy: %s", len(taken), exc)
+            except Exception:
+                logger.exception("%d saves not written", len(taken))
             finally:
-                self._writing = None
+                for run, save in taken:
+                    run.taken(save, saved)
+                self._writing = set()
+                self._written.set()
 
-    def _take_along(self, round_: _Round) -> None:
-        """Add the unsaved text of the runs that asked for no save in this round."""
-        asked = {save.run_id for save in round_.saves}
+    def _take(self, due: set[int]) -> list[tuple[Streaming, Save]]:
+        """The saves of the runs that are due, and what the others have nearly due."""
         now = self._clock()
-        for run_id, run in list(self._unsaved.items()):
-            if run_id in asked:
-                continue
-            save = run.take_unsaved(now, *self._take_after)
-            if save is None:
-                continue
-            round_.saves.append(save)
-            round_.taken.append((run, save))
+        text_after, beat_after = self._take_after
+        taken = []
+        for run_id, run in list(self._streaming.items()):
+            text_age = 0.0 if run_id in due else text_after
+            save = run.take_unsaved(now, text_age, beat_after)
+            if save is not None:
+                taken.append((run, save))
+        return taken
 
     async def _write(self, saves: Sequence[Save]) -> None:
         now = utcnow()
@@ -197,17 +190,3 @@ def _value(column: str) -> Any:
     if column != "status":
         return value
     return case((_RUN.c.status == RunStatus.cancelling, _RUN.c.status), else_=value)
-
-
-def _end(round_: _Round, *, result: bool = False, error: Exception | None = None) -> None:
-    for run, save in round_.taken:
-        run.taken(save, error is None and result)
-    done = round_.done
-    if done is None or done.done():
-        return
-    if error is not None:
-        done.set_exception(error)
-        # Retrieved here too, so a round whose every waiter was cancelled logs nothing more.
-        done.add_done_callback(lambda f: f.exception())
-    else:
-        done.set_result(result)

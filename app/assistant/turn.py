@@ -184,11 +184,13 @@ async def stream_turn(
     finish: ProviderFinish | None = None
 
     def next_tick_s() -> float:
-        # (Text another run's save took along is saved: not due.)
-        if recorder.unsaved_since is None:
+        # (A save asked for is on its way; text a round took along is saved: not due.)
+        if recorder.save_requested or recorder.last_beat is None:
             return config.checkpoint_interval_s
-        due = recorder.unsaved_since + config.save_text_within_s - clock()
-        return max(0.0, min(due, config.checkpoint_interval_s))
+        due = recorder.last_beat + config.checkpoint_interval_s
+        if recorder.unsaved_since is not None:
+            due = min(due, recorder.unsaved_since + config.save_text_within_s)
+        return max(0.0, due - clock())
 
     # Ticks come while the provider is silent, so the heartbeat and the saving of text
     # already shown do not wait for its next chunk.
@@ -229,12 +231,10 @@ async def stream_turn(
                     )
                 since = recorder.unsaved_since
                 text_due = since is not None and now - since >= config.save_text_within_s
-                if now - (recorder.last_beat or now) >= config.checkpoint_interval_s:
-                    recorder.last_beat = now
-                    await recorder.beat(step_count=step)
-                elif text_due:
-                    # The text alone: the heartbeat keeps its own rhythm.
-                    await recorder.save_text()
+                beat_due = now - (recorder.last_beat or now) >= config.checkpoint_interval_s
+                if text_due or beat_due:
+                    # Written by the next round; the stream goes on meanwhile.
+                    recorder.request_save()
     finally:
         recorder.streamed()
     # Saved by the checkpoint that follows every turn (the tool calls', or the run's end).

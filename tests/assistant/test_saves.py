@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import col, select
 
-from app.assistant.saves import Save, SaveRounds
+from app.assistant.events import RunFinished, TextDelta
+from app.assistant.recorder import RunRecorder
+from app.assistant.saves import SaveRounds
 from app.db.models import Message, Run
 from app.db.session import SessionFactory
 from app.db.statuses import RunStatus
@@ -63,7 +65,7 @@ async def test_runs_streaming_at_once_save_their_text_together(sessions: Session
 
 
 async def test_a_round_keeps_a_stop_recorded_meanwhile(sessions: SessionFactory) -> None:
-    """A heartbeat carrying a deferred status (`in_progress`) never undoes a Stop."""
+    """A round writing a deferred status (`in_progress`) never undoes a Stop."""
     run_id, message_id = await _run(sessions)
     async with sessions() as session:
         run = await session.get(Run, run_id)
@@ -72,12 +74,51 @@ async def test_a_round_keeps_a_stop_recorded_meanwhile(sessions: SessionFactory)
         session.add(run)
         await session.commit()
     rounds = SaveRounds(sessions)
-    parts = [{"type": "text", "text": "Hello"}]
-    saved = await rounds.save(Save(message_id, run_id, parts, {"status": RunStatus.in_progress}))
-    assert saved
+    recorder = RunRecorder(sessions, run_id, thread_id=0, message_id=message_id, rounds=rounds)
+    recorder.defer(status=RunStatus.in_progress)
+    recorder.streaming(0.0)
+    recorder.append_text("Hello", 0.0)
+    recorder.request_save()
+    await rounds.idle()
     async with sessions() as session:
         run = await session.get(Run, run_id)
         message = await session.get(Message, message_id)
     assert run is not None and run.status == RunStatus.cancelling
     assert run.heartbeat_at is not None
-    assert message is not None and message.parts == parts
+    assert message is not None and message.parts == [{"type": "text", "text": "Hello"}]
+
+
+async def test_the_stream_never_waits_for_a_save(sessions: SessionFactory) -> None:
+    """While another writer holds the reply's row (SQLite: the database), the run's words
+    still reach its viewers; its text is saved once the lock is gone, and whole at the end."""
+    chunks = [f"{i:03d} " for i in range(20)]
+    provider = ScriptedProvider([text_turn(*chunks)], delay_s=0.02)
+    runner = build_runner(sessions, provider, save_text_within_s=0.01)
+    async with sessions() as session:
+        thread = await owned_thread(session)
+    run = await runner.start_run(thread.id or 0, "go", user_id=thread.user_id or 0)
+    reply_id = run.started.assistant_message_id
+    engine = sessions.kw["bind"]
+    received: list[str] = []
+    async with engine.connect() as locker:
+        await locker.begin()
+        await locker.execute(
+            text("UPDATE message SET updated_at = updated_at WHERE id = :id"), {"id": reply_id}
+        )
+        events = run.follow()
+        # Half the words while the lock is held (a stream waiting for its saves gets none).
+        async with asyncio.timeout(5):
+            async for batch in events:
+                received += [e.text for e in batch or [] if isinstance(e, TextDelta)]
+                if len(received) >= len(chunks) // 2:
+                    break
+        await locker.rollback()
+    async for batch in events:
+        received += [e.text for e in batch or [] if isinstance(e, TextDelta)]
+        if batch and isinstance(batch[-1], RunFinished):
+            break
+    await runner.idle()
+    assert "".join(received) == "".join(chunks)
+    async with sessions() as session:
+        message = await session.get(Message, reply_id)
+    assert message is not None and message.parts == [{"type": "text", "text": "".join(chunks)}]
