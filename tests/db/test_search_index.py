@@ -124,6 +124,52 @@ def test_every_write_keeps_the_index(database_url: str) -> None:
     assert after_delete == []
 
 
+@pytest.mark.parametrize("end", ["completed", "cancelled", "expired"])
+def test_a_reply_is_indexed_when_its_run_ends_not_at_each_save(database_url: str, end: str) -> None:
+    """While its run is live the reply's saves leave the index alone (a streaming reply is
+    saved several times a second); the run's end indexes it, in the same transaction."""
+    engine = create_engine(to_sync_url(database_url))
+    with engine.begin() as conn:
+        _owner_and_thread(conn)
+        run_id = conn.execute(
+            text(
+                "INSERT INTO run (thread_id, status, step_count, max_steps, provider, "
+                "created_at) VALUES (1, 'in_progress', 1, 8, 'test', CURRENT_TIMESTAMP) "
+                "RETURNING id"
+            )
+        ).scalar_one()
+        reply = _message(conn, [])
+        conn.execute(
+            text("UPDATE message SET run_id = :run WHERE id = :id"), {"run": run_id, "id": reply}
+        )
+    save = text("UPDATE message SET parts = :parts WHERE id = :id")
+    with engine.begin() as conn:
+        conn.execute(
+            save, {"parts": json.dumps([{"type": "text", "text": "the kitchen"}]), "id": reply}
+        )
+    with engine.connect() as conn:
+        while_streaming = _found(conn, "kitchen")
+    with engine.begin() as conn:
+        # The end: the last text and the terminal status, in one transaction.
+        conn.execute(save, {"parts": json.dumps(KITCHEN_TO_19), "id": reply})
+        conn.execute(
+            text("UPDATE run SET status = :end WHERE id = :id"), {"end": end, "id": run_id}
+        )
+    with engine.connect() as conn:
+        after_end = (_found(conn, "kitchen"), _found(conn, "done"), _found(conn, "19.5"))
+    with engine.begin() as conn:
+        # Once ended, a write (follow-ups offered later, a repair) is indexed at once.
+        conn.execute(
+            save, {"parts": json.dumps([{"type": "text", "text": "the hall"}]), "id": reply}
+        )
+    with engine.connect() as conn:
+        later = _found(conn, "hall")
+    engine.dispose()
+    assert while_streaming == []
+    assert after_end == ([reply], [reply], [reply])
+    assert later == [reply]
+
+
 @pytest.mark.parametrize(
     ("parts", "indexed"),
     [
