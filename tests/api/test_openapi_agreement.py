@@ -10,19 +10,18 @@ user message after its (unread) history.
 
 from __future__ import annotations
 
-import copy
+import base64
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from schemathesis import GenerationMode
-from schemathesis.core.errors import InvalidSchema
 
 from app.api.approvals import MAX_BODY_BYTES as APPROVAL_BYTES
 from app.api.routes import build_api
@@ -30,6 +29,7 @@ from app.services import get_services
 from app.settings import get_settings
 from tests.support.api_server import api_client
 
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = 30
 MAX_BODY_BYTES = 5000  # conftest's api_settings
 USER = {"role": "user", "content": "what's the kitchen at?"}
@@ -55,45 +55,26 @@ async def served(
 
 
 def _drawn(document: Document, schema: dict[str, Any], mode: GenerationMode) -> list[Any]:
-    """Bodies schemathesis makes for `schema` (a request body of the description's)."""
-    try:
-        return _draw(document, schema, mode)
-    except InvalidSchema:
-        # Once, in a whole-suite run, schemathesis could not place a `contains` element of
-        # UserMessage ("Cannot generate an array with 1 demanded elements"); never alone, in
-        # this file's run, nor under twenty hash seeds. A strategy built afresh draws the same
-        # (derandomized) examples; a schema it truly cannot draw from fails again here.
-        return _draw(document, schema, mode)
-
-
-def _draw(document: Document, schema: dict[str, Any], mode: GenerationMode) -> list[Any]:
-    operation = {
-        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
-        "responses": {"200": {"description": "Taken."}},
+    """Bodies schemathesis makes for `schema` (a request body of the description's), drawn in
+    a process of its own (see tests/support/drawn_bodies.py)."""
+    asked = {
+        "components": document["components"],
+        "schema": schema,
+        "mode": mode.value,
+        "examples": EXAMPLES,
     }
-    described = schemathesis.openapi.from_dict(
-        {
-            "openapi": "3.1.0",
-            "info": {"title": "one schema", "version": "1"},
-            "paths": {"/body": {"post": operation}},
-            "components": copy.deepcopy(document["components"]),
-        }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.support.drawn_bodies"],
+        input=json.dumps(asked),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
-    drawn: list[Any] = []
-
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(described["/body"]["POST"].as_strategy(generation_mode=mode), st.just(None))
-    def draw(case: Any, _: None) -> None:
-        drawn.append(case.body)
-
-    draw()
-    return drawn
+    return [
+        base64.b64decode(body["bytes"]) if "bytes" in body else body["json"]
+        for body in json.loads(done.stdout)
+    ]
 
 
 def _judge(document: Document, schema: dict[str, Any]) -> Callable[[Any], bool]:
