@@ -27,7 +27,11 @@ async def _run(sessions: SessionFactory) -> tuple[int, int]:
     return run.id or 0, thread.user_id or 0
 
 
-async def test_only_runs_someone_stopped_are_cancelled(sessions: SessionFactory) -> None:
+async def _two_driven(
+    sessions: SessionFactory,
+) -> tuple[int, int, int, dict[int, asyncio.Task[None]]]:
+    """Two runs of one owner (one to stop, one going on), each "driven" by a task that
+    waits forever: (stopped, going, owner, run id -> task)."""
     stopped, owner = await _run(sessions)
     going, _ = await _run(sessions)
     forever = asyncio.Event()
@@ -35,6 +39,11 @@ async def test_only_runs_someone_stopped_are_cancelled(sessions: SessionFactory)
         stopped: asyncio.create_task(forever.wait()),
         going: asyncio.create_task(forever.wait()),
     }
+    return stopped, going, owner, driving
+
+
+async def test_only_runs_someone_stopped_are_cancelled(sessions: SessionFactory) -> None:
+    stopped, going, owner, driving = await _two_driven(sessions)
     watcher = StopWatcher(sessions, driving, interval_s=0.02)
     watcher.wake()
     async with sessions() as session:
@@ -80,13 +89,7 @@ async def test_a_stop_committed_elsewhere_is_heard_at_once_not_at_the_next_poll(
         here, there = RedisChanges(REDIS_URL, prefix), RedisChanges(REDIS_URL, prefix)
     # The other worker's sessions: what commits there is told on its feed.
     elsewhere = create_session_factory(sessions.kw["bind"], there.publish)
-    stopped, owner = await _run(sessions)
-    going, _ = await _run(sessions)
-    forever = asyncio.Event()
-    driving = {
-        stopped: asyncio.create_task(forever.wait()),
-        going: asyncio.create_task(forever.wait()),
-    }
+    stopped, going, owner, driving = await _two_driven(sessions)
     watcher = StopWatcher(sessions, driving, interval_s=60, changes=here, fallback_s=60)
     watcher.wake()
     if isinstance(here, RedisChanges):
