@@ -227,22 +227,28 @@ async def load_transcript_at(
 async def render_messages(
     session: AsyncSession, messages: list[Message], user_id: int | None = None
 ) -> list[TranscriptMessage]:
-    """Messages as transcript entries (five queries, whatever the number of cards), with
-    `user_id`'s ratings."""
+    """Messages as transcript entries (at most five queries, whatever the number of cards;
+    none for what no message has), with `user_id`'s ratings."""
     run_ids = {m.run_id for m in messages if m.run_id}
     stored = [message_parts(m) for m in messages]
     call_ids = [p.call_row_id for ps in stored for p in ps if isinstance(p, ToolCallPart)]
     effect_ids = [p.effect_id for ps in stored for p in ps if isinstance(p, EffectPart)]
-    runs = {r.id: r for r in (await session.exec(select(Run).where(col(Run.id).in_(run_ids))))}
-    calls = {
-        c.id: c for c in await session.exec(select(ToolCall).where(col(ToolCall.id).in_(call_ids)))
-    }
-    effects = {
-        e.id: e for e in await session.exec(select(Effect).where(col(Effect.id).in_(effect_ids)))
-    }
-    undone = set(
-        await session.exec(select(Effect.undoes_id).where(col(Effect.undoes_id).in_(effect_ids)))
-    )
+    runs: dict[int | None, Run] = {}
+    calls: dict[int | None, ToolCall] = {}
+    effects: dict[int | None, Effect] = {}
+    undone: set[int | None] = set()
+    if run_ids:
+        runs = {r.id: r for r in await session.exec(select(Run).where(col(Run.id).in_(run_ids)))}
+    if call_ids:
+        query = select(ToolCall).where(col(ToolCall.id).in_(call_ids))
+        calls = {c.id: c for c in await session.exec(query)}
+    if effect_ids:
+        effects = {
+            e.id: e
+            for e in await session.exec(select(Effect).where(col(Effect.id).in_(effect_ids)))
+        }
+        undoes = select(Effect.undoes_id).where(col(Effect.undoes_id).in_(effect_ids))
+        undone = set(await session.exec(undoes))
     ratings = await ratings_for(session, user_id, [m.id or 0 for m in messages]) if user_id else {}
     rendered = []
     for message, parts in zip(messages, stored, strict=True):

@@ -54,7 +54,6 @@ async def test_runs_streaming_at_once_save_their_text_together(sessions: Session
     # runs stream longer and save more often, so what is held is the rows each statement carries
     # (2.8 to 4 here, idle or busy, SQLite or Postgres).
     statements, rows = updates
-    print(f"{statements} UPDATE message statements carried {rows} rows")
     assert rows >= 2 * statements, updates
     async with sessions() as session:
         replies = (

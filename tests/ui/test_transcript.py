@@ -28,6 +28,7 @@ from tests.fakes.openai_server import FakeOpenAI, Turn
 from tests.fakes.scripted_provider import ScriptedProvider, text_turn, tool_turn
 from tests.support.assistant import build_runner, run_in
 from tests.support.people import owned_thread, waiting_for_approval
+from tests.support.statements import statements
 
 
 async def _thread_with(sessions: SessionFactory, count: int) -> int:
@@ -132,6 +133,21 @@ async def test_cards_come_from_tool_rows_and_the_ledger(sessions: SessionFactory
         "Done",
         "",
     )
+
+
+async def test_a_page_without_cards_reads_no_card_rows(sessions: SessionFactory) -> None:
+    """A tab reads its transcript when a run starts and ends: a plain exchange costs five
+    statements (thread, tree, messages, runs, ratings), not three more for cards it lacks."""
+    async with sessions() as session:
+        thread_id = (await owned_thread(session)).id or 0
+    runner = build_runner(sessions, ScriptedProvider([text_turn("Hello.")]))
+    [e async for e in run_in(runner, thread_id, "hi")]
+    async with sessions() as session:
+        with statements(sessions) as seen:
+            page = await load_transcript(session, thread_id, user_id=1)
+    assert [m.role for m in page.messages] == ["user", "assistant"]
+    assert not [s for s in seen if " tool_call" in s or " effect" in s], seen
+    assert len(seen) == 5, seen
 
 
 async def test_a_reply_carries_what_it_suggests_apart_from_its_parts(

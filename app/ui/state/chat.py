@@ -281,6 +281,7 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
                 self._user_id,
             )
             shown = {m.id for m in self.messages}
+            live_key = self.live_segment_key
         if not run_id:
             return
         services = get_services()
@@ -296,6 +297,10 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
             async with self:
                 if self.current_thread_id == thread_id and self.running_run_id == run_id:
                     self._show_run(page, "live", follower, run)
+                    follower.showing = "live"
+        elif live_key == follower.segment_key:
+            # This tab's own Send showed the run live: its first words need no second read.
+            follower.showing = "live"
         try:
             events = services.runner.follow(run_id)
             async with aclosing(events):
