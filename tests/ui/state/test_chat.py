@@ -10,10 +10,12 @@ from app.assistant.message_parts import ToolCallPart, append_parts
 from app.assistant.threads import create_thread
 from app.db.models import Message, ToolCall
 from app.db.session import SessionFactory
+from app.services import get_services
 from app.ui.state.admin_manage import AdminThreadState
 from app.ui.state.chat import ChatState
 from tests.support.events import Browser, browsers
 from tests.support.people import person
+from tests.support.statements import statements
 from tests.ui.state.conftest import World
 
 CHAT = "/chat/[thread_id]"
@@ -109,3 +111,25 @@ async def test_while_a_card_waits_for_approval_the_composer_says_it_waits_for_yo
         assert any("waiting for your approval above" in t for t in alice.toasts()), alice.toasts()
         assert not any("still answering" in t for t in alice.toasts())
         assert (await alice.state(ChatState)).prompt == "and the bathroom?"
+
+
+async def test_a_send_reads_the_transcript_when_its_run_starts_and_when_it_ends(
+    world: World, sessions: SessionFactory
+) -> None:
+    """The Send shows the run live; its first words need no second read (a hundred people
+    sending at once pay each read a hundred times)."""
+    async with sessions() as session:
+        thread = await create_thread(session, await person(session, "owner"), "rooms")
+    async with browsers() as tab:
+        alice = tab("alice")
+        await alice.sign_in_with(world.alice)
+        await alice.send(ChatState.load_thread, CHAT, thread_id=str(thread.id))
+        with statements(get_services().sessions) as seen:
+            # The offline assistant's answer streams in pieces, over several batches.
+            await alice.send(ChatState.send({"message": "what can you do?"}), settle_s=30)
+        chat = await alice.state(ChatState)
+    assert [m.role for m in chat.messages] == ["user", "assistant"]
+    assert chat.messages[1].status == "complete" and chat.running_run_id == 0
+    assert len(chat.messages[1].parts[-1].text) > 200
+    # A transcript read is the only reader of a person's ratings.
+    assert len([s for s in seen if " FROM feedback " in s]) == 2, seen
