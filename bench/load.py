@@ -113,6 +113,8 @@ PASSWORD = "a long password"
 TARGET_USERS, TARGET_P95_MS = 100, 250.0
 # Postgres 15 flushes an idle backend's statistics within 10 s (PGSTAT_IDLE_INTERVAL).
 STATS_DELAY_S = 11.0
+# The start of a round (for its own p95): while the users send, and this long after.
+START_EXTRA_S = 2.0
 _HASHES = re.compile(r"initialStateHashes=\[([^\]]*)\],stateSchema=[`\"']([0-9a-f]+)")
 _PG_CLIENT = re.compile(r"\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]")
 
@@ -150,6 +152,10 @@ class Round:
     latency_max_ms: float = 0.0
     schedule_p95_ms: float = 0.0
     schedule_max_ms: float = 0.0
+    # Added latency of the tokens emitted while the users were still sending (and for
+    # START_EXTRA_S after), and of the rest: where the tail is.
+    start_p95_ms: float = 0.0
+    steady_p95_ms: float = 0.0
     provider_behind_max_ms: float = 0.0
     first_token_p95_ms: float = 0.0
     connect_p95_s: float = 0.0
@@ -477,26 +483,35 @@ def _quantile(values: list[float], q: int) -> float:
 
 def _latencies(
     spec: UserSpec, user: UserResult, emitted: list[float], round_: Round
-) -> tuple[list[float], list[float]]:
-    """Per token: receipt minus emission, and receipt minus the provider's schedule (ms)."""
-    added, scheduled = [], []
+) -> tuple[list[float], list[float], list[float]]:
+    """Per token: receipt minus emission, and receipt minus the provider's schedule (ms); and
+    the emission time of each token (as `added`)."""
+    added, scheduled, when = [], [], []
     interval = spec.pace_ms / 1000
     seen = 0
     for at, good in user.arrivals:
         for index in range(seen, min(good, len(emitted))):
             added.append((at - emitted[index]) * 1000)
             scheduled.append((at - emitted[0] - index * interval) * 1000)
+            when.append(emitted[index])
         seen = max(seen, good)
     behind = max((emitted[i] - emitted[0] - i * interval) * 1000 for i in range(len(emitted)))
     round_.provider_behind_max_ms = max(round_.provider_behind_max_ms, behind)
-    return added, scheduled
+    return added, scheduled, when
 
 
-def _tally(round_: Round, specs: list[UserSpec], users: list[UserResult], times_dir: Path) -> None:
+def _tally(
+    round_: Round,
+    specs: list[UserSpec],
+    users: list[UserResult],
+    times_dir: Path,
+    ramp_s: float,
+) -> None:
     """Latency, loss and errors from what the users saw and what the provider recorded."""
     kinds: Counter[str] = Counter()
     added: list[float] = []
     scheduled: list[float] = []
+    when: list[float] = []
     first: list[float] = []
     for spec, user in zip(specs, users, strict=True):
         problems = [user.error] if user.error else []
@@ -513,9 +528,10 @@ def _tally(round_: Round, specs: list[UserSpec], users: list[UserResult], times_
             times = times_dir / f"times-{spec.tag}.json"
             if times.exists():
                 emitted = json.loads(times.read_text())
-                more_added, more_scheduled = _latencies(spec, user, emitted, round_)
+                more_added, more_scheduled, more_when = _latencies(spec, user, emitted, round_)
                 added += more_added
                 scheduled += more_scheduled
+                when += more_when
                 first.append((emitted[0] - user.sent_at) * 1000)
             elif user.sent_at:
                 problems.append("the provider recorded no reply")
@@ -528,6 +544,11 @@ def _tally(round_: Round, specs: list[UserSpec], users: list[UserResult], times_
     round_.latency_max_ms = max(added, default=0.0)
     round_.schedule_p95_ms = _quantile(scheduled, 95)
     round_.schedule_max_ms = max(scheduled, default=0.0)
+    first_send = min((u.sent_at for u in users if u.sent_at), default=0.0)
+    start_end = first_send + ramp_s + START_EXTRA_S
+    at_start = [a for a, t in zip(added, when, strict=True) if t < start_end]
+    after = [a for a, t in zip(added, when, strict=True) if t >= start_end]
+    round_.start_p95_ms, round_.steady_p95_ms = _quantile(at_start, 95), _quantile(after, 95)
     round_.first_token_p95_ms = _quantile(first, 95)
     connects = [u.connect_s for u in users if u.connected]
     round_.connect_p95_s = _quantile(connects, 95)
@@ -630,7 +651,7 @@ def run_round(
         time.sleep(max(0.0, STATS_DELAY_S - (time.monotonic() - samples[-1].at)))
         transactions = db_transactions(database_url) - transactions
         round_.db_transactions_per_reply = transactions / n
-    _tally(round_, specs, users, times_dir)
+    _tally(round_, specs, users, times_dir, plan.ramp_s)
     for path in times_dir.glob("times-*.json"):
         path.unlink()
     return round_
@@ -679,6 +700,7 @@ DETAIL_COLUMNS: list[tuple[str, int, Callable[[Round], str]]] = [
     ("pattern", -17, _who),
     ("users", 6, lambda r: f"{r.users}"),
     ("sched max", 10, lambda r: f"{r.schedule_max_ms:.0f}"),
+    ("p95 start/after", 16, lambda r: f"{r.start_p95_ms:.0f}/{r.steady_p95_ms:.0f}"),
     ("prov behind", 12, lambda r: f"{r.provider_behind_max_ms:.0f}"),
     ("lost unfin.", 12, lambda r: f"{r.lost_in_unfinished}"),
     ("live gaps", 10, lambda r: f"{r.live_gaps}"),
@@ -711,6 +733,8 @@ def _table(rounds: list[Round], columns: list[tuple[str, int, Callable[[Round], 
 LEGEND = """\
 ms: added latency, provider emission to client receipt. sched: receipt against the provider's
   schedule (start + i x pace), which also counts a provider its consumer holds back (prov behind).
+  p95 start/after: of the tokens emitted while the users sent (--ramp-s) and {start_extra:g} s
+  after, and of the rest.
 cpu: cores of {cores} while streaming; pg = our database's connections and the server's own
   processes; client = {procs} client process(es); model = the fake model server (its own
   process, not Hearth's); other = the rest of the machine; steal = what
@@ -733,7 +757,7 @@ def print_tables(rounds: list[Round], client_procs: int, setup: str) -> None:
     print(f"\n{setup}")
     _table(rounds, MAIN_COLUMNS)
     _table(rounds, DETAIL_COLUMNS)
-    print("\n" + LEGEND.format(cores=CORES, procs=client_procs))
+    print("\n" + LEGEND.format(cores=CORES, procs=client_procs, start_extra=START_EXTRA_S))
     for line in capacity_lines(rounds):
         print(line)
     print(target_line(rounds))
@@ -805,8 +829,7 @@ def provider_env(provider: str, model_url: str) -> dict[str, str]:
         "HEARTH_BASE_URL": model_url,
         "HEARTH_API_KEY": "bench-key",
         "HEARTH_MODEL": "bench-model",
-        # No follow-ups request after the reply: the model server answers bench prompts
-        # only, and over the API a follow-ups request holds the stream's end (up to 8 s).
+        # No follow-ups request after the reply: the model server answers bench prompts only.
         "HEARTH_FOLLOW_UPS_TIMEOUT_S": "0",
     }
 

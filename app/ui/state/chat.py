@@ -13,6 +13,7 @@ from app.assistant.runner import RunHandle
 from app.assistant.runs import RunMessages, run_messages
 from app.db.changes import HOME_TOPIC, thread_topic, threads_topic
 from app.db.models import User
+from app.db.statuses import RunStatus
 from app.services import get_services
 from app.ui.live_changes import tab_changes
 from app.ui.live_runs import (
@@ -195,17 +196,27 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
                 # (Asked of this worker, not of the tab's state: a watcher that another worker
                 # still ran for this tab may have marked the run there without following it.)
                 follow = following(tab) != started.run_id
-                if self.current_thread_id == thread_id:
+                here = self.current_thread_id == thread_id
+                if here:
                     self.messages = hide_streaming_text(
                         merge_page(self.messages, page), started.assistant_message_id
                     )
                     self.running_run_id = started.run_id
                     self.live_message_id = started.assistant_message_id
                     self.live_segment_key = RunFollower(started.run_id).segment_key
-            if follow:
-                yield ChatState.follow_run
+                shown = {m.id for m in self.messages}
         finally:
             starting_in_tab(tab, False)
+        if follow and here:
+            # Followed in this task: a hundred people sending at once cost no second event,
+            # state read and query each.
+            messages = RunMessages(
+                RunStatus.queued, started.user_message_id, started.assistant_message_id
+            )
+            following_it = self._follow(started.run_id, thread_id, started.user_id, messages, shown)
+            async with aclosing(following_it):
+                async for event in following_it:
+                    yield event
 
     @rx.event(background=True)
     async def watch(self, _started: bool = True):
@@ -281,12 +292,29 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
                 self._user_id,
             )
             shown = {m.id for m in self.messages}
-            live_key = self.live_segment_key
+            live = self.live_segment_key == RunFollower(run_id).segment_key
         if not run_id:
             return
         services = get_services()
         async with services.sessions() as session:
             run = await run_messages(session, run_id)
+        following_it = self._follow(run_id, thread_id, user_id, run, shown, live=live)
+        async with aclosing(following_it):
+            async for event in following_it:
+                yield event
+
+    async def _follow(
+        self,
+        run_id: int,
+        thread_id: int,
+        user_id: int,
+        run: RunMessages | None,
+        shown: set[int],
+        *,
+        live: bool = True,
+    ):
+        """Show the run from its feed until it ends (the events to send come out); `live`:
+        the tab shows it live already (its own Send did), so its first words need no read."""
         token = self.router.session.client_token
         follower = RunFollower(run_id)
         follow_in_tab(token, follower)
@@ -298,9 +326,9 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
                 if self.current_thread_id == thread_id and self.running_run_id == run_id:
                     self._show_run(page, "live", follower, run)
                     follower.showing = "live"
-        elif live_key == follower.segment_key:
-            # This tab's own Send showed the run live: its first words need no second read.
+        elif live:
             follower.showing = "live"
+        services = get_services()
         try:
             events = services.runner.follow(run_id)
             async with aclosing(events):

@@ -11,6 +11,7 @@ from app.assistant.threads import create_thread
 from app.db.models import Message, ToolCall
 from app.db.session import SessionFactory
 from app.services import get_services
+from app.settings import get_settings
 from app.ui.state.admin_manage import AdminThreadState
 from app.ui.state.chat import ChatState
 from tests.support.events import Browser, browsers
@@ -113,11 +114,16 @@ async def test_while_a_card_waits_for_approval_the_composer_says_it_waits_for_yo
         assert (await alice.state(ChatState)).prompt == "and the bathroom?"
 
 
-async def test_a_send_reads_the_transcript_when_its_run_starts_and_when_it_ends(
-    world: World, sessions: SessionFactory
+async def test_a_send_follows_its_run_reading_the_transcript_at_its_start_and_end(
+    world: World, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The Send shows the run live; its first words need no second read (a hundred people
-    sending at once pay each read a hundred times)."""
+    """The Send shows the run live and follows it in its own task: no second look-up of the
+    run it created, and no second transcript read at its first words (a hundred people
+    sending at once pay each of these a hundred times)."""
+    # Never quiet for long enough to ask the database whether the run ended.
+    monkeypatch.setenv("HEARTH_FOLLOW_IDLE_S", "10")
+    get_settings.cache_clear()
+    get_services.cache_clear()
     async with sessions() as session:
         thread = await create_thread(session, await person(session, "owner"), "rooms")
     async with browsers() as tab:
@@ -133,3 +139,5 @@ async def test_a_send_reads_the_transcript_when_its_run_starts_and_when_it_ends(
     assert len(chat.messages[1].parts[-1].text) > 200
     # A transcript read is the only reader of a person's ratings.
     assert len([s for s in seen if " FROM feedback " in s]) == 2, seen
+    # Looking a run up: its messages by run.
+    assert not [s for s in seen if "FROM message WHERE message.run_id" in s], seen
