@@ -315,7 +315,7 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
     ):
         """Show the run from its feed until it ends (the events to send come out); `live`:
         the tab shows it live already (its own Send did), so its first words need no read."""
-        token = self.router.session.client_token
+        services, token = get_services(), self.router.session.client_token
         follower = RunFollower(run_id)
         follow_in_tab(token, follower)
         first = (run.user_message_id or run.assistant_message_id) if run is not None else 0
@@ -328,7 +328,6 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
                     follower.showing = "live"
         elif live:
             follower.showing = "live"
-        services = get_services()
         try:
             events = services.runner.follow(run_id)
             async with aclosing(events):
