@@ -155,9 +155,12 @@ def bench_hearth(page: Page, url: str, group: int, sizes, paces, times_dir) -> l
             expect(box).to_have_value(text)
 
             def done() -> None:
+                # The reply has ended when Send is back and the live text gave way to the
+                # message as saved (the live text is drawn as markdown too while it streams).
+                expect(page.get_by_role("button", name="Send")).to_be_visible(timeout=300_000)
+                expect(page.locator(".live-text")).to_have_count(0)
                 final = page.locator('[data-role="assistant"] .markdown')
-                expect(final).to_have_count(1, timeout=300_000)
-                expect(page.get_by_role("button", name="Send")).to_be_visible()
+                expect(final).to_have_count(1)
 
             results.append(
                 _measure(

@@ -1,5 +1,5 @@
 """The branch on screen as transcript rows: which messages a page shows, and each row's place
-among the versions of it (the branch picker `‹ 2/3 ›`) and its text to copy."""
+among the versions of it (the branch picker `‹ 2/3 ›`)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,13 @@ from app.assistant.branches import Tree
 
 
 class BranchRow(Protocol):
-    """What a transcript row carries for the picker and Copy."""
+    """What a transcript row carries for the picker."""
 
     id: int
     branch_index: int
     branch_count: int
     previous_branch_id: int
     next_branch_id: int
-    copy_text: str
-
-    @property
-    def parts(self) -> Sequence[object]:
-        """Its blocks (text, cards)."""
-        ...
 
 
 def page_ids(
@@ -40,12 +34,9 @@ def page_ids(
 
 
 def mark_branches(rows: Sequence[BranchRow], tree: Tree) -> None:
-    """Each row's place among its versions, and its text as Markdown for Copy."""
+    """Each row's place among its versions."""
     for row in rows:
         if row.id in tree.nodes:
             versions = tree.siblings(row.id)
             row.branch_index, row.branch_count = versions.index, versions.count
             row.previous_branch_id, row.next_branch_id = versions.previous_id, versions.next_id
-        row.copy_text = "\n\n".join(
-            str(getattr(p, "text", "")) for p in row.parts if getattr(p, "kind", "") == "text"
-        ).strip()

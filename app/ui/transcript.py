@@ -85,8 +85,6 @@ class TranscriptMessage:
     branch_count: int = 1
     previous_branch_id: int = 0
     next_branch_id: int = 0
-    # Its text as Markdown, for Copy.
-    copy_text: str = ""
 
 
 def no_change_note(rooms: list[str] | None) -> str:

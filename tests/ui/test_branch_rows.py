@@ -1,5 +1,5 @@
-"""Pages of the branch shown, the picker's numbers, Copy's text, and rows of a branch left
-going from the screen."""
+"""Pages of the branch shown, the picker's numbers, and rows of a branch left going from the
+screen."""
 
 from __future__ import annotations
 
@@ -33,15 +33,13 @@ def test_pages_follow_the_branch_shown() -> None:
     assert TREE.newest_leaf(4) == 5 and TREE.newest_leaf(1) == 3
 
 
-def test_rows_carry_their_place_among_versions_and_their_markdown() -> None:
+def test_rows_carry_their_place_among_versions() -> None:
     rows = [_row(1, "**hi**", "there"), _row(3, "x"), _row(4)]
     rows[2].parts.append(TranscriptPart("effect", text="Temperature in kitchen changed"))
     mark_branches(rows, TREE)
     assert [(r.branch_index, r.branch_count) for r in rows] == [(1, 2), (2, 2), (2, 2)]
     assert (rows[1].previous_branch_id, rows[1].next_branch_id) == (2, 0)
     assert (rows[0].previous_branch_id, rows[0].next_branch_id) == (0, 4)
-    assert rows[0].copy_text == "**hi**\n\nthere"
-    assert rows[2].copy_text == ""
 
 
 def test_rows_of_a_branch_left_go_from_the_screen() -> None:

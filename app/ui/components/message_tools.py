@@ -4,6 +4,7 @@ or Regenerate (replies); the edit box; the dialog that asks before changes are l
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import Var
 
 from app.ui.state.chat import ChatState
 from app.ui.transcript import TranscriptMessage
@@ -20,6 +21,19 @@ def _tool(icon: str, label: str, on_click, **props) -> rx.Component:
         on_click=on_click,
         **props,
     )
+
+
+def _markdown(message: TranscriptMessage) -> Var[str]:
+    """The message's text as Markdown (its text blocks, a blank line between them), for Copy
+    and Edit: joined in the browser, so a reply's text is not sent a second time."""
+    parts = Var.create(message.parts)
+    return Var(
+        _js_expr=(
+            f"({parts}).filter((p) => p.kind === 'text').map((p) => p.text).join('\\n\\n').trim()"
+        ),
+        _var_type=str,
+        _var_data=parts._get_all_var_data(),
+    ).to(str)
 
 
 def branch_picker(message: TranscriptMessage) -> rx.Component:
@@ -62,7 +76,7 @@ def message_tools(message: TranscriptMessage) -> rx.Component:
             _tool(
                 "copy",
                 "Copy",
-                [rx.set_clipboard(message.copy_text), rx.toast.info("Copied.")],
+                [rx.set_clipboard(_markdown(message)), rx.toast.info("Copied.")],
                 class_name="copy-message",
             ),
             rx.cond(
@@ -70,7 +84,7 @@ def message_tools(message: TranscriptMessage) -> rx.Component:
                 _tool(
                     "pencil",
                     "Edit",
-                    ChatState.start_edit(message.id, message.copy_text),
+                    ChatState.start_edit(message.id, _markdown(message)),
                     disabled=ChatState.is_running,
                     class_name="edit-message",
                 ),

@@ -3,6 +3,8 @@ a message Hearth cannot store. Each says why in a toast; nothing is lost or sent
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import select
 
@@ -132,11 +134,15 @@ async def test_a_send_follows_its_run_reading_the_transcript_at_its_start_and_en
         await alice.send(ChatState.load_thread, CHAT, thread_id=str(thread.id))
         with statements(get_services().sessions) as seen:
             # The offline assistant's answer streams in pieces, over several batches.
-            await alice.send(ChatState.send({"message": "what can you do?"}), settle_s=30)
+            deltas = await alice.send(ChatState.send({"message": "what can you do?"}), settle_s=30)
         chat = await alice.state(ChatState)
     assert [m.role for m in chat.messages] == ["user", "assistant"]
     assert chat.messages[1].status == "complete" and chat.running_run_id == 0
-    assert len(chat.messages[1].parts[-1].text) > 200
+    reply = chat.messages[1].parts[-1].text
+    assert len(reply) > 200
+    # The state carries the reply's text once (its text to copy is joined in the browser).
+    sent = "".join(json.dumps(delta, default=str) for delta in deltas)
+    assert sent.count(json.dumps(reply)[1:-1]) == 1, sent.count(json.dumps(reply)[1:-1])
     # A transcript read is the only reader of a person's ratings.
     assert len([s for s in seen if " FROM feedback " in s]) == 2, seen
     # Looking a run up: its messages by run.
