@@ -213,7 +213,9 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
             messages = RunMessages(
                 RunStatus.queued, started.user_message_id, started.assistant_message_id
             )
-            following_it = self._follow(started.run_id, thread_id, started.user_id, messages, shown)
+            following_it = self._follow(
+                started.run_id, thread_id, started.user_id, messages, shown, live=True
+            )
             async with aclosing(following_it):
                 async for event in following_it:
                     yield event
@@ -311,7 +313,7 @@ class ChatState(ThreadPages, BranchActions, MessageActions, Attachments, AuthSta
         run: RunMessages | None,
         shown: set[int],
         *,
-        live: bool = True,
+        live: bool,
     ):
         """Show the run from its feed until it ends (the events to send come out); `live`:
         the tab shows it live already (its own Send did), so its first words need no read."""

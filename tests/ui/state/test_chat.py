@@ -24,6 +24,17 @@ from tests.ui.state.conftest import World
 CHAT = "/chat/[thread_id]"
 
 
+async def _alice_on_a_new_thread(
+    tab: Browser, world: World, sessions: SessionFactory, title: str
+) -> Browser:
+    async with sessions() as session:
+        thread = await create_thread(session, await person(session, "owner"), title)
+    await tab.sign_in_with(world.alice)
+    await tab.send(ChatState.load_thread, CHAT, thread_id=str(thread.id))
+    assert (await tab.state(ChatState)).current_thread_id == thread.id
+    return tab
+
+
 async def _alice_on_her_thread(tab: Browser, world: World) -> Browser:
     await tab.sign_in_with(world.alice)
     await tab.send(ChatState.load_thread, CHAT, thread_id=str(world.thread_id))
@@ -65,19 +76,16 @@ async def test_a_thread_number_no_thread_can_have_says_so_and_leaves(
 async def test_a_message_hearth_cannot_store_stays_in_the_composer(
     world: World, sessions: SessionFactory, text: str, says: str
 ) -> None:
-    async with sessions() as session:
-        empty = await create_thread(session, await person(session, "owner"), "empty")
     async with browsers() as tab:
-        alice = tab("alice")
-        await alice.sign_in_with(world.alice)
-        await alice.send(ChatState.load_thread, CHAT, thread_id=str(empty.id))
+        alice = await _alice_on_a_new_thread(tab("alice"), world, sessions, "empty")
+        empty_id = (await alice.state(ChatState)).current_thread_id
         await alice.send(ChatState.set_prompt(text))
         await alice.send(ChatState.send({"message": text}))
         chat = await alice.state(ChatState)
         assert chat.prompt == text and not chat.is_running
         assert any(says in toast for toast in alice.toasts()), alice.toasts()
     async with sessions() as session:
-        stored = (await session.exec(select(Message).where(Message.thread_id == empty.id))).all()
+        stored = (await session.exec(select(Message).where(Message.thread_id == empty_id))).all()
     assert stored == []
 
 
@@ -126,12 +134,8 @@ async def test_a_send_follows_its_run_reading_the_transcript_at_its_start_and_en
     monkeypatch.setenv("HEARTH_FOLLOW_IDLE_S", "10")
     get_settings.cache_clear()
     get_services.cache_clear()
-    async with sessions() as session:
-        thread = await create_thread(session, await person(session, "owner"), "rooms")
     async with browsers() as tab:
-        alice = tab("alice")
-        await alice.sign_in_with(world.alice)
-        await alice.send(ChatState.load_thread, CHAT, thread_id=str(thread.id))
+        alice = await _alice_on_a_new_thread(tab("alice"), world, sessions, "rooms")
         with statements(get_services().sessions) as seen:
             # The offline assistant's answer streams in pieces, over several batches.
             deltas = await alice.send(ChatState.send({"message": "what can you do?"}), settle_s=30)
